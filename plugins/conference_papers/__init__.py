@@ -1,0 +1,45 @@
+"""Conference pages, paper pages, citations and feeds for a research lab's site.
+
+Add ``"conference_papers"`` to ``PLUGINS``; see the README for the settings.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from jinja2 import FileSystemLoader
+from pelican import signals
+
+from .cards import paper_card
+from .generator import ConferencePapersGenerator
+from .icons import icon_svg
+from .settings import apply_defaults, setting
+
+TEMPLATES = str(files(__name__) / "templates")
+
+
+def initialized(pelican) -> None:
+    """Once per Pelican instance: check the settings, keep our folders to us."""
+    settings = pelican.settings
+    apply_defaults(settings)
+    # Pelican would read every paper as an article (or page) otherwise.
+    ours = [setting(settings, "CONFERENCES_PATH"), setting(settings, "PAPERS_PATH")]
+    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
+        settings[key] = [*settings.get(key, []), *(p for p in ours if p not in settings.get(key, []))]
+
+
+def get_generators(pelican):
+    return ConferencePapersGenerator
+
+
+def add_templates(generator) -> None:
+    """Every generator finds our default templates (a theme may override each)
+    and the ``paper_card`` and ``icon`` helpers, so any theme page can use them."""
+    generator.env.loader.loaders.append(FileSystemLoader(TEMPLATES))
+    generator.env.globals.update(paper_card=paper_card, icon=icon_svg)
+
+
+def register() -> None:
+    signals.initialized.connect(initialized)
+    signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(add_templates)

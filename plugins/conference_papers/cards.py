@@ -1,0 +1,64 @@
+"""A paper's card, rendered once per page depth and reused everywhere it shows.
+
+The conference page, the home page and the feed show the same card; with
+relative URLs only the prefix to the site root differs between pages, so a card
+is rendered once for each prefix and kept for the rest of the build.
+"""
+
+from __future__ import annotations
+
+import os
+
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from .images import image_size
+from .settings import setting
+
+
+class CardRenderer:
+    def __init__(self, generator):
+        self.generator = generator
+        self._cards: dict[tuple[int, str], Markup] = {}
+        members = setting(generator.settings, "MEMBERS")
+        self.members: dict[str, str | None] = (
+            dict(members) if isinstance(members, dict) else dict.fromkeys(members)
+        )
+
+    def card(self, paper, siteurl: str) -> Markup:
+        key = (id(paper), siteurl)
+        if key not in self._cards:
+            template = self.generator.get_template("conference_papers/card")
+            self._cards[key] = Markup(
+                template.render(self.card_context(paper, siteurl))
+            )
+        return self._cards[key]
+
+    def card_context(self, paper, siteurl: str) -> dict:
+        return {
+            **self.generator.context,
+            "SITEURL": siteurl,
+            "paper": paper,
+            "abstract": Markup(paper.get_content(siteurl)),
+            "image": self.image(paper, siteurl),
+            "members": self.members,
+            "fold": setting(self.generator.settings, "ABSTRACT_FOLD"),
+        }
+
+    def image(self, paper, siteurl: str) -> dict | None:
+        """src, width and height of the paper's image, or None."""
+        if not paper.image:
+            return None
+        static = self.generator.context["static_content"].get(paper.image)
+        url = static.url if static else paper.image
+        size = image_size(os.path.join(self.generator.path, paper.image))
+        width, height = size or (None, None)
+        return {"src": f"{siteurl}/{url}" if siteurl else url, "width": width,
+                "height": height, "alt": f"Figure of “{paper.title}”"}
+
+
+@pass_context
+def paper_card(context, paper) -> Markup:
+    """Template global: ``{{ paper_card(paper) }}`` on any page of the site."""
+    return context["conference_papers_cards"].card(paper, context.get("SITEURL", ""))
+

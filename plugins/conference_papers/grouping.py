@@ -1,0 +1,107 @@
+"""Papers to their conference, conferences to tracks, everything in order."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from itertools import groupby
+
+from pelican.utils import slugify
+
+from .model import Conference, Paper, Track
+from .schema import WARNING, Problem, RawSource, header_lines
+from .settings import setting
+
+
+def newest_first(items: Iterable) -> list:
+    """Newest date first; the slug breaks ties so that builds are repeatable."""
+    return sorted(items, key=lambda item: (-item.date.timestamp(), item.slug))
+
+
+def by_year(conferences: list[Conference]) -> list[tuple[int, list[Conference]]]:
+    """``[(2022, [NeurIPS 22, …]), (2021, […])]`` from a newest-first list."""
+    return [(year, list(group)) for year, group in groupby(conferences, lambda c: c.year)]
+
+
+def unknown_conference(
+    source: RawSource, fields: dict, conferences: dict[str, Conference]
+) -> Problem:
+    slug = fields["conference"]
+    close = difflib.get_close_matches(slug, list(conferences), n=1)
+    hint = (
+        f"did you mean 'Conference: {close[0]}'?"
+        if close
+        else "write the file name (without .md) of a file in content/conferences/"
+    )
+    if not conferences:
+        hint = "add content/conferences/<slug>.md first (pelican-papers new conference)"
+    return Problem(
+        source.path,
+        source.line("conference"),
+        f"the conference '{slug}' does not exist",
+        hint,
+    )
+
+
+def _paper_order(paper: Paper):
+    """``Order:`` first, then the newest, then the title."""
+    order = paper.order if getattr(paper, "order", None) is not None else float("inf")
+    return (order, -paper.date.timestamp(), paper.title.casefold(), paper.slug)
+
+
+def group(conferences: dict[str, Conference], papers: list[Paper], settings):
+    """Attach each paper to its conference and track; return the problems found."""
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], Paper] = {}
+    for paper in papers:
+        key = (paper.conference_slug, paper.slug)
+        if key in seen:
+            problems.append(
+                Problem(
+                    paper.relative_source_path,
+                    1,
+                    f"two papers have the slug '{paper.slug}' in the conference "
+                    f"'{paper.conference_slug}' (the other is "
+                    f"{seen[key].relative_source_path})",
+                    "rename one of the files or give it a 'Slug:' line",
+                )
+            )
+            continue
+        seen[key] = paper
+        conference = conferences[paper.conference_slug]
+        paper.conference = conference
+        conference.papers.append(paper)
+
+    default_track = setting(settings, "DEFAULT_TRACK")
+    for conference in conferences.values():
+        listed = list(conference.listed_tracks)
+        tracks: dict[str, Track] = {name: Track(name, slugify(name)) for name in listed}
+        for paper in conference.papers:
+            if not paper.track:
+                paper.track = listed[0] if listed else default_track
+                paper.track_slug = slugify(paper.track)
+            if paper.track not in tracks:
+                if listed:
+                    problems.append(
+                        Problem(
+                            paper.relative_source_path,
+                            _line(paper, "track"),
+                            f"the track '{paper.track}' is not one of the tracks of "
+                            f"{conference.title} ({'; '.join(listed)}); it comes last",
+                            f"add it to 'Tracks:' in {conference.relative_source_path}"
+                            " or correct the Track",
+                            WARNING,
+                        )
+                    )
+                tracks[paper.track] = Track(paper.track, paper.track_slug)
+            tracks[paper.track].papers.append(paper)
+        for track in tracks.values():
+            track.papers.sort(key=_paper_order)
+        # Listed tracks keep their order; empty ones are left out of the page.
+        conference.tracks = [t for t in tracks.values() if t.papers]
+        conference.papers = [p for t in conference.tracks for p in t.papers]
+    return problems
+
+
+def _line(paper: Paper, key: str) -> int:
+    return header_lines(paper.source_path).get(key, 1)

@@ -1,0 +1,125 @@
+"""Paper and Conference: Pelican content objects built from validated fields.
+
+They are ``pelican.contents.Content`` subclasses, so ``{static}`` and
+``{filename}`` links in an abstract resolve as in any article, other content can
+link to them with ``{filename}papers/…``, and ``url``/``save_as`` come from the
+plugin's ``CONFERENCE_PAPERS_<KIND>_URL``/``_SAVE_AS`` settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from markupsafe import Markup
+from pelican.contents import Content
+from pelican.utils import slugify
+
+from .sanitize import clean_html, plain_text
+from .schema import Link, Person
+
+
+class _PluginContent(Content):
+    """URLs come from the plugin's own, prefixed settings."""
+
+    def __init__(self, fields: dict[str, Any], settings, source_path, context):
+        body = fields.pop("_body")
+        extra = fields.pop("extra")
+        # Unknown keys first, so that a stray key never shadows a known field.
+        metadata = {**extra, **{k: v for k, v in fields.items() if v is not None}}
+        super().__init__(
+            clean_html(body), metadata, settings, source_path, context=context
+        )
+
+    def _expand_settings(self, key: str, klass: str | None = None) -> str:
+        kind = (klass or self.__class__.__name__).upper()
+        pattern = self.settings[f"CONFERENCE_PAPERS_{kind}_{key.upper()}"]
+        return str(pattern).format(**self.url_format)
+
+    @property
+    def url_format(self) -> dict[str, Any]:
+        return {"slug": self.slug, "lang": self.lang, "date": self.date}
+
+    @property
+    def html(self) -> Markup:
+        """The Markdown body, sanitized, with ``{static}`` links resolved."""
+        return Markup(self.content)
+
+
+class Conference(_PluginContent):
+    """One edition of a conference: ``content/conferences/<slug>.md``."""
+
+    mandatory_properties = ("title", "date")
+    default_template = "conference_papers/conference"
+
+    def __init__(self, fields: dict[str, Any], settings, source_path, context):
+        fields = dict(fields, _body=fields.pop("intro"))
+        super().__init__(fields, settings, source_path, context)
+        self.papers: list[Paper] = []
+        self.tracks: list[Track] = []
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def display_name(self) -> str:
+        """The long name where there is one: "Conference on … 2022"."""
+        return self.name or self.title
+
+    def __repr__(self) -> str:
+        return f"<Conference {self.slug}>"
+
+
+class Paper(_PluginContent):
+    """One paper: ``content/papers/<conference>/<slug>.md``."""
+
+    mandatory_properties = ("title",)
+    default_template = "conference_papers/paper"
+
+    def __init__(self, fields: dict[str, Any], settings, source_path, context):
+        fields = dict(fields, _body=fields.pop("abstract"))
+        self.conference_slug: str = fields.pop("conference")
+        super().__init__(fields, settings, source_path, context)
+        # Set by grouping: the Conference object and the track's slug.
+        self.conference: Conference | None = None
+        self.track_slug: str = slugify(self.track) if self.track else ""
+
+    # Declared for readers of the code; Content sets them from the fields.
+    title: str
+    authors: list[Person]
+    track: str
+    workshop: str
+    date: dt.datetime
+    links: list[Link]
+    tags: list[str]
+
+    @property
+    def url_format(self) -> dict[str, Any]:
+        return {**super().url_format, "conference": self.conference_slug}
+
+    @property
+    def updated(self) -> dt.datetime:
+        return getattr(self, "modified", None) or self.date
+
+    @cached_property
+    def abstract_text(self) -> str:
+        """The abstract as plain text: meta descriptions, feeds, citations."""
+        return plain_text(self._content)
+
+    def link(self, kind: str) -> Link | None:
+        return next((link for link in self.links if link.kind == kind), None)
+
+    def __repr__(self) -> str:
+        return f"<Paper {self.conference_slug}/{self.slug}>"
+
+
+@dataclass
+class Track:
+    """A section of a conference page: "Full Paper", "Workshop Paper"."""
+
+    name: str
+    slug: str
+    papers: list[Paper] = field(default_factory=list)
