@@ -28,7 +28,11 @@ class _PluginContent(Content):
         body = fields.pop("_body")
         extra = fields.pop("extra")
         # Unknown keys first, so that a stray key never shadows a known field.
-        metadata = {**extra, **{k: v for k, v in fields.items() if v is not None}}
+        metadata = {**extra, **fields}
+        # Pelican treats a present date as a datetime: leave out the missing ones.
+        for key in ("date", "modified"):
+            if metadata.get(key) is None:
+                metadata.pop(key, None)
         super().__init__(
             clean_html(body), metadata, settings, source_path, context=context
         )
