@@ -18,8 +18,6 @@ PAGE_PATHS = ["pages"]
 
 # The lab's members: their names are highlighted on every card.
 CONFERENCE_PAPERS_MEMBERS = ["Margret Keuper", "Janis Keuper", "Julia Grabinski", "Paul Gavrikov"]
-# The lab theme styles the cards itself.
-CONFERENCE_PAPERS_INLINE_CSS = False
 
 # Feeds are a feature: readers subscribe to new papers.
 FEED_DOMAIN = SITEURL

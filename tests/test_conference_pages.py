@@ -191,7 +191,7 @@ def test_builds_in_pelicans_notmyidea_theme(site):
     import pelican
 
     notmyidea = str(__import__("pathlib").Path(pelican.__file__).parent / "themes/notmyidea")
-    site.build(THEME=notmyidea, CONFERENCE_PAPERS_INLINE_CSS=True)
+    site.build(THEME=notmyidea)
     page = site.page(NEURIPS)
     assert [s.h2.get_text(strip=True) for s in page.select("section.track")] == [
         "Full Paper",

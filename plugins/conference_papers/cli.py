@@ -15,7 +15,7 @@ from pathlib import Path
 from .schema import ERROR, Problem
 
 # Modules with ``add_parser(subparsers)``: each adds one command.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES = ["scaffold", "importers", "timeline"]
 
 
 def load_settings(settings_file: str | None, content: str | None) -> dict:

@@ -15,7 +15,7 @@ import os
 from pelican.generators import Generator
 from pelican.readers import Readers
 
-from . import grouping, images
+from . import feeds, grouping, images, scholar, timeline
 from .cards import CardRenderer
 from .mathml import MathExtension
 from .model import Conference, Paper
@@ -120,6 +120,7 @@ class ConferencePapersGenerator(Generator):
         self.problems += grouping.group(conferences, papers, self.settings)
         self.conferences = grouping.newest_first(conferences.values())
         self.papers = grouping.newest_first(papers)
+        timeline.attach_timelines(self)
 
     def report(self) -> None:
         """Log every problem; stop the build before anything is written."""
@@ -180,6 +181,8 @@ class ConferencePapersGenerator(Generator):
                 conference=paper.conference,
                 page_name=paper.url,
             )
+        feeds.write_feeds(self, writer)
+        scholar.write_citations(self, writer)
 
 
 class _RawContent:

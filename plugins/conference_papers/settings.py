@@ -29,8 +29,6 @@ DEFAULTS: dict[str, object] = {
     "DEFAULT_TRACK": "Papers",
     # How many of the newest papers the home page shows.
     "HOME_PAPERS": 6,
-    # Inline minimal card styles in the default templates (for themes without them).
-    "INLINE_CSS": True,
 }
 
 def setting(settings, name: str):
