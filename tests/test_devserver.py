@@ -1,0 +1,73 @@
+"""`make devserver`: Pelican's autoreload server picks up an edited paper."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out after {timeout} s waiting for {what}")
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def test_devserver_serves_and_shows_an_edit(site):
+    port = free_port()
+    command = [
+        sys.executable, "-m", "pelican", "-lr", "content", "-o", "output",
+        "-s", "pelicanconf.py", "-b", "127.0.0.1", "-p", str(port),
+    ]  # fmt: skip
+    server = subprocess.Popen(
+        command,
+        cwd=site.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}/papers/neurips-2022/robust-models/"
+    try:
+        page = wait_for(lambda: fetch(url), 60, "the first build to be served")
+        assert "Robust Models are less Over-Confident" in page
+
+        paper = site.content / "papers/neurips-2022/robust-models.md"
+        paper.write_text(
+            paper.read_text().replace(
+                "Title: Robust Models are less Over-Confident",
+                "Title: Robust Models are much less Over-Confident",
+            )
+        )
+        started = time.monotonic()
+        wait_for(
+            lambda: "much less Over-Confident" in (fetch(url) or ""),
+            20,
+            "the edited title on the served page",
+        )
+        assert time.monotonic() - started < 20
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
