@@ -19,8 +19,14 @@ PAGE_PATHS = ["pages"]
 # The lab's members: their names are highlighted on every card.
 CONFERENCE_PAPERS_MEMBERS = ["Margret Keuper", "Janis Keuper", "Julia Grabinski", "Paul Gavrikov"]
 
-# Feeds are a feature: readers subscribe to new papers.
+# Feeds are a feature: readers subscribe to new papers. The plugin writes them
+# (feeds/papers.atom.xml, feeds/conferences/<slug>.atom.xml, feeds/members/…; see
+# CONFERENCE_PAPERS_FEED_* in the README). Entry ids are tag: URIs under this
+# authority, so they stay the same when the site moves to another domain.
+CONFERENCE_PAPERS_TAG_AUTHORITY = "keuperlabs.example.org,2022"
 FEED_DOMAIN = SITEURL
+# Pelican's own feeds (of news articles) stay off: they give every feed one <id>
+# and the site has no news yet. The papers' feeds above are the site's feeds.
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None

@@ -1,7 +1,492 @@
-"""Atom feeds of new papers, site-wide and per conference (issue 3)."""
+"""Atom and JSON feeds of new papers: site-wide, per conference, per lab member.
+
+Built on ``feedgenerator``'s Atom writer under our own feed class, which avoids
+what Pelican's feeds get wrong: every feed has its own ``<id>``, no empty
+``<author>``, control characters are removed rather than fatal, entry ids are
+``tag:`` URIs that survive a move to another domain and (with ``Id:``) a renamed
+file, and no date comes from the clock, so the same content gives the same bytes.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote, urljoin, urlsplit
+
+import nh3
+from bs4 import BeautifulSoup
+from feedgenerator import Atom1Feed
+from feedgenerator.django.utils.encoding import iri_to_uri
+from pelican.utils import slugify
+
+from . import grouping
+from .sanitize import _ATTRIBUTES, _MATH_TAGS, _TEXT_TAGS
+from .schema import LINK_SCHEMES, Problem, header_lines
+from .settings import PREFIX, setting
+
+logger = logging.getLogger(__name__)
+
+#: ``updated`` of a feed with no entries and no conference to date it.
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+# Characters XML 1.0 cannot carry (and C1 controls, which it discourages): a
+# form feed pasted from a PDF would otherwise make the whole feed unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_ABSOLUTE = re.compile(r"^https?://[^/\s]+")
+# Characters a tag: URI's specific part may hold as they are (RFC 4151: pchar, /, ?).
+_TAG_SAFE = "!$&'()*+,;=:@/?"
+
+# The card as feed readers show it: text, figures, links; no classes, no SVG.
+_CONTENT_TAGS = _TEXT_TAGS | _MATH_TAGS | {"article", "div", "h3", "img", "figure"}
+_CONTENT_ATTRIBUTES = {
+    **_ATTRIBUTES,
+    "img": {"src", "alt", "width", "height"},
+}
+_RELATED = ("pdf", "code", "arxiv", "doi")
+_LINK_TYPES = {"pdf": "application/pdf"}
+
+
+def xml_text(value) -> str:
+    """``value`` as text XML 1.0 can carry: control characters become spaces."""
+    return _NOT_XML.sub(" ", str(value)) if value is not None else ""
+
+
+def entry_key(paper) -> str:
+    """What names a paper in its feed id: ``Id:`` when given, else
+    ``<conference>/<slug>``. To keep the id of a renamed file, write the old
+    ``<conference>/<slug>`` as its ``Id:``."""
+    return paper.id or f"{paper.conference_slug}/{paper.slug}"
+
+
+def entry_id_problems(papers) -> list[Problem]:
+    """Two papers with one feed id: readers would show only one of them."""
+    problems, seen = [], {}
+    for paper in sorted(papers, key=lambda p: p.relative_source_path):
+        key = entry_key(paper)
+        if key in seen:
+            line = header_lines(paper.source_path).get("id", 1)
+            problems.append(
+                Problem(
+                    paper.relative_source_path,
+                    line,
+                    f"the feed id '{key}' is also the id of "
+                    f"{seen[key].relative_source_path}",
+                    "give each paper its own 'Id:' (or remove the line: the id "
+                    "then comes from the conference and the file name)",
+                )
+            )
+        else:
+            seen[key] = paper
+    return problems
+
+
+# --- where things are ---------------------------------------------------------
+
+
+def is_absolute(url: str) -> bool:
+    return bool(url) and bool(_ABSOLUTE.match(url))
+
+
+class FeedUrls:
+    """Absolute URLs and tag: URIs for one build.
+
+    The site root is SITEURL when it is absolute, else FEED_DOMAIN, else
+    ``CONFERENCE_PAPERS_FEED_FALLBACK_SITEURL`` (the devserver's address, so
+    that a development build gives a valid feed whose links work locally).
+    The self links use FEED_DOMAIN when set, as Pelican's feeds do.
+    """
+
+    def __init__(self, settings, conferences):
+        siteurl = (settings.get("SITEURL") or "").rstrip("/")
+        domain = (settings.get("FEED_DOMAIN") or "").rstrip("/")
+        fallback = setting(settings, "FEED_FALLBACK_SITEURL").rstrip("/")
+        self.site = next(u for u in (siteurl, domain, fallback) if is_absolute(u))
+        self.feeds = domain if is_absolute(domain) else self.site
+        if self.site == fallback and fallback != siteurl:
+            logger.info(
+                "conference_papers: SITEURL is not absolute; the feeds link to %s "
+                "(set SITEURL or FEED_DOMAIN when publishing)",
+                fallback,
+            )
+        self.authority = setting(settings, "TAG_AUTHORITY") or self._authority(
+            conferences
+        )
+
+    def _authority(self, conferences) -> str:
+        years = [c.date.year for c in conferences] or [EPOCH.year]
+        authority = f"{urlsplit(self.site).hostname},{min(years)}"
+        logger.warning(
+            "conference_papers: %sTAG_AUTHORITY is not set; feed entry ids use "
+            "'%s' and change when the site moves: set it, e.g. to '%s'",
+            PREFIX,
+            authority,
+            authority,
+        )
+        return authority
+
+    def absolute(self, url: str, base: str | None = None) -> str:
+        """``url`` (relative to the site root, or ``base``) as an absolute URI."""
+        return iri_to_uri(urljoin((base or self.site) + "/", xml_text(url).strip()))
+
+    def page(self, url: str) -> str:
+        return self.absolute(url.lstrip("/"))
+
+    def feed(self, path: str) -> str:
+        return iri_to_uri(f"{self.feeds}/{path}")
+
+    def tag(self, *parts: str) -> str:
+        """``tag:<authority>:<part>:<part>`` (RFC 4151)."""
+        specific = ":".join(quote(xml_text(p), safe=_TAG_SAFE) for p in parts)
+        return f"tag:{self.authority}:{specific}"
+
+
+# --- what goes in an entry ------------------------------------------------------
+
+
+def feed_html(card_html: str, urls: FeedUrls) -> str:
+    """The card as feed readers want it: absolute URLs, folded abstract
+    unfolded, icons dropped, sanitized again with the allowlist of a feed."""
+    soup = BeautifulSoup(xml_text(card_html), "html.parser")
+    for svg in soup.find_all("svg"):
+        svg.decompose()
+    for details in soup.find_all("details"):
+        # Most readers do not fold: show the abstract once, without the teaser.
+        if details.summary:
+            details.summary.decompose()
+        details.name = "div"
+    for attribute in ("href", "src"):
+        for tag in soup.find_all(attrs={attribute: True}):
+            tag[attribute] = urls.absolute(tag[attribute])
+    html = nh3.clean(
+        str(soup),
+        tags=_CONTENT_TAGS,
+        attributes=_CONTENT_ATTRIBUTES,
+        url_schemes=set(LINK_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    # Folded white space keeps the feed small; <pre> is not in a card.
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+@dataclass
+class Entry:
+    """One paper as the feeds show it, computed once for all its feeds."""
+
+    id: str
+    title: str
+    url: str
+    published: dt.datetime
+    updated: dt.datetime
+    authors: list[tuple[str, str | None]]
+    summary: str
+    content: str
+    image: str | None
+    categories: list[tuple[str, str, str]]  # term, scheme, label
+    related: list[tuple[str, str, str | None]]  # href, title, type
+
+
+def make_entry(paper, generator, urls: FeedUrls, members: dict) -> Entry:
+    conference = paper.conference
+    regex_subs = generator.settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+    categories = [
+        (conference.slug, urls.tag("conference"), conference.title),
+        (
+            slugify(paper.track, regex_subs=regex_subs),
+            urls.tag("track", conference.slug),
+            paper.track,
+        ),
+    ]
+    categories += [
+        (slugify(tag, regex_subs=regex_subs) or tag, urls.tag("tag"), tag)
+        for tag in paper.tags
+    ]
+    related = [
+        (urls.absolute(link.url), link.label, _LINK_TYPES.get(link.kind))
+        for kind in _RELATED
+        if (link := paper.link(kind))
+    ]
+    card = generator.cards.card(paper, urls.site)
+    image = generator.cards.image(paper, urls.site)
+    return Entry(
+        id=urls.tag("paper", entry_key(paper)),
+        title=xml_text(paper.title),
+        url=urls.page(paper.url),
+        published=paper.date,
+        updated=max(paper.date, paper.updated),
+        authors=[
+            (
+                xml_text(author.name),
+                urls.absolute(members[author.name])
+                if members.get(author.name)
+                else None,
+            )
+            for author in paper.authors
+        ],
+        summary=xml_text(paper.abstract_text),
+        content=feed_html(card, urls),
+        image=urls.absolute(image["src"]) if image else None,
+        categories=[
+            (xml_text(term), scheme, xml_text(label))
+            for term, scheme, label in categories
+            if term and label
+        ],
+        related=related,
+    )
+
+
+# --- the feeds ------------------------------------------------------------------
+
+
+@dataclass
+class FeedSpec:
+    """One feed: what it is about, where it goes, which papers it holds."""
+
+    key: tuple[str, ...]  # the parts of its tag: id, e.g. ("papers",)
+    title: str
+    subtitle: str
+    atom_path: str
+    json_path: str
+    home: str  # the page the feed stands for
+    papers: list = field(default_factory=list)
+    empty_updated: dt.datetime = EPOCH
+
+
+def rfc3339(date: dt.datetime) -> str:
+    return date.isoformat()
+
+
+class PapersAtomFeed(Atom1Feed):
+    """feedgenerator's Atom writer with the elements RFC 4287 asks for and
+    nothing from the clock: several authors, categories with scheme and label,
+    related links, a text summary and an HTML content per entry."""
+
+    def latest_post_date(self):
+        dates = [item["updateddate"] for item in self.items]
+        return max(dates) if dates else self.feed["empty_updated"]
+
+    def add_root_elements(self, handler):
+        feed = self.feed
+        handler.addQuickElement("id", feed["id"])
+        handler.addQuickElement("title", feed["title"])
+        if feed["subtitle"]:
+            handler.addQuickElement("subtitle", feed["subtitle"])
+        handler.addQuickElement("updated", rfc3339(self.latest_post_date()))
+        handler.addQuickElement(
+            "link",
+            "",
+            {"rel": "self", "href": feed["feed_url"], "type": "application/atom+xml"},
+        )
+        handler.addQuickElement(
+            "link", "", {"rel": "alternate", "href": feed["link"], "type": "text/html"}
+        )
+        if feed["json_url"]:
+            handler.addQuickElement(
+                "link",
+                "",
+                {
+                    "rel": "alternate",
+                    "href": feed["json_url"],
+                    "type": "application/feed+json",
+                },
+            )
+        if feed["author_name"]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", feed["author_name"])
+            handler.addQuickElement("uri", feed["author_link"])
+            handler.endElement("author")
+        handler.addQuickElement("generator", "Pelican conference_papers")
+
+    def add_item_elements(self, handler, item):
+        entry: Entry = item["entry"]
+        handler.addQuickElement("id", entry.id)
+        handler.addQuickElement("title", entry.title)
+        handler.addQuickElement("published", rfc3339(entry.published))
+        handler.addQuickElement("updated", rfc3339(entry.updated))
+        for name, uri in entry.authors:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            if uri:
+                handler.addQuickElement("uri", uri)
+            handler.endElement("author")
+        handler.addQuickElement(
+            "link", "", {"rel": "alternate", "href": entry.url, "type": "text/html"}
+        )
+        for href, title, mime in entry.related:
+            attrs = {"rel": "related", "href": href, "title": title}
+            if mime:
+                attrs["type"] = mime
+            handler.addQuickElement("link", "", attrs)
+        for term, scheme, label in entry.categories:
+            handler.addQuickElement(
+                "category", "", {"term": term, "scheme": scheme, "label": label}
+            )
+        if entry.summary:
+            handler.addQuickElement("summary", entry.summary, {"type": "text"})
+        handler.addQuickElement("content", entry.content, {"type": "html"})
+
+
+def atom_bytes(spec: FeedSpec, entries: list[Entry], urls: FeedUrls, settings):
+    feed = PapersAtomFeed(
+        title=xml_text(spec.title),
+        link=spec.home,
+        description=None,
+        subtitle=xml_text(spec.subtitle),
+        language=settings.get("DEFAULT_LANG") or None,
+        author_name=xml_text(settings.get("AUTHOR") or "").strip() or None,
+        author_link=urls.page(""),
+        feed_url=urls.feed(spec.atom_path),
+        feed_guid=urls.tag(*spec.key),
+        json_url=urls.feed(spec.json_path) if spec.json_path else None,
+        empty_updated=spec.empty_updated,
+    )
+    for entry in entries:
+        feed.add_item(
+            title=entry.title,
+            link=entry.url,
+            description=entry.summary,
+            pubdate=entry.published,
+            updateddate=entry.updated,
+            unique_id=entry.id,
+            entry=entry,
+        )
+    return feed.writeString("utf-8").encode("utf-8")
+
+
+def json_feed_bytes(spec: FeedSpec, entries: list[Entry], urls: FeedUrls, settings):
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) with the same entries."""
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": xml_text(spec.title),
+        "home_page_url": spec.home,
+        "feed_url": urls.feed(spec.json_path),
+    }
+    if spec.subtitle:
+        feed["description"] = xml_text(spec.subtitle)
+    if settings.get("DEFAULT_LANG"):
+        feed["language"] = settings["DEFAULT_LANG"]
+    feed["items"] = [
+        {
+            "id": entry.id,
+            "url": entry.url,
+            "title": entry.title,
+            "content_html": entry.content,
+            **({"summary": entry.summary} if entry.summary else {}),
+            **({"image": entry.image} if entry.image else {}),
+            "date_published": rfc3339(entry.published),
+            "date_modified": rfc3339(entry.updated),
+            "authors": [
+                {"name": name, **({"url": uri} if uri else {})}
+                for name, uri in entry.authors
+            ],
+            "tags": [label for _, _, label in entry.categories],
+        }
+        for entry in entries
+    ]
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def feed_specs(generator, urls: FeedUrls, members: dict) -> list[FeedSpec]:
+    """Every feed of the site: the papers, each conference, each lab member."""
+    settings = generator.settings
+    sitename = settings.get("SITENAME") or "Papers"
+    conferences = generator.conferences
+    newest_conference = conferences[0].date if conferences else EPOCH
+    specs = [
+        FeedSpec(
+            key=("papers",),
+            title=f"{sitename}: new papers",
+            subtitle=settings.get("SITESUBTITLE") or "",
+            atom_path=setting(settings, "FEED_ATOM"),
+            json_path=setting(settings, "FEED_JSON"),
+            home=urls.page(""),
+            papers=generator.papers,
+            empty_updated=newest_conference,
+        )
+    ]
+    for conference in conferences:
+        specs.append(
+            FeedSpec(
+                key=("conference", conference.slug),
+                title=f"{sitename}: papers at {conference.title}",
+                subtitle=conference.display_name,
+                atom_path=_slug_path(settings, "CONFERENCE_FEED_ATOM", conference.slug),
+                json_path=_slug_path(settings, "CONFERENCE_FEED_JSON", conference.slug),
+                home=urls.page(conference.url),
+                papers=grouping.newest_first(conference.papers),
+                empty_updated=conference.date,
+            )
+        )
+    regex_subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+    for name, page in sorted(members.items()):
+        slug = slugify(name, regex_subs=regex_subs)
+        specs.append(
+            FeedSpec(
+                key=("member", slug),
+                title=f"{sitename}: papers by {name}",
+                subtitle="",
+                atom_path=_slug_path(settings, "MEMBER_FEED_ATOM", slug),
+                json_path=_slug_path(settings, "MEMBER_FEED_JSON", slug),
+                home=urls.absolute(page) if page else urls.page(""),
+                papers=[
+                    p
+                    for p in generator.papers
+                    if any(a.name == name for a in p.authors)
+                ],
+                empty_updated=newest_conference,
+            )
+        )
+    return specs
+
+
+def _slug_path(settings, name: str, slug: str) -> str:
+    pattern = setting(settings, name)
+    return pattern.format(slug=slug) if pattern else ""
+
+
+def _write(output_path: str, relative: str, data: bytes) -> bool:
+    """Write ``data`` below ``output_path``; refuse a path that leaves it."""
+    root = os.path.realpath(output_path)
+    target = os.path.realpath(os.path.join(root, relative))
+    if os.path.commonpath([root, target]) != root:
+        logger.error(
+            "conference_papers: the feed path %s leaves the output folder; "
+            "not written (check the slug and the CONFERENCE_PAPERS_*_FEED_* settings)",
+            relative,
+        )
+        return False
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as handle:
+        handle.write(data)
+    return True
 
 
 def write_feeds(generator, writer) -> None:
     """Write every feed of papers; called by the generator after the pages."""
+    settings = generator.settings
+    urls = FeedUrls(settings, generator.conferences)
+    members = generator.cards.members
+    cap = setting(settings, "FEED_MAX_ITEMS")
+    entries: dict[int, Entry] = {}  # a paper is in several feeds: render it once
+
+    def entry(paper) -> Entry:
+        if id(paper) not in entries:
+            entries[id(paper)] = make_entry(paper, generator, urls, members)
+        return entries[id(paper)]
+
+    written = 0
+    for spec in feed_specs(generator, urls, members):
+        if not (spec.atom_path or spec.json_path):
+            continue
+        chosen = [entry(paper) for paper in spec.papers[: cap or None]]
+        if spec.atom_path:
+            data = atom_bytes(spec, chosen, urls, settings)
+            written += _write(generator.output_path, spec.atom_path, data)
+        if spec.json_path:
+            data = json_feed_bytes(spec, chosen, urls, settings)
+            written += _write(generator.output_path, spec.json_path, data)
+    logger.info("conference_papers: wrote %d feed(s)", written)

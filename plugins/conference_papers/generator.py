@@ -118,6 +118,7 @@ class ConferencePapersGenerator(Generator):
                     self.problems += images.check_image(self, source, paper)
 
         self.problems += grouping.group(conferences, papers, self.settings)
+        self.problems += feeds.entry_id_problems(p for p in papers if p.conference)
         self.conferences = grouping.newest_first(conferences.values())
         self.papers = grouping.newest_first(papers)
         timeline.attach_timelines(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,37 @@ DEFAULTS: dict[str, object] = {
     "DEFAULT_TRACK": "Papers",
     # How many of the newest papers the home page shows.
     "HOME_PAPERS": 6,
+    # Feeds of new papers: Atom, and a JSON Feed 1.1 beside each. A path is relative
+    # to the output folder and is also the feed's URL; "" switches a feed off. The
+    # conference and member feeds need {slug}. Not feeds/{slug}.atom.xml: that is
+    # Pelican's own CATEGORY_FEED_ATOM default.
+    "FEED_ATOM": "feeds/papers.atom.xml",
+    "FEED_JSON": "feeds/papers.json",
+    "CONFERENCE_FEED_ATOM": "feeds/conferences/{slug}.atom.xml",
+    "CONFERENCE_FEED_JSON": "feeds/conferences/{slug}.json",
+    # One feed per name in MEMBERS (the slug of the name).
+    "MEMBER_FEED_ATOM": "feeds/members/{slug}.atom.xml",
+    "MEMBER_FEED_JSON": "feeds/members/{slug}.json",
+    # The newest papers a feed holds (newest Date first); 0: all of them.
+    "FEED_MAX_ITEMS": 50,
+    # The authority of the tag: URIs that name feeds and entries (RFC 4151): a
+    # domain the lab owned and a year (or date) it owned it in, e.g.
+    # "keuperlabs.example.org,2022". Ids then survive a move to another domain.
+    # "" derives it from the site's domain and the first conference's year (with a
+    # warning: set it before the feed is published).
+    "TAG_AUTHORITY": "",
+    # Feeds need absolute URLs. They use SITEURL (or FEED_DOMAIN) when absolute;
+    # in development (RELATIVE_URLS, SITEURL = "") this address instead, where
+    # `make devserver` serves the site, so the links work on the author's machine.
+    "FEED_FALLBACK_SITEURL": "http://127.0.0.1:8000",
 }
+
+_TAG_AUTHORITY = re.compile(
+    r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*"
+    r"|[^@\s,]+@[a-z0-9.-]+),\d{4}(-\d{2}(-\d{2})?)?$",
+    re.IGNORECASE,
+)
+
 
 def setting(settings, name: str):
     """The value of ``CONFERENCE_PAPERS_<name>``, or its default."""
@@ -76,3 +107,31 @@ def _check(settings):
                 yield f"{key} must be relative to the site root, not {value!r}"
         elif not isinstance(value, (list, tuple, dict)):
             yield f"{key} must be a list of names or a dict of name -> URL"
+    yield from _check_feeds(settings)
+
+
+def _check_feeds(settings):
+    for name in DEFAULTS:
+        key, value = PREFIX + name, settings[PREFIX + name]
+        if "_FEED_" not in f"_{name}" or not isinstance(value, str) or not value:
+            continue
+        if value.startswith("/"):
+            yield f"{key} must be relative to the output folder, not {value!r}"
+        if name.startswith(("CONFERENCE_", "MEMBER_")) and "{slug}" not in value:
+            yield f"{key} must hold {{slug}}, e.g. 'feeds/{{slug}}.atom.xml'"
+        try:
+            value.format(slug="slug")
+        except (KeyError, IndexError, ValueError):
+            yield f"{key} may hold {{slug}} and no other {{…}}, not {value!r}"
+    authority = settings[PREFIX + "TAG_AUTHORITY"]
+    if isinstance(authority, str) and authority and not _TAG_AUTHORITY.match(authority):
+        yield (
+            f"{PREFIX}TAG_AUTHORITY must be a domain and a year, "
+            f"e.g. 'keuperlabs.example.org,2022', not {authority!r}"
+        )
+    fallback = settings[PREFIX + "FEED_FALLBACK_SITEURL"]
+    if isinstance(fallback, str) and not re.match(r"^https?://[^/\s]+", fallback):
+        yield (
+            f"{PREFIX}FEED_FALLBACK_SITEURL must be an absolute http(s) address, "
+            f"e.g. 'http://127.0.0.1:8000', not {fallback!r}"
+        )
