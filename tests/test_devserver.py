@@ -42,17 +42,20 @@ def test_devserver_serves_and_shows_an_edit(site):
         sys.executable, "-m", "pelican", "-lr", "content", "-o", "output",
         "-s", "pelicanconf.py", "-b", "127.0.0.1", "-p", str(port),
     ]  # fmt: skip
+    log = site.root / "devserver.log"
     server = subprocess.Popen(
         command,
         cwd=site.root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"},
     )
     url = f"http://127.0.0.1:{port}/papers/neurips-2022/robust-models/"
     try:
         page = wait_for(lambda: fetch(url), 60, "the first build to be served")
         assert "Robust Models are less Over-Confident" in page
+        # Pelican watches for changes once its first build is done.
+        wait_for(lambda: "Done:" in log.read_text(), 60, "the first build to finish")
 
         paper = site.content / "papers/neurips-2022/robust-models.md"
         paper.write_text(

@@ -21,7 +21,6 @@ import nh3
 from bs4 import BeautifulSoup
 from feedgenerator import Atom1Feed
 from feedgenerator.django.utils.encoding import iri_to_uri
-from pelican.utils import slugify
 
 from . import grouping
 from .sanitize import _ATTRIBUTES, _MATH_TAGS, _TEXT_TAGS
@@ -192,17 +191,12 @@ class Entry:
 
 def make_entry(paper, generator, urls: FeedUrls, members: dict) -> Entry:
     conference = paper.conference
-    regex_subs = generator.settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
     categories = [
         (conference.slug, urls.tag("conference"), conference.title),
-        (
-            slugify(paper.track, regex_subs=regex_subs),
-            urls.tag("track", conference.slug),
-            paper.track,
-        ),
+        (paper.track_slug, urls.tag("track", conference.slug), paper.track),
     ]
     categories += [
-        (slugify(tag, regex_subs=regex_subs) or tag, urls.tag("tag"), tag)
+        (grouping.slug_of(tag, generator.settings) or tag, urls.tag("tag"), tag)
         for tag in paper.tags
     ]
     related = [
@@ -421,9 +415,8 @@ def feed_specs(generator, urls: FeedUrls, members: dict) -> list[FeedSpec]:
                 empty_updated=conference.date,
             )
         )
-    regex_subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
     for name, page in sorted(members.items()):
-        slug = slugify(name, regex_subs=regex_subs)
+        slug = grouping.slug_of(name, settings)
         specs.append(
             FeedSpec(
                 key=("member", slug),

@@ -13,6 +13,12 @@ from .schema import WARNING, Problem, RawSource, header_lines
 from .settings import setting
 
 
+def slug_of(name: str, settings) -> str:
+    """A URL-safe slug, with the site's SLUG_REGEX_SUBSTITUTIONS ("Full Paper" ->
+    "full-paper"), as Pelican makes them for categories and tags."""
+    return slugify(name, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+
+
 def newest_first(items: Iterable) -> list:
     """Newest date first; the slug breaks ties so that builds are repeatable."""
     return sorted(items, key=lambda item: (-item.date.timestamp(), item.slug))
@@ -75,11 +81,10 @@ def group(conferences: dict[str, Conference], papers: list[Paper], settings):
     default_track = setting(settings, "DEFAULT_TRACK")
     for conference in conferences.values():
         listed = list(conference.listed_tracks)
-        tracks: dict[str, Track] = {name: Track(name, slugify(name)) for name in listed}
+        tracks = {name: Track(name, slug_of(name, settings)) for name in listed}
         for paper in conference.papers:
-            if not paper.track:
-                paper.track = listed[0] if listed else default_track
-                paper.track_slug = slugify(paper.track)
+            paper.track = paper.track or (listed[0] if listed else default_track)
+            paper.track_slug = slug_of(paper.track, settings)
             if paper.track not in tracks:
                 if listed:
                     problems.append(
