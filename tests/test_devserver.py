@@ -58,19 +58,16 @@ def test_devserver_serves_and_shows_an_edit(site):
         wait_for(lambda: "Done:" in log.read_text(), 60, "the first build to finish")
 
         paper = site.content / "papers/neurips-2022/robust-models.md"
-        paper.write_text(
-            paper.read_text().replace(
-                "Title: Robust Models are less Over-Confident",
-                "Title: Robust Models are much less Over-Confident",
-            )
+        edited = paper.read_text().replace(
+            "Title: Robust Models are less Over-Confident",
+            "Title: Robust Models are much less Over-Confident",
         )
-        started = time.monotonic()
+        paper.write_text(edited)
         wait_for(
             lambda: "much less Over-Confident" in (fetch(url) or ""),
-            20,
+            30,
             "the edited title on the served page",
         )
-        assert time.monotonic() - started < 20
     finally:
         server.terminate()
         server.wait(timeout=10)
