@@ -43,6 +43,12 @@ def unknown_conference(
     )
 
 
+def track_slug(name: str, settings) -> str:
+    """A track's id on its page: Pelican's slug rules, so never with a space
+    (an id or a #fragment with a space is invalid HTML)."""
+    return slugify(name, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", ()))
+
+
 def _paper_order(paper: Paper):
     """``Order:`` first, then the newest, then the title."""
     order = paper.order if getattr(paper, "order", None) is not None else float("inf")
@@ -75,11 +81,13 @@ def group(conferences: dict[str, Conference], papers: list[Paper], settings):
     default_track = setting(settings, "DEFAULT_TRACK")
     for conference in conferences.values():
         listed = list(conference.listed_tracks)
-        tracks: dict[str, Track] = {name: Track(name, slugify(name)) for name in listed}
+        tracks: dict[str, Track] = {
+            name: Track(name, track_slug(name, settings)) for name in listed
+        }
         for paper in conference.papers:
             if not paper.track:
                 paper.track = listed[0] if listed else default_track
-                paper.track_slug = slugify(paper.track)
+            paper.track_slug = track_slug(paper.track, settings)
             if paper.track not in tracks:
                 if listed:
                     problems.append(

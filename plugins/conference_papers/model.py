@@ -15,7 +15,6 @@ from typing import Any
 
 from markupsafe import Markup
 from pelican.contents import Content
-from pelican.utils import slugify
 
 from .sanitize import clean_html, plain_text
 from .schema import Link, Person
@@ -89,7 +88,7 @@ class Paper(_PluginContent):
         super().__init__(fields, settings, source_path, context)
         # Set by grouping: the Conference object and the track's slug.
         self.conference: Conference | None = None
-        self.track_slug: str = slugify(self.track) if self.track else ""
+        self.track_slug: str = ""
 
     # Declared for readers of the code; Content sets them from the fields.
     title: str

@@ -29,6 +29,16 @@ DEFAULTS: dict[str, object] = {
     "DEFAULT_TRACK": "Papers",
     # How many of the newest papers the home page shows.
     "HOME_PAPERS": 6,
+    # Cards show the paper's image as WebP thumbnails of these widths (px; never
+    # wider than the image), linking the full image. An empty list: the image itself.
+    "THUMBNAIL_WIDTHS": [480, 960],
+    # WebP quality of the thumbnails (1-100).
+    "THUMBNAIL_QUALITY": 80,
+    # Where thumbnails go in the output: {path} is the image's path under content/
+    # without its extension, {width} the thumbnail's width.
+    "THUMBNAIL_SAVE_AS": "thumbnails/{path}-{width}w.webp",
+    # The <img sizes> of a card's image: how wide the theme shows it.
+    "THUMBNAIL_SIZES": "(max-width: 48rem) calc(100vw - 4rem), 26rem",
 }
 
 def setting(settings, name: str):
