@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 
 PLUGIN_SOURCES := $(shell find plugins -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: help html devserver publish check test lint bench clean
+.PHONY: help html devserver publish check test lint bench screenshot clean
 
 help:
 	@echo 'make html        build the site into $(OUTPUTDIR)/ (previous output kept on errors)'
@@ -25,6 +25,7 @@ help:
 	@echo 'make check       validate the content without building'
 	@echo 'make test        run the tests'
 	@echo 'make bench       time 1,000 and 10,000 papers beside plain Pelican'
+	@echo 'make screenshot  take docs/neurips-2022.png (the README picture) in chromium'
 	@echo 'make clean       remove the output and caches'
 
 # The Python environment: dependencies once, the plugin again whenever it changes
@@ -56,8 +57,24 @@ lint: $(VENV)/.deps
 	$(BIN)/ruff check plugins tests pelicanconf.py publishconf.py
 	$(BIN)/ruff format --check plugins tests pelicanconf.py publishconf.py
 
-test: $(VENV)/.plugin
+# The browser tests' tools, pinned in package-lock.json: axe-core and vnu-jar.
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; the
+# tests use the system's (apt-get install default-jre-headless).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	else \
+	  echo "npm is missing: the browser tests skip (apt-get install npm)"; \
+	fi
+
+test: $(VENV)/.plugin node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+screenshot: $(VENV)/.plugin node_modules/.installed
+	$(BIN)/python -m pytest -q \
+	  "tests/browser/test_browser_pages.py::test_every_image_loads[desktop-neurips-2022]"
+	mkdir -p docs
+	cp tests/artifacts/readme-neurips-2022.png docs/neurips-2022.png
 
 bench: $(VENV)/.plugin
 	$(BIN)/python -m tests.bench

@@ -45,20 +45,44 @@ class CardRenderer:
             "fold": setting(self.generator.settings, "ABSTRACT_FOLD"),
         }
 
-    def image(self, paper, siteurl: str) -> dict | None:
-        """src, width and height of the paper's image, or None."""
+    def image(self, paper, siteurl: str, sizes: str | None = None) -> dict | None:
+        """What a template needs to show the paper's image, or None:
+        ``src``/``srcset``/``width``/``height`` of the thumbnails (the image itself
+        when there are none), ``sizes`` (the card's unless given: how wide the
+        page shows it), ``href`` of the full image, ``alt``. The paper page uses
+        it too: ``conference_papers_cards.image(paper, SITEURL, sizes=…)``."""
         if not paper.image:
             return None
+        prefix = f"{siteurl}/" if siteurl else ""
         static = self.generator.context["static_content"].get(paper.image)
-        url = static.url if static else paper.image
-        size = image_size(os.path.join(self.generator.path, paper.image))
-        width, height = size or (None, None)
-        return {"src": f"{siteurl}/{url}" if siteurl else url, "width": width,
-                "height": height, "alt": f"Figure of “{paper.title}”"}
+        full = prefix + (static.url if static else paper.image)
+        alt = f"Figure of “{paper.title}”"
+        thumbnails = self.generator.thumbnails.make(paper.image)
+        if not thumbnails:
+            size = image_size(os.path.join(self.generator.path, paper.image))
+            width, height = size or (None, None)
+            return {
+                "src": full,
+                "href": full,
+                "srcset": None,
+                "sizes": None,
+                "width": width,
+                "height": height,
+                "alt": alt,
+            }
+        largest = thumbnails[-1]
+        return {
+            "src": prefix + thumbnails[0].save_as,
+            "srcset": ", ".join(f"{prefix}{t.save_as} {t.width}w" for t in thumbnails),
+            "sizes": sizes or setting(self.generator.settings, "THUMBNAIL_SIZES"),
+            "width": largest.width,
+            "height": largest.height,
+            "href": full,
+            "alt": alt,
+        }
 
 
 @pass_context
 def paper_card(context, paper) -> Markup:
     """Template global: ``{{ paper_card(paper) }}`` on any page of the site."""
     return context["conference_papers_cards"].card(paper, context.get("SITEURL", ""))
-

@@ -66,6 +66,7 @@ class ConferencePapersGenerator(Generator):
         self.papers: list[Paper] = []
         self.problems: list[Problem] = []
         self.cards = CardRenderer(self)
+        self.thumbnails = images.Thumbnails(self.settings, self.path)
 
     # --- read and validate -------------------------------------------------
 
@@ -138,6 +139,8 @@ class ConferencePapersGenerator(Generator):
     def generate_context(self) -> None:
         self.load()
         self.report()
+        # Encoded now (or found in the cache), copied into the output later.
+        self.thumbnails.make_all([p.image for p in self.papers if p.image])
         for paper in self.papers:
             self.add_source_path(paper)
             self.add_static_links(paper)
@@ -182,6 +185,12 @@ class ConferencePapersGenerator(Generator):
                 conference=paper.conference,
                 page_name=paper.url,
             )
+        written = self.thumbnails.write(self.output_path)
+        logger.info(
+            "conference_papers: %d thumbnail(s) written, %d encoded (others cached)",
+            written,
+            self.thumbnails.encoded,
+        )
         feeds.write_feeds(self, writer)
         scholar.write_citations(self, writer)
 

@@ -14,8 +14,8 @@ from .settings import setting
 
 
 def slug_of(name: str, settings) -> str:
-    """A URL-safe slug, with the site's SLUG_REGEX_SUBSTITUTIONS ("Full Paper" ->
-    "full-paper"), as Pelican makes them for categories and tags."""
+    """A slug by Pelican's rules (SLUG_REGEX_SUBSTITUTIONS): "Full Paper" ->
+    "full-paper", never with a space (invalid in an id or a #fragment)."""
     return slugify(name, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
 
 

@@ -1,17 +1,37 @@
-"""Paper images: checked at read time, measured for width and height."""
+"""Paper images: checked at read time, measured, and resized to WebP thumbnails."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import logging
 import os
+import shutil
+from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .schema import WARNING, Problem, RawSource
+from .settings import setting
+
+logger = logging.getLogger(__name__)
 
 
 def check_image(generator, source: RawSource, paper) -> list[Problem]:
     """A missing image is a warning: the card is shown without it."""
+    relative = os.path.normpath(paper.image)
+    if os.path.isabs(paper.image) or relative.split(os.sep)[0] == os.pardir:
+        # Its thumbnails would be written outside the output folder.
+        paper.image = None
+        return [
+            Problem(
+                source.path,
+                source.line("image"),
+                "the image is outside the content folder",
+                "copy it under content/ (e.g. content/images/) and write that path",
+                WARNING,
+            )
+        ]
     path = os.path.join(generator.path, paper.image)
     if not os.path.isfile(path):
         paper.image = None
@@ -44,3 +64,137 @@ def image_size(path: str) -> tuple[int, int] | None:
         return _size(path, os.stat(path).st_mtime)
     except OSError:
         return None
+
+
+# --- thumbnails ----------------------------------------------------------------
+#
+# Posters are often multi-megabyte PNGs; a card shows a WebP resized to a few
+# widths (``srcset``) and links the full image. Encoding is the slow part, so each
+# thumbnail is kept in a cache keyed by the source (path, mtime, size) and the
+# encoding settings: a rebuild copies it instead of encoding again. Pillow's WebP
+# encoder gives the same bytes for the same pixels and settings, so builds stay
+# byte-identical.
+
+#: Bump when the way thumbnails are made changes: old cache entries then miss.
+THUMBNAIL_VERSION = 1
+_ORIENTATION = 0x0112  # the EXIF tag: phone photos are often stored sideways
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """One resized copy of an image: where it goes in the output, and its size."""
+
+    save_as: str  # relative to the output folder, with "/" separators
+    width: int
+    height: int
+    cached: str  # the encoded file in the cache
+
+
+class Thumbnails:
+    """Thumbnails of the papers' images for one build: made (or found in the
+    cache) while the context is built, copied into the output with the pages."""
+
+    def __init__(self, settings, content_path: str):
+        self.content_path = content_path
+        self.widths = sorted(set(setting(settings, "THUMBNAIL_WIDTHS")))
+        self.quality = setting(settings, "THUMBNAIL_QUALITY")
+        self.save_as = setting(settings, "THUMBNAIL_SAVE_AS")
+        self.cache_dir = os.path.join(
+            settings.get("CACHE_PATH") or "cache", "conference_papers", "thumbnails"
+        )
+        self.by_image: dict[str, list[Thumbnail]] = {}
+        self.encoded = 0  # how many were encoded (not found in the cache)
+
+    def make_all(self, images: list[str]) -> None:
+        """Thumbnails of every image; a line of progress now and then, since the
+        first build of a large site encodes for a while."""
+        todo = sorted(set(images))
+        for done, image in enumerate(todo, 1):
+            self.make(image)
+            if self.encoded and (done % 50 == 0 or done == len(todo)):
+                logger.info(
+                    "conference_papers: thumbnails of %d/%d images", done, len(todo)
+                )
+
+    def make(self, image: str) -> list[Thumbnail]:
+        """The thumbnails of ``image`` (a path under content/), narrowest first;
+        none when the widths are empty or Pillow cannot read the file."""
+        if image in self.by_image or not self.widths:
+            return self.by_image.get(image, [])
+        if image.lower().endswith(".svg"):  # drawn at any size: shown as it is
+            self.by_image[image] = []
+            return []
+        source = os.path.join(self.content_path, image)
+        stem, _ = os.path.splitext(image.replace(os.sep, "/"))
+        try:
+            stat = os.stat(source)
+            with Image.open(source) as opened:
+                # The header gives the size: a rebuild decodes nothing when the
+                # cache has every thumbnail.
+                width, height = opened.size
+                if opened.getexif().get(_ORIENTATION) in (5, 6, 7, 8):
+                    width, height = height, width
+                thumbnails = []
+                # Never enlarge: widths past the image's own become its own width.
+                for size in sorted({min(w, width) for w in self.widths}):
+                    key = hashlib.sha256(
+                        repr(
+                            (
+                                THUMBNAIL_VERSION,
+                                image,
+                                stat.st_mtime_ns,
+                                stat.st_size,
+                                size,
+                                self.quality,
+                            )
+                        ).encode()
+                    ).hexdigest()
+                    thumbnails.append(
+                        Thumbnail(
+                            self.save_as.format(path=stem, width=size),
+                            size,
+                            max(1, round(height * size / width)),
+                            os.path.join(self.cache_dir, key[:2], key + ".webp"),
+                        )
+                    )
+                missing = [t for t in thumbnails if not os.path.isfile(t.cached)]
+                if missing:
+                    self._encode_all(opened, missing)
+        except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as error:
+            logger.warning(
+                "conference_papers: %s: no thumbnail (%s); the card shows the image",
+                source,
+                error,
+            )
+            thumbnails = []
+        self.by_image[image] = thumbnails
+        return thumbnails
+
+    def _encode_all(self, opened: Image.Image, thumbnails: list[Thumbnail]) -> None:
+        opened.load()
+        picture = ImageOps.exif_transpose(opened)
+        if picture.mode not in ("RGB", "RGBA"):
+            has_alpha = "A" in picture.mode or "transparency" in picture.info
+            picture = picture.convert("RGBA" if has_alpha else "RGB")
+        for thumbnail in thumbnails:
+            self._encode(picture, (thumbnail.width, thumbnail.height), thumbnail.cached)
+
+    def _encode(self, picture: Image.Image, size: tuple[int, int], cached: str):
+        os.makedirs(os.path.dirname(cached), exist_ok=True)
+        resized = picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        # Written beside, then renamed: a stopped build leaves no half file.
+        partial = f"{cached}.{os.getpid()}.part"
+        resized.save(partial, "WEBP", quality=self.quality, method=4)
+        os.replace(partial, cached)
+        self.encoded += 1
+
+    def write(self, output_path: str) -> int:
+        """Copy every thumbnail of this build into the output; how many."""
+        written = 0
+        for thumbnails in self.by_image.values():
+            for thumbnail in thumbnails:
+                target = os.path.join(output_path, *thumbnail.save_as.split("/"))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copyfile(thumbnail.cached, target)
+                written += 1
+        return written

@@ -53,6 +53,16 @@ DEFAULTS: dict[str, object] = {
     # in development (RELATIVE_URLS, SITEURL = "") this address instead, where
     # `make devserver` serves the site, so the links work on the author's machine.
     "FEED_FALLBACK_SITEURL": "http://127.0.0.1:8000",
+    # Cards show the paper's image as WebP thumbnails of these widths (px; never
+    # wider than the image), linking the full image. An empty list: the image itself.
+    "THUMBNAIL_WIDTHS": [480, 960],
+    # WebP quality of the thumbnails (1-100).
+    "THUMBNAIL_QUALITY": 80,
+    # Where thumbnails go in the output: {path} is the image's path under content/
+    # without its extension, {width} the thumbnail's width.
+    "THUMBNAIL_SAVE_AS": "thumbnails/{path}-{width}w.webp",
+    # The <img sizes> of a card's image: how wide the theme shows it.
+    "THUMBNAIL_SIZES": "(max-width: 48rem) calc(100vw - 4rem), 26rem",
 }
 
 _TAG_AUTHORITY = re.compile(
