@@ -517,3 +517,24 @@ def test_service_answers_of_any_kind_give_metadata_or_fetch_error(data):
         except FetchError:
             continue
         assert isinstance(meta["title"], str)
+
+
+@pytest.mark.parametrize(
+    ("publisher", "expected"),
+    [
+        ("Computer Vision and Pattern Recognition (CVPR 2020)", ("CVPR", "2020", "")),
+        ("Dependable Systems (DSN) - Industry Track", ("DSN", "", "Industry Track")),
+        ("The Astrophysical Journal (ApJ)", ("ApJ", "", "")),
+        ("PACT (Best Paper Award)", ("PACT", "", "Best Paper Award")),
+        ("IEEE/CVF Conference on Computer Vision, CVPR 2022, New Orleans, USA",
+         ("CVPR", "2022", "")),
+        ("Proceedings of the <b>{IJCAI}</b> (<b>IJCAI</b>), Macao", ("IJCAI", "", "")),
+        ("2016 Design, Automation and Test in Europe (DATE)", ("DATE", "", "")),
+        ("IEEE Design &amp; Test", ("IEEE Design & Test", "", "")),
+    ],
+)  # fmt: skip
+def test_venues_from_publisher_strings(publisher, expected):
+    from pelican.plugins.conference_papers.importers.common import parse_venue
+
+    short, _, year, note = parse_venue(publisher)
+    assert (short, year, note) == expected

@@ -217,7 +217,8 @@ class BibtexImport:
         if not year:
             self.warn(line, f"'{title}' has no year; it goes to 'Unsorted'")
         authors, truncated = [], False
-        for person in fields.get("author") or []:
+        people = fields.get("author") or fields.get("editor") or []
+        for person in people if isinstance(people, list) else [people]:
             person_name = decode(person) if isinstance(person, str) else _name(person)
             if person_name.lower() in ("others", "et al.", "et al"):
                 truncated = True

@@ -135,6 +135,12 @@ def parse_venue(publisher: str) -> tuple[str, str, str, str]:
             after = text[match.end() :].strip(" -–,.")
             note = after if re.search(r"\b(track|workshop)\b", after, re.I) else ""
             return short, name or short, year, note
+    # DBLP style: "IEEE/CVF Conference on …, CVPR 2022, New Orleans, …".
+    for segment in text.split(","):
+        match = re.fullmatch(r"\s*(\S+)\s+'?((?:19|20)\d{2})\s*", segment)
+        if match and _ACRONYM_TOKEN.match(match.group(1)):
+            name = clean_text(text.split(",")[0])
+            return match.group(1), name, match.group(2), ""
     # "(Best Paper Award)": a note, not part of the venue's name.
     notes = [m.group(1).strip() for m in re.finditer(r"\(([^()]*)\)", text)]
     text = clean_text(re.sub(r"\([^()]*\)", " ", text)).strip(" ,.-") or text
