@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .schema import ERROR, Problem
+from .settings import SettingsError
 
 # Modules with ``add_parser(subparsers)``: each adds one command.
 COMMAND_MODULES = ["scaffold", "importers", "timeline"]
@@ -55,8 +56,25 @@ def check(args) -> int:
     if not Path(args.content).is_dir():
         print(f"pelican-papers: no content folder at {args.content}", file=sys.stderr)
         return 2
-    settings = load_settings(args.settings, args.content)
-    problems = find_problems(settings)
+    if args.settings and not Path(args.settings).is_file():
+        print(f"pelican-papers: no settings file at {args.settings}", file=sys.stderr)
+        return 2
+    # Pelican warns about feed settings while reading them: not the user's question.
+    logging.getLogger("pelican.settings").setLevel(logging.ERROR)
+    try:
+        settings = load_settings(args.settings, args.content)
+    except Exception as error:  # the settings file is Python: anything can go wrong
+        print(
+            f"pelican-papers: the settings file failed: {type(error).__name__}: "
+            f"{error}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        problems = find_problems(settings)
+    except SettingsError as error:
+        print(f"pelican-papers: {error}", file=sys.stderr)
+        return 2
     errors = sum(p.severity == ERROR for p in problems)
     if args.format == "json":
         print(json.dumps([p.as_dict() for p in problems], indent=2))

@@ -1,0 +1,428 @@
+"""``import jekyll``: a lab-website-template conference page -> conference + papers.
+
+The page (see DESIGN.md's reference page) is read line by line: ``#`` the
+conference, ``##`` the tracks, ``###`` a paper, ``####`` its authors, a
+``{% capture text %}`` block its abstract, ``{% include … %}`` tags its image
+and links, and the Twitter embed the conference's timeline. What is not
+understood is kept as text and reported with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, unquote_plus, urlsplit
+
+import yaml
+
+from .common import (
+    add_main_link,
+    clean_url,
+    icon_or_default,
+    is_code_host,
+    is_relative,
+    looks_like_pdf,
+    normalize_date,
+    strip_html,
+)
+from .writer import (
+    ConferenceRecord,
+    ImportFailure,
+    PaperRecord,
+    Warning_,
+    make_slug,
+)
+
+_ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+_ICON_HEADING = re.compile(r"""^<i\s+class\s*=\s*["']([^"']*)["']\s*>\s*</i>\s*""")
+_WORKSHOP = re.compile(r"^(?P<name>.+?)\s+Workshop\s*:\s*(?P<title>.+)$")
+_NOTE = re.compile(r"^(?P<name>.+?)\s*\((?P<note>[^()]*)\)\s*$")
+_IAL = re.compile(r"^\s*\{:[^}]*\}\s*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_YEAR_IN_TITLE = re.compile(r"(?:^|\s|')(\d{4}|\d{2})\s*$")
+_FILE_DATE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})-")
+_AFFILIATION = re.compile(r"[\d*†‡§¶#^]+$")
+_BLOCK_START = re.compile(r"^\s*([-*+>|]|\d+[.)]\s|```|~~~|#)")
+
+
+@dataclass
+class JekyllPage:
+    conference: ConferenceRecord
+    papers: list[PaperRecord]
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    return {
+        m.group(1): next(g for g in m.groups()[1:] if g is not None)
+        for m in _ATTRIBUTE.finditer(tag)
+    }
+
+
+def _join_paragraphs(lines: list[str]) -> str:
+    """Hard-wrapped lines become one line a paragraph; Markdown blocks stay."""
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if not line.strip():
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        paragraphs[-1].append(line.rstrip())
+    out = []
+    for paragraph in paragraphs:
+        if not paragraph:
+            continue
+        if any(_BLOCK_START.match(line) for line in paragraph):
+            out.append("\n".join(paragraph))
+        else:
+            out.append(" ".join(line.strip() for line in paragraph))
+    return "\n\n".join(out)
+
+
+def split_authors(text: str) -> list[str]:
+    """``A1, B2,3, C and D*`` -> ``[A, B, C, D]`` (affiliation marks dropped)."""
+    text = strip_html(text).replace("&", ",")
+    names = []
+    for part in re.split(r",|;|\band\b", text):
+        name = " ".join(_AFFILIATION.sub("", part.strip()).split())
+        if name and not name.isdigit() and re.search(r"[^\W\d_]", name):
+            names.append(name)
+    return names
+
+
+def parse_timeline(url: str) -> tuple[str, str]:
+    """``(account, hashtag)`` of a twitter-timeline embed's URL."""
+    parts = urlsplit(url.strip())
+    query = " ".join(
+        unquote_plus(v)
+        for v in parse_qs(parts.query, keep_blank_values=True).get("q", [])
+    )
+    path = unquote_plus(parts.path).strip("/")
+    account = hashtag = ""
+    match = re.search(r"from:\s*@?(\w+)", query)
+    if match:
+        account = match.group(1)
+    match = re.search(r"#(\w+)", query)
+    if match:
+        hashtag = match.group(1)
+    segments = [s for s in path.split("/") if s]
+    if segments[:1] == ["hashtag"] and len(segments) > 1:
+        hashtag = hashtag or segments[1]
+    elif segments and segments[0] not in ("search", "i", "hashtag", "home"):
+        account = account or segments[0].lstrip("@")
+    return account, hashtag
+
+
+def _find_image(path: str, page: Path | None) -> Path | None:
+    """The image of the old site: relative to the page's folder or a parent."""
+    path = re.sub(r"^\{\{\s*site\.\w+\s*\}\}", "", path.strip()).lstrip("/")
+    if not path or page is None or not is_relative(path):
+        return None
+    for folder in [page.parent, *page.parent.parents][:4]:
+        candidate = folder / path
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _conference_date(meta: dict, page_name: str, title: str, date: str | None):
+    """(date, guessed): the option, the front matter, the file name, the title."""
+    if date:
+        value = normalize_date(date)
+        if not value:
+            raise ImportFailure(f"--date '{date}' is not a date; write YYYY-MM-DD")
+        return value, False
+    for candidate in (meta.get("date"), *_FILE_DATE.findall(page_name)):
+        value = normalize_date(candidate) if candidate else None
+        if value:
+            return value, False
+    match = _YEAR_IN_TITLE.search(title)
+    if match:
+        year = match.group(1)
+        return f"{year if len(year) == 4 else '20' + year}-01-01", True
+    return None, False
+
+
+def parse_page(
+    text: str,
+    name: str = "page.md",
+    page: Path | None = None,
+    date: str | None = None,
+    slug: str | None = None,
+    base_url: str = "",
+) -> JekyllPage:
+    """Read one page; raise ImportFailure when it is no conference page."""
+    warnings: list[Warning_] = []
+
+    def warn(line: int, message: str) -> None:
+        warnings.append(Warning_(f"{name}:{line}", message))
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    meta: dict = {}
+    start = 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is None:
+            raise ImportFailure(f"{name}:1: the front matter (---) is never closed")
+        try:
+            loaded = yaml.safe_load("\n".join(lines[1:end]))
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 2 if mark else 1
+            raise ImportFailure(
+                f"{name}:{line}: the front matter is not YAML"
+            ) from None
+        meta = loaded if isinstance(loaded, dict) else {}
+        start = end + 1
+
+    title, icon = strip_html(str(meta.get("title") or "")), ""
+    account = hashtag = ""
+    tracks: list[str] = []
+    intro: list[str] = []
+    papers: list[PaperRecord] = []
+    paper: PaperRecord | None = None
+    abstract: list[str] = []
+    in_capture = False
+    track = ""
+    number = start
+    while number < len(lines):
+        line = lines[number]
+        lineno = number + 1
+        number += 1
+        stripped = line.strip()
+        # A Liquid tag may run over several lines.
+        if "{%" in stripped and "%}" not in stripped[stripped.index("{%") :]:
+            while number < len(lines) and "%}" not in line:
+                line += "\n" + lines[number]
+                number += 1
+            stripped = line.strip()
+        # HTML comments are notes for editors, not content.
+        if "<!--" in stripped:
+            while "-->" not in stripped and number < len(lines):
+                stripped += "\n" + lines[number]
+                number += 1
+            stripped = _COMMENT.sub("", stripped).strip()
+            if not stripped:
+                continue
+
+        tag = re.fullmatch(r"\{%-?\s*(\w+)\s*(.*?)\s*-?%\}", stripped, re.DOTALL)
+        if tag:
+            kind, rest = tag.group(1), tag.group(2)
+            if kind == "capture":
+                in_capture, abstract = True, []
+                continue
+            if kind == "endcapture":
+                in_capture = False
+                continue
+            if kind == "include":
+                include = rest.split()[0] if rest.split() else ""
+                attributes = _attributes(rest[len(include) :])
+                if include == "link.html" and paper is not None:
+                    _add_link(
+                        paper, attributes, base_url, lambda m, n=lineno: warn(n, m)
+                    )
+                    continue
+                if include in ("feature.html", "figure.html") and paper is not None:
+                    _add_feature(
+                        paper,
+                        attributes,
+                        page,
+                        base_url,
+                        lambda m, n=lineno: warn(n, m),
+                    )
+                    continue
+            warn(lineno, f"'{_short(stripped)}' is not understood; kept as text")
+            _keep(stripped, in_capture, paper, abstract, intro)
+            continue
+
+        if in_capture:
+            if _IAL.match(stripped):
+                warn(
+                    lineno,
+                    f"the Kramdown attribute '{stripped}' has no equivalent; left out",
+                )
+                continue
+            abstract.append(line)
+            if paper is not None:
+                paper.abstract = _join_paragraphs(abstract)
+            continue
+
+        heading = re.match(r"^(#{1,4})\s+(.*)$", stripped)
+        if heading:
+            level, content = len(heading.group(1)), heading.group(2).strip()
+            if level == 1:
+                icon_match = _ICON_HEADING.match(content)
+                if icon_match:
+                    icon = icon_match.group(1).strip()
+                    content = content[icon_match.end() :]
+                title = strip_html(content) or title
+            elif level == 2:
+                track = strip_html(content)
+                note = _NOTE.match(track)
+                if note:
+                    track = note.group("name")
+                    intro.append(f"{track}: {note.group('note').strip()}")
+                if track not in tracks:
+                    tracks.append(track)
+            elif level == 3:
+                paper_title = strip_html(content)
+                workshop = ""
+                match = _WORKSHOP.match(paper_title)
+                if match:
+                    workshop, paper_title = match.group("name"), match.group("title")
+                paper = PaperRecord(
+                    title=paper_title,
+                    authors=[],
+                    conference="",
+                    track=track,
+                    workshop=workshop,
+                    order=sum(p.track == track for p in papers) + 1,
+                    origin=f"{name}:{lineno}",
+                )
+                papers.append(paper)
+            elif paper is not None:
+                paper.authors = split_authors(content)
+            else:
+                warn(lineno, "authors (####) before any paper (###); kept as text")
+                intro.append(stripped)
+            continue
+
+        if "twitter-timeline" in stripped:
+            href = re.search(r"""href\s*=\s*["']([^"']*)["']""", stripped)
+            if href:
+                account, hashtag = parse_timeline(href.group(1))
+                if account or hashtag:
+                    continue
+            warn(lineno, "a Twitter embed without an account or hashtag; kept as text")
+            _keep(stripped, False, paper, abstract, intro)
+            continue
+        if re.fullmatch(r"<script[^>]*>\s*</script>", stripped):
+            continue
+        if not stripped:
+            _keep("", False, paper, abstract, intro)
+            continue
+        if paper is None:
+            intro.append(line.rstrip())
+        else:
+            warn(lineno, f"'{_short(stripped)}' outside the abstract; added to it")
+            paper.extra.setdefault("_after", "")
+            paper.extra["_after"] += line.rstrip() + "\n"
+
+    if not papers:
+        raise ImportFailure(
+            f"{name}: no papers found; a conference page has '### Paper title' headings"
+        )
+    if not title:
+        raise ImportFailure(
+            f"{name}:1: no conference title; add 'title:' to the front matter"
+        )
+    conference_date, guessed = _conference_date(meta, Path(name).name, title, date)
+    if conference_date is None:
+        raise ImportFailure(
+            f"{name}: cannot tell when {title} took place; pass --date YYYY-MM-DD"
+        )
+    if guessed:
+        warnings.append(
+            Warning_(
+                f"{name}:1",
+                f"the page has no date: Date {conference_date} is a guess from the "
+                "title; correct it (or pass --date)",
+            )
+        )
+    year = conference_date[:4]
+    conference_slug = slug or make_slug(
+        re.sub(r"\s*'?(\d{4}|\d{2})\s*$", "", title) + f" {year}"
+    )
+    for paper in papers:
+        paper.conference = conference_slug
+        after = paper.extra.pop("_after", "")
+        if after.strip():
+            paper.abstract = (paper.abstract + "\n\n" + after).strip()
+        if not paper.authors:
+            warnings.append(Warning_(paper.origin, f"'{paper.title}' has no authors"))
+    conference = ConferenceRecord(
+        slug=conference_slug,
+        title=title,
+        date=conference_date,
+        icon=icon,
+        tracks=tracks,
+        hashtag=hashtag,
+        timeline=f"x @{account}" if account else "",
+        intro=_join_paragraphs(intro),
+    )
+    return JekyllPage(conference, papers, warnings)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _keep(text, in_capture, paper, abstract, intro) -> None:
+    """Keep what was not understood, where it stood."""
+    if in_capture:
+        abstract.append(text)
+        if paper is not None:
+            paper.abstract = _join_paragraphs(abstract)
+    elif paper is not None:
+        if text:
+            paper.extra["_after"] = paper.extra.get("_after", "") + text + "\n"
+    else:
+        intro.append(text)
+
+
+def _url(value: str, base_url: str, warn) -> str | None:
+    url, why = clean_url(value, base_url)
+    if url is None:
+        warn(f"the link '{_short(value)}' is left out: {why}")
+        return None
+    if is_relative(url):
+        warn(f"the link '{url}' points into the old site; pass --base-url to keep it")
+    return url
+
+
+def _add_link(paper: PaperRecord, attributes: dict, base_url: str, warn) -> None:
+    url = _url(attributes.get("link", ""), base_url, warn)
+    if url is None:
+        return
+    text = strip_html(attributes.get("text", "")) or "Link"
+    icon = attributes.get("icon", "")
+    if (
+        looks_like_pdf(url) or "pdf" in icon or text.lower() == "pdf"
+    ) and not paper.pdf:
+        paper.pdf = url
+    elif (is_code_host(url) or text.lower() in ("source", "code")) and not paper.code:
+        paper.code = url
+    else:
+        paper.links.append((text, url, icon_or_default(icon)))
+
+
+def _add_feature(
+    paper: PaperRecord, attributes: dict, page: Path | None, base_url: str, warn
+) -> None:
+    link = attributes.get("link", "")
+    if link:
+        url = _url(link, base_url, warn)
+        if url:
+            add_main_link(paper, url)
+    image = attributes.get("image", "")
+    if not image:
+        return
+    if not is_relative(image):
+        warn(
+            f"the image '{_short(image)}' is on another host; download it into "
+            "content/images/ and add an Image line"
+        )
+        paper.extra["Original-Image"] = image
+        return
+    source = _find_image(image, page)
+    if source is None:
+        warn(
+            f"the image '{image}' was not found beside the page; "
+            "copy it into content/images/ and add an Image line"
+        )
+        paper.extra["Original-Image"] = image
+        return
+    paper.image_source = source

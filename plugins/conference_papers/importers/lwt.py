@@ -1,0 +1,334 @@
+"""``import lwt``: lab-website-template data (_data/sources.yaml or citations.yaml).
+
+Each entry is a paper. Its venue and year come from ``publisher``; an acronym in
+parentheses ("(CVPR 2020)") names the conference, any other publisher (a
+journal) is a venue of its own; one conference file per venue and year. Entries
+that hold only an ``id`` are looked up on arXiv or Crossref when reachable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from ..schema import normalize_arxiv, normalize_doi
+from .common import (
+    add_main_link,
+    clean_url,
+    conference_for,
+    is_code_host,
+    is_relative,
+    looks_like_pdf,
+    normalize_date,
+    paper_from_metadata,
+    parse_venue,
+    strip_html,
+    venue_of_metadata,
+)
+from .remote import FetchError
+from .writer import ConferenceRecord, ImportFailure, PaperRecord, Warning_
+
+#: Button types -> (label, icon) of a link; pdf/code/arxiv go to their fields.
+LINK_TYPES = {
+    "slides": ("Slides", "fa-solid fa-person-chalkboard"),
+    "slide": ("Slides", "fa-solid fa-person-chalkboard"),
+    "poster": ("Poster", "fa-solid fa-image"),
+    "video": ("Video", "fa-solid fa-video"),
+    "youtube": ("Video", "fa-brands fa-youtube"),
+    "website": ("Website", "fa-solid fa-globe"),
+    "blog": ("Blog", "fa-solid fa-pen"),
+    "artifact": ("Artifact", "fa-solid fa-box-archive"),
+    "authorcopy": ("Author copy", "fa-solid fa-file-pdf"),
+    "data": ("Data", "fa-solid fa-database"),
+    "dataset": ("Data", "fa-solid fa-database"),
+    "twitter": ("Thread", "fa-brands fa-x-twitter"),
+    "preprint": ("Preprint", "fa-solid fa-file-lines"),
+    "source": ("Source", "fa-solid fa-code"),
+    "paper": ("Paper", "fa-solid fa-file-lines"),
+}
+#: Keys the template's cite process adds; they carry nothing for a page.
+IGNORED = {"plugin", "file", "orcid", "type", "remove", "buttons", "extra-links"}
+KNOWN = {
+    "id",
+    "title",
+    "authors",
+    "publisher",
+    "date",
+    "link",
+    "image",
+    "tags",
+    "description",
+    "repo",
+    "buttons",
+    "extra-links",
+}
+
+
+def load_entries(text: str, name: str) -> list[tuple[int, dict]]:
+    """The entries of the file with the line each starts on."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(
+            error, "context_mark", None
+        )
+        line = mark.line + 1 if mark else 1
+        problem = getattr(error, "problem", None) or "not YAML"
+        raise ImportFailure(
+            f"{name}:{line}: this is not valid YAML ({problem})"
+        ) from None
+    if data is None:
+        return []
+    if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
+        raise ImportFailure(
+            f"{name}:1: expected a list of entries ('- title: …'), "
+            "as in _data/sources.yaml"
+        )
+    entries = []
+    for node, entry in zip(root.value, data, strict=False):
+        line = node.start_mark.line + 1
+        if not isinstance(entry, dict):
+            raise ImportFailure(f"{name}:{line}: an entry is not a mapping of keys")
+        entries.append((line, entry))
+    return entries
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    return strip_html(str(value))
+
+
+def _list(value) -> list:
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _authors(value) -> list[str]:
+    if isinstance(value, list):
+        return [_text(v) for v in value if _text(v)]
+    text = _text(value)
+    return [a.strip() for a in re.split(r",|\band\b", text) if a.strip()]
+
+
+def _id_of(value: str) -> tuple[str, str]:
+    """``("doi"|"arxiv"|"", identifier)`` of an LWT id (``doi:…``, bare DOI…)."""
+    value = str(value or "").strip()
+    kind, _, rest = value.partition(":")
+    if kind.lower() == "arxiv" and normalize_arxiv(rest):
+        return "arxiv", normalize_arxiv(rest)
+    if kind.lower() == "doi" and normalize_doi(rest):
+        return "doi", normalize_doi(rest)
+    if normalize_doi(value):
+        return "doi", normalize_doi(value)
+    if normalize_arxiv(value):
+        return "arxiv", normalize_arxiv(value)
+    return "", value
+
+
+class LwtImport:
+    """Turns entries into records; ``resolve(kind, id)`` looks up bare ids."""
+
+    def __init__(
+        self,
+        writer,
+        name: str,
+        site_root: Path | None = None,
+        base_url: str = "",
+        resolve: Callable[[str, str], dict] | None = None,
+    ):
+        self.writer, self.name = writer, name
+        self.site_root, self.base_url, self.resolve = site_root, base_url, resolve
+        self.groups: dict[str, tuple[ConferenceRecord, list[PaperRecord]]] = {}
+
+    def warn(self, line: int, message: str) -> None:
+        self.writer.warnings.append(Warning_(f"{self.name}:{line}", message))
+
+    def add(self, line: int, entry: dict) -> None:
+        kind, identifier = _id_of(entry.get("id"))
+        meta: dict = {}
+        wanted = ("title", "authors", "publisher", "date")
+        if kind and self.resolve and not all(_text(entry.get(k)) for k in wanted):
+            try:
+                meta = self.resolve(kind, identifier)
+            except FetchError as error:
+                self.warn(
+                    line,
+                    f"{kind}:{identifier} was not looked up ({error}); "
+                    "fill in what the entry lacks",
+                )
+        title = _text(entry.get("title")) or meta.get("title", "")
+        date = normalize_date(entry.get("date")) or normalize_date(meta.get("date"))
+        if entry.get("date") and not normalize_date(entry.get("date")):
+            self.warn(line, f"the date '{entry.get('date')}' is not a date; left out")
+        publisher = _text(entry.get("publisher"))
+        if publisher:
+            short, venue_name, year, note = parse_venue(publisher)
+        elif meta:
+            short, venue_name, year = venue_of_metadata(meta)
+            note = ""
+        else:
+            short, venue_name, year, note = "Unsorted", "", "", ""
+            if title:
+                self.warn(line, f"'{title}' has no publisher; it goes to 'Unsorted'")
+        year = year or (date or "")[:4]
+        if not year and title:
+            self.warn(line, f"'{title or identifier}' has no date; give it one")
+        conference = conference_for(short, year, "", venue_name)
+        paper = paper_from_metadata(meta, conference.slug, f"{self.name}:{line}")
+        paper.title = title
+        if not title:
+            paper.slug = f"{kind}-{identifier}" if kind else "untitled"
+        paper.authors = _authors(entry.get("authors")) or paper.authors
+        paper.date = date or ""
+        if re.search(r"award|prize|best", note, re.I):
+            paper.extra["Award"] = note
+        elif re.search(r"\b(track|workshop)\b", note, re.I):
+            paper.track = note
+        paper.venue = publisher if publisher != conference.title else ""
+        if kind == "doi":
+            paper.doi = identifier
+        elif kind == "arxiv":
+            paper.arxiv = identifier
+        description = _text(entry.get("description"))
+        if description:
+            paper.abstract = description
+        paper.tags = [
+            tag.strip()
+            for value in _list(entry.get("tags"))
+            for tag in _text(value).split(",")
+            if tag.strip()
+        ]
+        self._image(line, paper, _text(entry.get("image")))
+        for button in _list(entry.get("buttons")) + _list(entry.get("extra-links")):
+            if isinstance(button, dict):
+                self._button(line, paper, button)
+            else:
+                self.warn(
+                    line, f"the link '{_text(button)[:40]}' is not a mapping; left out"
+                )
+        repo = _text(entry.get("repo"))
+        if repo and not paper.code and re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
+            paper.code = f"https://github.com/{repo}"
+        link = _text(entry.get("link"))
+        if link:
+            url = self._url(line, link)
+            if url and not (paper.doi and "doi.org/" in url):
+                add_main_link(paper, url)
+        for key, value in sorted(entry.items()):
+            if key not in KNOWN and key not in IGNORED and _text(value):
+                paper.extra[re.sub(r"[^A-Za-z0-9_-]", "-", str(key)).title()] = _text(
+                    value
+                )
+        group = self.groups.setdefault(conference.slug, (conference, []))
+        group[1].append(paper)
+
+    def _url(self, line: int, value: str) -> str | None:
+        url, why = clean_url(value, self.base_url)
+        if url is None:
+            self.warn(line, f"the link '{value[:60]}' is left out: {why}")
+            return None
+        if is_relative(url):
+            self.warn(
+                line,
+                f"the link '{url}' points into the old site; "
+                "pass --base-url to make it absolute",
+            )
+        return url
+
+    def _button(self, line: int, paper: PaperRecord, button: dict) -> None:
+        kind = _text(button.get("type")).lower()
+        value = _text(button.get("link"))
+        text = _text(button.get("text"))
+        if kind == "github" and re.fullmatch(r"[\w.-]+/[\w.-]+", value):
+            value = f"https://github.com/{value}"
+        if kind == "youtube" and value.startswith("watch?v="):
+            value = f"https://www.youtube.com/{value}"
+        url = self._url(line, value)
+        if url is None:
+            return
+        arxiv_id = normalize_arxiv(url)
+        if kind in ("arxiv", "preprint") and arxiv_id:
+            paper.arxiv = paper.arxiv or arxiv_id
+            if looks_like_pdf(url) and not paper.pdf:
+                paper.pdf = url
+            return
+        if (
+            kind in ("github", "gitlab", "code")
+            or (kind == "source" and is_code_host(url))
+        ) and not paper.code:
+            paper.code = url
+            return
+        if (
+            kind in ("paper", "pdf", "preprint")
+            and (looks_like_pdf(url) or kind == "paper")
+            and not paper.pdf
+            and not normalize_doi(url)
+        ):
+            paper.pdf = url
+            return
+        if normalize_doi(url) and not paper.doi:
+            paper.doi = normalize_doi(url)
+            return
+        label, icon = LINK_TYPES.get(kind, (kind.title() or "Link", "fa-solid fa-link"))
+        if kind in ("github", "gitlab", "code"):
+            label, icon = "Code", "fa-brands fa-github"
+        paper.links.append((text or label, url, icon))
+
+    def _image(self, line: int, paper: PaperRecord, image: str) -> None:
+        if not image:
+            return
+        if not is_relative(image):
+            self.warn(
+                line,
+                f"the image '{image[:60]}' is on another host; download "
+                "it into content/images/ and add an Image line",
+            )
+            paper.extra["Original-Image"] = image
+            return
+        found = None
+        if self.site_root is not None:
+            for candidate in (
+                self.site_root / image.lstrip("/"),
+                self.site_root / "images" / image.lstrip("/"),
+            ):
+                if candidate.is_file():
+                    found = candidate
+                    break
+        if found is None:
+            self.warn(
+                line,
+                f"the image '{image}' was not found in the old site; "
+                "copy it into content/images/ and add an Image line",
+            )
+            paper.extra["Original-Image"] = image
+            return
+        paper.image_source = found
+
+    def finish(self) -> None:
+        """One conference a venue and year, dated by its first paper."""
+        for slug in sorted(self.groups):
+            conference, papers = self.groups[slug]
+            dates = sorted(p.date for p in papers if p.date)
+            year = re.search(r"(\d{4})$", conference.title)
+            conference.date = (
+                dates[0]
+                if dates
+                else (f"{year.group(1)}-01-01" if year else "2000-01-01")
+            )
+            if not dates and not year:
+                self.warn(
+                    0,
+                    f"{conference.title}: no date at all; Date 2000-01-01 "
+                    f"is a placeholder in conferences/{slug}.md",
+                )
+            conference = self.writer.add_conference(conference)
+            for paper in papers:
+                self.writer.add_paper(paper)

@@ -1,0 +1,540 @@
+"""Importers: a lab moving its site over, from a Jekyll page, LWT data, BibTeX,
+arXiv and Crossref, into files that pass ``check`` and build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from loopback import Services
+from PIL import Image
+
+from pelican.plugins.conference_papers import cli
+from pelican.plugins.conference_papers.importers import arxiv, bibtex, doi, jekyll, lwt
+from pelican.plugins.conference_papers.importers.remote import FetchError
+from pelican.plugins.conference_papers.importers.writer import (
+    ImportFailure,
+    ImportWriter,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "importers"
+FAST = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def problems(content: Path):
+    found = cli.find_problems(cli.load_settings(None, str(content)))
+    return [p for p in found if p.severity == "error"], found
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".cache" not in p.parts
+    }
+
+
+def png(path: Path, color=(200, 30, 30)) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (8, 6), color).save(path)
+
+
+@pytest.fixture
+def page(tmp_path) -> Path:
+    """The conference page in an old Jekyll site, with the one image it has."""
+    old = tmp_path / "old-site" / "conferences"
+    old.mkdir(parents=True)
+    shutil.copy(FIXTURES / "conference-page.md", old / "icml23.md")
+    png(tmp_path / "old-site" / "images" / "teaser.png")
+    return old / "icml23.md"
+
+
+# --- jekyll ------------------------------------------------------------------
+
+
+def test_jekyll_page_builds_into_the_same_sections_titles_authors_links(
+    capsys, page, empty_site, monkeypatch
+):
+    monkeypatch.chdir(empty_site.root.parent)  # no pelicanconf.py here
+    code, out, err = run(capsys, "import", "jekyll", page, "--into", empty_site.content)
+    assert code == 0, err
+    assert "imported 3 paper(s) in 1 conference(s)" in out
+    # What the importer could not map is named with its line, not dropped silently.
+    assert "icml23.md:49: '{% include youtube.html" in err
+    assert "icml23.md:67: the Kramdown attribute '{:.center}'" in err
+    assert "images/missing.png' was not found" in err
+
+    conference = (empty_site.content / "conferences" / "icml-2023.md").read_text()
+    assert conference.splitlines()[:6] == [
+        "Title: ICML 23",
+        "Date: 2023-01-01",
+        "Icon: fas fa-robot",
+        "Tracks: Main Track; Workshop Paper",
+        "Hashtag: ICML2023",
+        "Timeline: x @ExampleLab",
+    ]
+    assert "Workshop Paper: non-archival" in conference
+    sparse = (
+        empty_site.content / "papers/icml-2023/sparse-kernels-for-tiny-graphs.md"
+    ).read_text()
+    assert "Authors: Ada Lovelace, Alan Turing, Grace Hopper\n" in sparse
+    assert (
+        "We study sparse kernels for tiny graphs and show that they are fast." in sparse
+    )
+    assert "Image: images/icml-2023/sparse-kernels-for-tiny-graphs.png" in sparse
+    dense = empty_site.content / "papers/icml-2023/dense-kernels-for-huge-graphs.md"
+    assert '{% include youtube.html id="abc123" %}' in dense.read_text()
+
+    errors, _ = problems(empty_site.content)
+    assert errors == []
+    empty_site.build()
+    soup = empty_site.page("conferences/icml-2023/")
+    assert soup.h1.get_text(strip=True) == "ICML 23"
+    tracks = soup.select("section.track")
+    assert [t.h2.get_text(strip=True) for t in tracks] == [
+        "Main Track",
+        "Workshop Paper",
+    ]
+    titles = [[c.h3.get_text(strip=True) for c in t.select("article")] for t in tracks]
+    assert titles == [
+        ["Sparse Kernels for Tiny Graphs", "Dense Kernels for Huge Graphs"],
+        ["Kernels in the Wild"],
+    ]
+    first = tracks[0].select("article")[0]
+    assert first.select_one(".paper-card-authors").get_text() == (
+        "Ada Lovelace, Alan Turing, Grace Hopper"
+    )
+    links = {
+        a.get_text(strip=True): a["href"] for a in first.select(".paper-card-links a")
+    }
+    assert links["PDF"] == "https://arxiv.org/pdf/2301.00001.pdf"
+    assert links["Code"] == "https://github.com/example-lab/sparse-kernels"
+    assert links["Poster"] == "https://example.org/posters/sparse.png"
+    assert links["arXiv"] == "https://arxiv.org/abs/2301.00001"
+    assert first.img is not None, "the image was copied and shown"
+    workshop = tracks[1].select_one("article")
+    assert "GraphML Workshop" in workshop.get_text()
+    assert workshop.select_one('a[href="https://doi.org/10.5555/12345678"]')
+
+
+def test_second_run_gives_the_same_files_and_never_overwrites_without_force(
+    capsys, page, tmp_path
+):
+    into = tmp_path / "content"
+    assert run(capsys, "import", "jekyll", page, "--into", into)[0] == 0
+    before = files(into)
+    code, out, _ = run(capsys, "import", "jekyll", page, "--into", into)
+    assert code == 0 and "0 file(s) written" in out
+    assert files(into) == before
+
+    edited = into / "papers/icml-2023/kernels-in-the-wild.md"
+    edited.write_text(edited.read_text() + "\nMy own notes.\n")
+    code, out, err = run(capsys, "import", "jekyll", page, "--into", into)
+    assert code == 1
+    assert err.strip().splitlines()[-1].startswith("pelican-papers: error: 1 file(s)")
+    assert "--force" in err and "Traceback" not in err
+    assert "My own notes." in edited.read_text()
+
+    assert run(capsys, "import", "jekyll", page, "--into", into, "--force")[0] == 0
+    assert files(into) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("just some text\n", "no papers found"),
+        ("---\ntitle: [unclosed\n---\n### P\n", "front matter is not YAML"),
+        ("### A paper\n#### Someone\n", "no conference title"),
+        ("---\ntitle: Workshop\n---\n### A paper\n", "pass --date"),
+    ],
+)
+def test_bad_jekyll_page_is_one_line_and_exit_1(capsys, tmp_path, text, message):
+    bad = tmp_path / "bad.md"
+    bad.write_text(text)
+    code, _, err = run(capsys, "import", "jekyll", bad, "--into", tmp_path / "c")
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1 and message in err
+    assert not (tmp_path / "c").exists()
+
+
+def test_missing_and_non_utf8_files_are_one_line(capsys, tmp_path):
+    code, _, err = run(
+        capsys, "import", "lwt", tmp_path / "nope.yaml", "--into", tmp_path
+    )
+    assert (
+        code == 1
+        and err.strip() == f"pelican-papers: error: {tmp_path}/nope.yaml: no such file"
+    )
+    latin = tmp_path / "papers.bib"
+    latin.write_bytes("@misc{a, title={Caf\xe9}}".encode("latin-1"))
+    code, _, err = run(capsys, "import", "bibtex", latin, "--into", tmp_path)
+    assert code == 1 and "not UTF-8" in err and len(err.strip().splitlines()) == 1
+
+
+def test_jekyll_authors_and_timeline_details():
+    assert jekyll.split_authors(
+        " Ada Lovelace1,2 , Alan Turing*  and Grace Hopper3"
+    ) == [
+        "Ada Lovelace",
+        "Alan Turing",
+        "Grace Hopper",
+    ]
+    assert jekyll.parse_timeline("https://twitter.com/ExampleLab") == ("ExampleLab", "")
+    assert jekyll.parse_timeline(
+        "https://twitter.com/search?q=%23NeurIPS2022%20from%3AKeuperLabs"
+    ) == ("KeuperLabs", "NeurIPS2022")
+
+
+# --- lab-website-template -------------------------------------------------------
+
+
+@pytest.fixture
+def lwt_site(tmp_path) -> Path:
+    shutil.copytree(FIXTURES / "lwt-site", tmp_path / "lwt-site")
+    png(tmp_path / "lwt-site" / "images" / "seeing.png")
+    return tmp_path / "lwt-site" / "_data" / "sources.yaml"
+
+
+def test_lwt_import_resolves_bare_ids_from_the_services(capsys, lwt_site, tmp_path):
+    into = tmp_path / "content"
+    with Services() as services:
+        code, out, err = run(
+            capsys, "import", "lwt", lwt_site, "--into", into,
+            "--arxiv-api", f"{services.base}/arxiv/query",
+            "--crossref-api", f"{services.base}/crossref/works",
+        )  # fmt: skip
+        assert code == 0, err
+        asked = len(services.requests)
+    assert "imported 5 paper(s) in 4 conference(s)" in out
+    conferences = sorted(p.name for p in (into / "conferences").iterdir())
+    assert conferences == [
+        "apj-2021.md", "cvpr-2020.md", "icml-2023.md", "j-imag-comp-2019.md"
+    ]  # fmt: skip
+    cvpr = (into / "conferences" / "cvpr-2020.md").read_text()
+    assert cvpr.startswith(
+        "Title: CVPR 2020\nName: Computer Vision and Pattern Recognition\n"
+    )
+    assert "Date: 2020-06-01" in cvpr, "the first paper's date, 2020-6-1 unpadded"
+    seeing = (into / "papers/cvpr-2020/seeing-things-a-study.md").read_text()
+    for line in [
+        "Date: 2020-06-01",
+        "Image: images/cvpr-2020/seeing-things-a-study.png",
+        "Code: https://github.com/example-lab/seeing",
+        "Arxiv: 2001.00002",
+        "Doi: 10.5555/cvpr.2020.7",
+        "Links: Video <https://www.youtube.com/watch?v=dQw4w9WgXcQ> "
+        "fa-brands fa-youtube",
+        "Tags: vision, study",
+    ]:
+        assert line + "\n" in seeing
+    stars = (into / "papers/apj-2021/counting-stars-in-journals.md").read_text()
+    assert "Code: https://github.com/example-lab/stars\n" in stars
+    assert "Links: Talk slides <https://example.org/stars-slides.pdf>" in stars
+    tiny = (into / "papers/icml-2023/tiny-models-big-claims.md").read_text()
+    assert "Authors: Ada Lovelace, Grace Hopper\n" in tiny
+    assert "We train tiny models and make big claims." in tiny
+    answers = (into / "papers/j-imag-comp-2019/forty-two-answers.md").read_text()
+    assert "Authors: Alan Turing, The Lab\n" in answers
+    assert "We answer everything ." in answers or "We answer everything." in answers
+    assert problems(into)[0] == []
+
+    # The answers were cached: the same import again asks nothing.
+    with Services() as services:
+        code, out, _ = run(
+            capsys, "import", "lwt", lwt_site, "--into", into,
+            "--arxiv-api", f"{services.base}/arxiv/query",
+            "--crossref-api", f"{services.base}/crossref/works",
+        )  # fmt: skip
+        assert code == 0 and services.requests == []
+    assert asked == 2 and "0 file(s) written" in out
+
+
+def test_lwt_offline_writes_unresolved_entries_so_that_check_names_them(
+    capsys, lwt_site, tmp_path
+):
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "lwt", lwt_site, "--into", into, "--offline")
+    assert code == 0
+    assert "arxiv:2302.00003 was not looked up" in err
+    errors, _ = problems(into)
+    named = {Path(p.path).name for p in errors}
+    assert named == {"arxiv-2302-00003.md", "doi-10-5555-journal-2019-42.md"}
+    assert all("missing" in p.message for p in errors)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- title: [unclosed\n", "sources.yaml:2: this is not valid YAML"),
+        ("title: not a list\n", "expected a list of entries"),
+        ("- just a string\n", "sources.yaml:1: an entry is not a mapping"),
+    ],
+)
+def test_bad_lwt_file_is_one_line(capsys, tmp_path, text, message):
+    bad = tmp_path / "sources.yaml"
+    bad.write_text(text)
+    code, _, err = run(capsys, "import", "lwt", bad, "--into", tmp_path / "c")
+    assert code == 1 and message in err and len(err.strip().splitlines()) == 1
+
+
+# --- bibtex --------------------------------------------------------------------
+
+
+def test_bibtex_import_decodes_latex_merges_duplicates_and_builds(
+    capsys, tmp_path, empty_site
+):
+    old = tmp_path / "old-site"
+    (old / "_bibliography").mkdir(parents=True)
+    shutil.copy(FIXTURES / "papers.bib", old / "_bibliography" / "papers.bib")
+    png(old / "assets/img/publication_preview/engines.png")
+    code, out, err = run(
+        capsys, "import", "bibtex", old / "_bibliography/papers.bib",
+        "--into", empty_site.content, "--base-url", "https://lab.example.org/",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "imported 2 paper(s) in 2 conference(s)" in out
+    assert "papers.bib:25: 'Compilers" not in err
+    assert "is also at line 5; the two entries were merged" in err
+    assert "papers.bib:39: not understood" in err
+    engines = (
+        empty_site.content
+        / "papers/neurips-2022/analytical-engines-for-schodingers-cat.md"
+    ).read_text()
+    for line in [
+        "Title: Analytical Engines for Schödinger's Cat",
+        "Authors: Ada Lovelace, Alan Turing",
+        "Pdf: https://lab.example.org/assets/pdf/engines.pdf",
+        "Code: https://github.com/example-lab/engines",
+        "Arxiv: 2211.00004",
+        "Tags: engines, cats",
+        "Venue: Advances in Neural Information Processing Systems",
+        "Award: Outstanding Paper",
+        "Selected: true",
+    ]:
+        assert line + "\n" in engines
+    assert (
+        "Links: HTML <https://example.org/engines> fa-solid fa-globe; Paper " in engines
+    )
+    assert "We compute $\\alpha + \\beta$ with engines at 50% cost – fast." in engines
+    conference = (empty_site.content / "conferences/neurips-2022.md").read_text()
+    assert "Title: NeurIPS 2022\n" in conference and "Date: 2022-11-01\n" in conference
+    journal = empty_site.content / "papers/journal-of-imaginary-computing-2021"
+    assert (
+        "Title: Compilers for École Polytechnique"
+        in next(journal.iterdir()).read_text()
+    )
+
+    assert problems(empty_site.content)[0] == []
+    empty_site.build()
+    card = empty_site.page("conferences/neurips-2022/").select_one("article")
+    assert card.h3.get_text(strip=True) == "Analytical Engines for Schödinger's Cat"
+    assert card.find("math") is not None, "math kept for the build to render"
+
+
+def test_bibtex_without_entries_is_one_line(capsys, tmp_path):
+    bad = tmp_path / "papers.bib"
+    bad.write_text("% nothing here\n")
+    code, _, err = run(capsys, "import", "bibtex", bad, "--into", tmp_path / "c")
+    assert code == 1 and "no BibTeX entries found" in err
+
+
+# --- arXiv and Crossref ----------------------------------------------------------
+
+
+def test_import_arxiv_into_a_conference_then_cached(capsys, site, monkeypatch):
+    cache = site.root / "cache-dir"
+    with Services() as services:
+        monkeypatch.setenv("PELICAN_PAPERS_ARXIV_API", f"{services.base}/arxiv/query")
+        code, out, err = run(
+            capsys, "import", "arxiv", "arXiv:2210.05938", "2302.00003",
+            "--into", site.content, "--conference", "neurips-2022", "--cache", cache,
+        )  # fmt: skip
+        assert code == 0, err
+        assert len(services.requests) == 2
+    assert "imported 2 paper(s) in 1 conference(s)" in out
+    assert not (site.content / "conferences" / "icml-2023.md").exists()
+    paper = (
+        site.content / "papers/neurips-2022/robust-models-are-less-over-confident.md"
+    ).read_text()
+    assert paper.startswith(
+        "Title: Robust Models are less Over-Confident\n"
+        "Authors: Julia Grabinski, Paul Gavrikov, Janis Keuper, Margret Keuper\n"
+        "Date: 2022-10-11\nPdf: http://arxiv.org/pdf/2210.05938v1\nArxiv: 2210.05938\n"
+    )
+    # The lab's own robust-models.md has the same title: both stay, with their slugs.
+    assert problems(site.content)[0] == []
+
+    with Services() as services:
+        monkeypatch.setenv("PELICAN_PAPERS_ARXIV_API", f"{services.base}/arxiv/query")
+        code, out, _ = run(
+            capsys, "import", "arxiv", "2210.05938", "2302.00003",
+            "--into", site.content, "--conference", "neurips-2022", "--cache", cache,
+        )  # fmt: skip
+        assert code == 0 and services.requests == [], "the second run asks nothing"
+
+
+def test_import_doi_makes_a_venue_and_unknown_ids_fail_clearly(capsys, tmp_path):
+    into = tmp_path / "content"
+    with Services() as services:
+        api = ("--crossref-api", f"{services.base}/crossref/works",
+               "--arxiv-api", f"{services.base}/arxiv/query")  # fmt: skip
+        code, _out, err = run(
+            capsys, "import", "doi", "https://doi.org/10.5555/journal.2019.42",
+            "10.5555/unknown", "--into", into, *api,
+        )  # fmt: skip
+        assert code == 0
+        assert "Crossref knows no DOI 10.5555/unknown" in err
+        code, _, err = run(
+            capsys, "import", "doi", "10.5555/unknown", "--into", into, *api
+        )
+        assert code == 1 and len(err.strip().splitlines()) == 1
+        code, _, err = run(capsys, "import", "doi", "not-a-doi", "--into", into, *api)
+        assert code == 1 and "is not a DOI" in err
+    conference = (into / "conferences/j-imag-comp-2019.md").read_text()
+    assert "Date: 2019-05-01" in conference
+    assert problems(into)[0] == []
+
+
+def test_unreachable_service_is_one_line(capsys, tmp_path):
+    code, _, err = run(
+        capsys, "import", "arxiv", "2210.05938", "--into", tmp_path,
+        "--arxiv-api", "http://127.0.0.1:9/api/query",
+    )  # fmt: skip
+    assert code == 1
+    assert err.startswith("pelican-papers: error: cannot reach 127.0.0.1:9")
+
+
+# --- any input: files or a clear error, never another exception --------------------
+
+texts = st.text(
+    alphabet=st.sampled_from(list("#{}%<>()[]:;,-_=\"'\n /\\$@&ab1AB2é\t"))
+    | st.characters(),
+    max_size=300,
+)
+
+
+@FAST
+@given(
+    text=texts,
+    extra=st.sampled_from(["", "### T\n#### A1, B\n", '# <i class="x"></i>T 22\n']),
+)
+def test_jekyll_parser_never_raises_anything_else(text, extra):
+    try:
+        parsed = jekyll.parse_page(extra + text, "page.md")
+    except ImportFailure:
+        return
+    assert parsed.papers and parsed.conference.date
+
+
+@FAST
+@given(text=texts)
+def test_lwt_parser_never_raises_anything_else(tmp_path_factory, text):
+    writer = ImportWriter(tmp_path_factory.mktemp("lwt"))
+    try:
+        entries = lwt.load_entries(text, "sources.yaml")
+    except ImportFailure:
+        return
+    importer = lwt.LwtImport(writer, "sources.yaml")
+    for line, entry in entries:
+        importer.add(line, entry)
+    importer.finish()
+    writer.plan()
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20) | st.dates(),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@FAST
+@given(
+    entry=st.fixed_dictionaries(
+        {},
+        optional={
+            k: yaml_values
+            for k in (
+                "title",
+                "authors",
+                "publisher",
+                "date",
+                "id",
+                "image",
+                "tags",
+                "buttons",
+                "extra-links",
+                "link",
+                "repo",
+                "description",
+            )
+        },
+    )
+)
+def test_lwt_entries_of_any_shape_never_raise(tmp_path_factory, entry):
+    writer = ImportWriter(tmp_path_factory.mktemp("lwt"))
+    importer = lwt.LwtImport(writer, "sources.yaml", resolve=None)
+    importer.add(1, entry)
+    importer.finish()
+    writer.plan()
+
+
+@FAST
+@given(text=texts, head=st.sampled_from(["", "@article{k, title={T}, year={2020},\n"]))
+def test_bibtex_parser_never_raises_anything_else(tmp_path_factory, text, head):
+    writer = ImportWriter(tmp_path_factory.mktemp("bib"))
+    try:
+        entries, _ = bibtex.parse_library(head + text, "papers.bib")
+    except ImportFailure:
+        return
+    importer = bibtex.BibtexImport(writer, "papers.bib", None)
+    for entry in entries:
+        importer.add(entry)
+    importer.finish()
+    writer.plan()
+
+
+@FAST
+@given(data=st.binary(max_size=200) | texts.map(str.encode))
+def test_service_answers_of_any_kind_give_metadata_or_fetch_error(data):
+    for parse, wanted in ((arxiv.parse_feed, "2210.05938"), (doi.parse_work, "10.1/x")):
+        try:
+            meta = parse(data, wanted)
+        except FetchError:
+            continue
+        assert isinstance(meta["title"], str)
+
+
+@pytest.mark.parametrize(
+    ("publisher", "expected"),
+    [
+        ("Computer Vision and Pattern Recognition (CVPR 2020)", ("CVPR", "2020", "")),
+        ("Dependable Systems (DSN) - Industry Track", ("DSN", "", "Industry Track")),
+        ("The Astrophysical Journal (ApJ)", ("ApJ", "", "")),
+        ("PACT (Best Paper Award)", ("PACT", "", "Best Paper Award")),
+        ("IEEE/CVF Conference on Computer Vision, CVPR 2022, New Orleans, USA",
+         ("CVPR", "2022", "")),
+        ("Proceedings of the <b>{IJCAI}</b> (<b>IJCAI</b>), Macao", ("IJCAI", "", "")),
+        ("2016 Design, Automation and Test in Europe (DATE)", ("DATE", "", "")),
+        ("IEEE Design &amp; Test", ("IEEE Design & Test", "", "")),
+    ],
+)  # fmt: skip
+def test_venues_from_publisher_strings(publisher, expected):
+    from pelican.plugins.conference_papers.importers.common import parse_venue
+
+    short, _, year, note = parse_venue(publisher)
+    assert (short, year, note) == expected
