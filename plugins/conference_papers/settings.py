@@ -29,6 +29,17 @@ DEFAULTS: dict[str, object] = {
     "DEFAULT_TRACK": "Papers",
     # How many of the newest papers the home page shows.
     "HOME_PAPERS": 6,
+    # Social timeline (timeline.py). The account of every conference that has a
+    # Hashtag but no Timeline line, written like one: "mastodon @you@instance".
+    "TIMELINE": "",
+    # Where `pelican-papers fetch-timeline` keeps its snapshots and their images,
+    # under PATH (the snapshots are data for the pages, never published as files).
+    "TIMELINES_PATH": "timelines",
+    "TIMELINE_MEDIA_PATH": "images/timeline",
+    # How many posts of the snapshot a conference page shows, newest first, and
+    # how many the live embed loads after the visitor's click.
+    "TIMELINE_POSTS": 10,
+    "TIMELINE_LIVE_POSTS": 5,
 }
 
 def setting(settings, name: str):
@@ -76,3 +87,8 @@ def _check(settings):
                 yield f"{key} must be relative to the site root, not {value!r}"
         elif not isinstance(value, (list, tuple, dict)):
             yield f"{key} must be a list of names or a dict of name -> URL"
+    from .timeline import check_site_timeline  # it imports this module
+
+    reason = check_site_timeline(str(settings[PREFIX + "TIMELINE"]))
+    if reason:
+        yield f"{PREFIX}TIMELINE: {reason}"
