@@ -16,6 +16,7 @@ from .icons import icon_svg
 from .settings import apply_defaults, setting
 
 TEMPLATES = str(files(__name__) / "templates")
+STATIC = str(files(__name__) / "static")
 
 
 def initialized(pelican) -> None:
@@ -26,6 +27,14 @@ def initialized(pelican) -> None:
     ours = [setting(settings, "CONFERENCES_PATH"), setting(settings, "PAPERS_PATH")]
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
         settings[key] = [*settings.get(key, []), *(p for p in ours if p not in settings.get(key, []))]
+    # Timeline snapshots are data for the conference pages, not files to publish.
+    snapshots = setting(settings, "TIMELINES_PATH")
+    if snapshots not in settings.get("STATIC_EXCLUDES", []):
+        settings["STATIC_EXCLUDES"] = [*settings.get("STATIC_EXCLUDES", []), snapshots]
+    # timeline.js reaches every theme's output, next to the theme's own files.
+    theme_static = settings.get("THEME_STATIC_PATHS", ["static"])
+    if STATIC not in theme_static:
+        settings["THEME_STATIC_PATHS"] = [*theme_static, STATIC]
 
 
 def get_generators(pelican):

@@ -355,6 +355,13 @@ def parse_conference(source: RawSource, timezone: str) -> tuple[dict, list[Probl
         fields["icon"] = icon
     if fields["date"] and fields["end"] and fields["end"] < fields["date"]:
         problems.error("end", "the End comes before the Date", "swap the two dates")
+    if fields["timeline"]:
+        from .timeline import AccountError, parse_account  # it imports this module
+
+        try:
+            parse_account(fields["timeline"])
+        except AccountError as error:
+            problems.error("timeline", error.message, error.hint)
     if fields["hashtag"] and not re.fullmatch(r"\w+", fields["hashtag"]):
         problems.error(
             "hashtag",

@@ -63,6 +63,17 @@ DEFAULTS: dict[str, object] = {
     "THUMBNAIL_SAVE_AS": "thumbnails/{path}-{width}w.webp",
     # The <img sizes> of a card's image: how wide the theme shows it.
     "THUMBNAIL_SIZES": "(max-width: 48rem) calc(100vw - 4rem), 26rem",
+    # Social timeline (timeline.py). The account of every conference that has a
+    # Hashtag but no Timeline line, written like one: "mastodon @you@instance".
+    "TIMELINE": "",
+    # Where `pelican-papers fetch-timeline` keeps its snapshots and their images,
+    # under PATH (the snapshots are data for the pages, never published as files).
+    "TIMELINES_PATH": "timelines",
+    "TIMELINE_MEDIA_PATH": "images/timeline",
+    # How many posts of the snapshot a conference page shows, newest first, and
+    # how many the live embed loads after the visitor's click.
+    "TIMELINE_POSTS": 10,
+    "TIMELINE_LIVE_POSTS": 5,
 }
 
 _TAG_AUTHORITY = re.compile(
@@ -118,6 +129,11 @@ def _check(settings):
         elif not isinstance(value, (list, tuple, dict)):
             yield f"{key} must be a list of names or a dict of name -> URL"
     yield from _check_feeds(settings)
+    from .timeline import check_site_timeline  # it imports this module
+
+    reason = check_site_timeline(str(settings[PREFIX + "TIMELINE"]))
+    if reason:
+        yield f"{PREFIX}TIMELINE: {reason}"
 
 
 def _check_feeds(settings):

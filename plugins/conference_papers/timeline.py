@@ -1,11 +1,424 @@
-"""Social timelines: snapshot fetch, static render, consent embed (issue 4)."""
+"""Social timelines: accounts, static render, consent embed (issue 4).
+
+A conference names an account (``Timeline: mastodon @KeuperLabs@sigmoid.social``)
+and a ``Hashtag``. ``pelican-papers fetch-timeline`` asks the provider for that
+account's public posts with the hashtag and writes them, sanitized and with their
+images downloaded, to ``content/timelines/<conference>.json``: a content file that
+is reviewed in git like any other. The build renders the snapshot as static HTML;
+the provider's live posts load only after the visitor clicks (``timeline.js``,
+copied next to the theme's static files), so no page asks another host for
+anything before that.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+from bs4 import BeautifulSoup
+from markupsafe import Markup
+
+from .sanitize import clean_html
+from .schema import ERROR, WARNING, Problem, clean_text, url_problem
+from .settings import setting
+
+# --- accounts -----------------------------------------------------------------
+
+PROVIDER_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky", "x": "X"}
+BLUESKY_APPVIEW = "https://public.api.bsky.app"
+ACCOUNT_HINT = (
+    "write e.g. 'Timeline: mastodon @KeuperLabs@sigmoid.social', "
+    "'Timeline: bluesky keuperlabs.bsky.social' or 'Timeline: x KeuperLabs'"
+)
+
+HOST_PATTERN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+_MASTODON_USER = r"[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*"
+_MASTODON_ACCT = re.compile(
+    rf"^@?(?P<user>{_MASTODON_USER})@(?P<host>{HOST_PATTERN})$", re.I
+)
+_MASTODON_PATH = re.compile(rf"^/@(?P<user>{_MASTODON_USER})/?$")
+_BLUESKY_ACTOR = re.compile(
+    rf"^@?(?P<user>{HOST_PATTERN}|did:plc:[a-z2-7]{{24}})$", re.I
+)
+_BLUESKY_PATH = re.compile(r"^/profile/(?P<user>[^/]+)/?$")
+_X_USER = re.compile(r"^@?(?P<user>[A-Za-z0-9_]{1,15})$")
+_X_HOSTS = {
+    "x.com",
+    "www.x.com",
+    "twitter.com",
+    "www.twitter.com",
+    "mobile.twitter.com",
+}
+POST_ID = re.compile(r"^[A-Za-z0-9_.~-]{1,64}$")
+
+
+class AccountError(ValueError):
+    """A ``Timeline`` value that names no account we can use."""
+
+    def __init__(self, message: str, hint: str = ACCOUNT_HINT):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Account:
+    """Whose posts a timeline shows: ``provider`` is mastodon, bluesky or x."""
+
+    provider: str
+    user: str  # KeuperLabs, keuperlabs.bsky.social (or a did:plc:), KeuperLabs
+    host: str = ""  # the Mastodon instance
+
+    @property
+    def spec(self) -> str:
+        """The canonical ``Timeline`` value, as kept in a snapshot."""
+        return f"{self.provider} {self.handle}"
+
+    @property
+    def handle(self) -> str:
+        if self.provider == "mastodon":
+            return f"@{self.user}@{self.host}"
+        return f"@{self.user}"
+
+    @property
+    def site(self) -> str:
+        """The host a visitor's browser talks to for the live posts."""
+        return {"mastodon": self.host, "bluesky": "bsky.app", "x": "x.com"}[
+            self.provider
+        ]
+
+    @property
+    def profile_url(self) -> str:
+        if self.provider == "mastodon":
+            return f"https://{self.host}/@{self.user}"
+        if self.provider == "bluesky":
+            return f"https://bsky.app/profile/{self.user}"
+        return f"https://x.com/{self.user}"
+
+    def tag_url(self, hashtag: str) -> str:
+        """The account's posts with ``hashtag`` on the provider's own site."""
+        if not hashtag:
+            return self.profile_url
+        tag = quote(hashtag)
+        if self.provider == "mastodon":
+            return f"{self.profile_url}/tagged/{tag}"
+        if self.provider == "bluesky":
+            return f"https://bsky.app/hashtag/{tag}?author={quote(self.user)}"
+        return f"https://x.com/search?q={quote(f'#{hashtag} from:{self.user}')}&f=live"
+
+
+def parse_account(text: str) -> Account:
+    """``mastodon @user@host`` (or the profile URL), ``bluesky handle``, ``x user``."""
+    words = text.split()
+    if len(words) != 2:
+        raise AccountError(f"Timeline '{text}' does not name a provider and an account")
+    provider, value = words[0].lower(), words[1]
+    provider = "x" if provider == "twitter" else provider
+    if provider not in PROVIDER_NAMES:
+        raise AccountError(
+            f"Timeline '{text}': '{words[0]}' is not a provider we know "
+            "(mastodon, bluesky or x)"
+        )
+    url = urlsplit(value) if "://" in value else None
+    if url is not None and url.scheme != "https":
+        raise AccountError(
+            f"Timeline '{text}': the profile address must start with https://"
+        )
+    if provider == "mastodon":
+        if url is not None:
+            match = _MASTODON_PATH.match(url.path)
+            host = (url.hostname or "").lower()
+            if match and re.fullmatch(HOST_PATTERN, host):
+                return Account("mastodon", match["user"], host)
+        else:
+            match = _MASTODON_ACCT.match(value)
+            if match:
+                return Account("mastodon", match["user"], match["host"].lower())
+        raise AccountError(
+            f"Timeline '{text}': '{value}' is not a Mastodon account",
+            "write it as 'mastodon @user@instance', e.g. "
+            "'Timeline: mastodon @KeuperLabs@sigmoid.social'",
+        )
+    if provider == "bluesky":
+        if url is not None:
+            match = (
+                _BLUESKY_PATH.match(url.path) if url.hostname == "bsky.app" else None
+            )
+            value = match["user"] if match else ""
+        match = _BLUESKY_ACTOR.match(value)
+        if match:
+            return Account("bluesky", match["user"].lower())
+        raise AccountError(
+            f"Timeline '{text}': '{words[1]}' is not a Bluesky handle",
+            "write the handle, e.g. 'Timeline: bluesky keuperlabs.bsky.social'",
+        )
+    if url is not None:
+        path = url.path.strip("/")
+        value = path if url.hostname in _X_HOSTS and "/" not in path else ""
+    match = _X_USER.match(value)
+    if match:
+        return Account("x", match["user"])
+    raise AccountError(
+        f"Timeline '{text}': '{words[1]}' is not an X user name",
+        "write the name without the @, e.g. 'Timeline: x KeuperLabs'",
+    )
+
+
+# --- the build: snapshot -> page ---------------------------------------------
+
+
+@dataclass
+class Post:
+    """One post as the page shows it."""
+
+    id: str
+    url: str
+    date: dt.datetime  # in the site's time zone
+    html: Markup
+    author_name: str
+    author_url: str
+    author_handle: str
+    media: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def date_iso(self) -> str:
+        return self.date.isoformat()
+
+    @property
+    def date_text(self) -> str:
+        """Absolute, so that the page reads the same whenever it is built."""
+        return f"{self.date.day} {self.date:%B %Y, %H:%M %Z}".strip()
+
+
+@dataclass
+class Timeline:
+    """The timeline region of a conference page."""
+
+    account: Account
+    hashtag: str
+    posts: list[Post]  # newest first, at most CONFERENCE_PAPERS_TIMELINE_POSTS
+    live_posts: int
+
+    @property
+    def provider_name(self) -> str:
+        return PROVIDER_NAMES[self.account.provider]
+
+    @property
+    def link_url(self) -> str:
+        return self.account.tag_url(self.hashtag)
+
+    @property
+    def link_text(self) -> str:
+        tagged = f" tagged #{self.hashtag}" if self.hashtag else ""
+        return f"All posts of {self.account.handle}{tagged} on {self.account.site}"
+
+    @property
+    def note(self) -> str:
+        if self.account.provider == "x":
+            return "X shows these posts only to visitors who are logged in to X."
+        return ""
+
+    @property
+    def live(self) -> dict[str, str]:
+        """What timeline.js needs: data-* attributes of the consent region."""
+        api = {"mastodon": f"https://{self.account.host}", "bluesky": BLUESKY_APPVIEW}
+        return {
+            "provider": self.account.provider,
+            "host": self.account.site,
+            "api": api.get(self.account.provider, ""),
+            "account": self.account.user,
+            "hashtag": self.hashtag,
+            "count": str(self.live_posts),
+        }
+
+
+def snapshot_path(settings, slug: str) -> str:
+    """The snapshot of a conference, relative to the content folder."""
+    return f"{setting(settings, 'TIMELINES_PATH').strip('/')}/{slug}.json"
+
 
 def attach_timelines(generator) -> None:
-    """Give each conference its timeline snapshot; called after grouping."""
+    """Give each conference its timeline (``conference.social_timeline``);
+    called after grouping. The Timeline value itself was checked by the schema."""
+    settings = generator.settings
+    default = setting(settings, "TIMELINE")
+    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    for conference in generator.conferences:
+        conference.social_timeline = None
+        hashtag = getattr(conference, "hashtag", "") or ""
+        spec = getattr(conference, "timeline", "") or (default if hashtag else "")
+        if not spec:
+            continue
+        try:
+            account = parse_account(spec)
+        except AccountError:
+            continue  # reported by schema.parse_conference (or the settings check)
+        posts, problems = read_snapshot(generator, conference, account, hashtag, zone)
+        generator.problems += problems
+        conference.social_timeline = Timeline(
+            account,
+            hashtag,
+            posts[: setting(settings, "TIMELINE_POSTS")],
+            setting(settings, "TIMELINE_LIVE_POSTS"),
+        )
+
+
+def read_snapshot(generator, conference, account, hashtag, zone):
+    """The posts of the conference's snapshot, newest first, checked again: the
+    file may have been edited by hand since it was fetched."""
+    relative = snapshot_path(generator.settings, conference.slug)
+    path = os.path.join(generator.path, relative)
+    if not os.path.isfile(path):
+        return [], []
+
+    def problem(message, hint, line=1, severity=ERROR):
+        return Problem(relative, line, message, hint, severity)
+
+    again = f"run 'pelican-papers fetch-timeline {conference.slug}' again"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            snapshot = json.load(handle)
+    except (UnicodeDecodeError, OSError) as error:
+        return [], [problem(f"the timeline snapshot cannot be read ({error})", again)]
+    except json.JSONDecodeError as error:
+        return [], [
+            problem(
+                f"the timeline snapshot is not valid JSON ({error.msg})",
+                f"{again}, or restore the file with git",
+                error.lineno,
+            )
+        ]
+    if not isinstance(snapshot, dict) or not isinstance(snapshot.get("posts"), list):
+        return [], [problem("the timeline snapshot has no list of posts", again)]
+    wanted = (account.spec, hashtag.lower())
+    found = (snapshot.get("account"), str(snapshot.get("hashtag", "")).lower())
+    if found != wanted:
+        return [], [
+            problem(
+                f"the snapshot holds {found[0]} #{found[1]}, the conference asks for "
+                f"{wanted[0]} #{hashtag}; it is not shown",
+                again,
+                severity=WARNING,
+            )
+        ]
+    posts, problems = [], []
+    for number, raw in enumerate(snapshot["posts"], start=1):
+        try:
+            post, missing = _snapshot_post(raw, generator.path, zone)
+        except (KeyError, TypeError, ValueError) as error:
+            problems.append(
+                problem(
+                    f"post {number} of the snapshot is not usable ({error})",
+                    again,
+                    severity=WARNING,
+                )
+            )
+            continue
+        for media_path in missing:
+            problems.append(
+                problem(
+                    f"the image '{media_path}' of post {number} does not exist",
+                    again,
+                    severity=WARNING,
+                )
+            )
+        for media in post.media:
+            # StaticGenerator copies it, as it does a paper's image.
+            generator.context["static_links"].add(media["path"])
+        posts.append(post)
+    posts.sort(key=lambda p: (p.date, p.id), reverse=True)
+    return posts, problems
+
+
+def _snapshot_post(raw: dict, content: str, zone) -> tuple[Post, list[str]]:
+    url = https_url(raw["url"])
+    author = raw.get("author") or {}
+    author_url = author.get("url") or ""
+    author_url = https_url(author_url) if author_url else url
+    media, missing = [], []
+    for item in raw.get("media") or []:
+        path = str(item["path"])
+        parts = Path(path).parts
+        if Path(path).is_absolute() or ".." in parts or "\\" in path:
+            raise ValueError(f"the image path '{path}' leaves the content folder")
+        if not os.path.isfile(os.path.join(content, path)):
+            missing.append(path)
+            continue
+        media.append(
+            {
+                "path": path,
+                "alt": clean_text(str(item.get("alt") or "")),
+                "width": _size(item.get("width")),
+                "height": _size(item.get("height")),
+            }
+        )
+    post = Post(
+        id=str(raw["id"]),
+        url=url,
+        date=iso_date(str(raw["date"])).astimezone(zone),
+        html=clean_post_html(str(raw.get("html") or "")),
+        author_name=clean_text(str(author.get("name") or "")),
+        author_url=author_url,
+        author_handle=clean_text(str(author.get("handle") or "")),
+        media=media,
+    )
+    return post, missing
+
+
+def _size(value) -> int | None:
+    return value if isinstance(value, int) and 0 < value < 100_000 else None
+
+
+def https_url(url: str) -> str:
+    if not isinstance(url, str) or url_problem(url) or not url.startswith("https://"):
+        raise ValueError(f"'{url}' is not an https:// address")
+    return url
+
+
+def iso_date(value: str) -> dt.datetime:
+    """An ISO 8601 time with its offset (``Z`` too) as an aware datetime in UTC."""
+    value = value.strip()
+    value = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    # Python 3.10 reads only 0, 3 or 6 digits of fractions: drop them all.
+    value = re.sub(r"(T\d{2}:\d{2}:\d{2})\.\d+", r"\1", value)
+    date = dt.datetime.fromisoformat(value)
+    if date.tzinfo is None:
+        raise ValueError(f"the date '{value}' has no time zone")
+    return date.astimezone(dt.timezone.utc)
+
+
+def clean_post_html(raw: str) -> Markup:
+    """A post's HTML through the allowlist; links only to absolute http(s)
+    addresses (a relative link would point into our own site)."""
+    soup = BeautifulSoup(str(clean_html(raw)), "html.parser")
+    for link in soup.find_all("a"):
+        href = link.get("href", "")
+        if url_problem(href) or urlsplit(href).scheme not in ("http", "https"):
+            link.unwrap()
+    return clean_html(str(soup))
+
+
+def check_site_timeline(value: str) -> str | None:
+    """Why CONFERENCE_PAPERS_TIMELINE cannot be used, or None (settings check)."""
+    if not value:
+        return None
+    try:
+        parse_account(value)
+    except AccountError as error:
+        return f"{error.message}; {error.hint}"
+    return None
 
 
 def add_parser(commands) -> None:
-    """``pelican-papers fetch-timeline``."""
+    """``pelican-papers fetch-timeline`` (in its own module: only the command
+    needs the network code)."""
+    from .timeline_fetch import add_parser as add_fetch_parser
+
+    add_fetch_parser(commands)
