@@ -250,7 +250,11 @@ def test_an_entry_carries_the_paper(built_site):
     card = etree.HTML(content.text)
     page = f"{DEV_ROOT}/papers/neurips-2022/robust-models/"
     assert card.xpath("//h3/a/@href") == [page]
+    # The card's thumbnail, linking the full image:
     assert card.xpath("//img/@src") == [
+        f"{DEV_ROOT}/thumbnails/images/neurips22/robust-models-480w.webp"
+    ]
+    assert card.xpath("//a[img]/@href") == [
         f"{DEV_ROOT}/images/neurips22/robust-models.png"
     ]
     hrefs = card.xpath("//a/@href")
