@@ -46,6 +46,7 @@ def find_problems(settings: dict) -> list[Problem]:
         path=settings["PATH"],
         theme=settings["THEME"],
         output_path=tempfile.gettempdir(),
+        validate=False,
     )
     generator.load()
     return sorted(generator.problems, key=lambda p: (p.path, p.line))
@@ -55,8 +56,12 @@ def check(args) -> int:
     if not Path(args.content).is_dir():
         print(f"pelican-papers: no content folder at {args.content}", file=sys.stderr)
         return 2
-    settings = load_settings(args.settings, args.content)
-    problems = find_problems(settings)
+    try:
+        settings = load_settings(args.settings, args.content)
+        problems = find_problems(settings)
+    except Exception as error:  # a broken pelicanconf.py, a bad setting
+        print(f"pelican-papers: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
     errors = sum(p.severity == ERROR for p in problems)
     if args.format == "json":
         print(json.dumps([p.as_dict() for p in problems], indent=2))
@@ -79,6 +84,9 @@ def build(args) -> int:
     command = [sys.executable, "-m", "pelican", args.content, "-o", str(staging)]
     if args.settings:
         command += ["-s", args.settings]
+    if not sys.stderr.isatty():
+        # In a log file or CI, one line per problem (rich wraps at 80 columns).
+        command += ["--log-handler", "plain"]
     result = subprocess.run(command, check=False)
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
