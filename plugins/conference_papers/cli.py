@@ -31,25 +31,10 @@ def load_settings(settings_file: str | None, content: str | None) -> dict:
 
 def find_problems(settings: dict) -> list[Problem]:
     """Everything the build validates, without writing a file."""
-    from .generator import ConferencePapersGenerator
-    from .settings import apply_defaults
+    from .generator import load_content
 
-    apply_defaults(settings)
-    context = {
-        **settings,
-        "generated_content": {},
-        "static_content": {},
-        "static_links": set(),
-    }
-    generator = ConferencePapersGenerator(
-        context=context,
-        settings=settings,
-        path=settings["PATH"],
-        theme=settings["THEME"],
-        output_path=tempfile.gettempdir(),
-    )
-    generator.load()
-    return sorted(generator.problems, key=lambda p: (p.path, p.line))
+    problems = load_content(settings).problems
+    return sorted(problems, key=lambda p: (p.path, p.line))
 
 
 def check(args) -> int:
@@ -97,6 +82,9 @@ def build(args) -> int:
     command = [sys.executable, "-m", "pelican", args.content, "-o", str(staging)]
     if args.settings:
         command += ["-s", args.settings]
+    if not sys.stderr.isatty():
+        # In a log file or CI, one line per problem (rich wraps at 80 columns).
+        command += ["--log-handler", "plain"]
     result = subprocess.run(command, check=False)
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import tempfile
 
 from pelican.generators import Generator
-from pelican.readers import Readers
+from pelican.readers import MarkdownReader, Readers
 
 from . import feeds, grouping, images, scholar, timeline
 from .cards import CardRenderer
@@ -26,7 +27,7 @@ from .schema import (
     parse_conference,
     parse_paper,
 )
-from .settings import setting
+from .settings import apply_defaults, setting
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,19 @@ def _keep_raw(name, value):
     return value
 
 
+def _every_value(meta):
+    """Stand-in for the Markdown reader's ``_parse_metadata``: every value of a key.
+
+    Pelican keeps only the first line of ``Authors``, ``Date``, ``Slug`` and a
+    few others, so a continuation line or a repeated key would vanish without
+    a word; the schema joins continuation lines and reports repeated keys.
+    """
+    return {
+        name.lower(): values[0] if len(values) == 1 else list(values)
+        for name, values in meta.items()
+    }
+
+
 def paper_readers(settings) -> Readers:
     """Pelican's readers, with math rendering and the metadata left raw."""
     settings = copy.copy(settings)
@@ -51,13 +65,29 @@ def paper_readers(settings) -> Readers:
     readers = Readers(settings, "ConferencePapersGenerator-Readers")
     for reader in readers.readers.values():
         reader.process_metadata = _keep_raw
+        if isinstance(reader, MarkdownReader):
+            reader._parse_metadata = _every_value
     return readers
+
+
+class _QuietContentErrors(logging.Filter):
+    """``pelican`` logs the exception that stops a build with its traceback; for
+    content errors, which are listed above it with file and line, it says nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], ContentError):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+_QUIET = _QuietContentErrors()
 
 
 class ConferencePapersGenerator(Generator):
     """Conference pages, the conference index and a page per paper."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, validate: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.readers = paper_readers(self.settings)
         # Our pages are rendered with autoescape on: a title is text, never HTML.
@@ -67,6 +97,13 @@ class ConferencePapersGenerator(Generator):
         self.problems: list[Problem] = []
         self.cards = CardRenderer(self)
         self.thumbnails = images.Thumbnails(self.settings, self.path)
+        logging.getLogger("pelican").addFilter(_QUIET)  # once: filters are a set
+        if validate:
+            # Here, not in generate_context: Pelican empties the output folder
+            # (DELETE_OUTPUT_DIRECTORY) between the two, and a build with errors
+            # must leave the previous site where it was.
+            self.load()
+            self.report()
 
     # --- read and validate -------------------------------------------------
 
@@ -82,38 +119,74 @@ class ConferencePapersGenerator(Generator):
             except UnicodeDecodeError as error:
                 self.problems.append(_not_utf8(relative, full_path, error))
                 continue
+            except Exception as error:  # one unreadable file must not stop the rest
+                self.problems.append(_unreadable(relative, error))
+                continue
+            if not isinstance(raw, _RawContent):
+                continue  # "Status: skip": Pelican hands back a stub, as for articles
             sources.append(RawSource(relative, full_path, raw.content, raw.metadata))
         return sources
+
+    def _parse(self, parse, source: RawSource, *args):
+        """``parse(source, *args)``; a plugin bug becomes a problem of the file."""
+        try:
+            return parse(source, *args)
+        except Exception as error:
+            return {}, [_unreadable(source.path, error)]
+
+    def _build(self, cls, fields: dict, source: RawSource):
+        """A Paper or Conference, or None and a problem when Pelican refuses it."""
+        try:
+            return cls(fields, self.settings, source.full_path, self.context)
+        except Exception as error:
+            self.problems.append(_unreadable(source.path, error))
+            return None
 
     def load(self) -> None:
         """Read, validate and group every conference and paper file."""
         timezone = self.settings.get("TIMEZONE") or "UTC"
         conferences: dict[str, Conference] = {}
+        # Conferences left out, by slug: their papers are left out with them,
+        # without a second error each ("the conference … does not exist").
+        left_out: dict[str, str] = {}
         for source in self.read_sources(setting(self.settings, "CONFERENCES_PATH")):
-            fields, problems = parse_conference(source, timezone)
+            fields, problems = self._parse(parse_conference, source, timezone)
+            slug = (
+                fields.get("slug") or os.path.splitext(os.path.basename(source.path))[0]
+            )
+            if slug in conferences or slug in left_out:
+                other = left_out.get(slug) or conferences[slug].relative_source_path
+                problems.append(_same_slug(source, slug, other))
             self.problems += problems
             if any(p.severity == ERROR for p in problems):
+                left_out.setdefault(slug, source.path)
                 continue
-            conference = Conference(
-                fields, self.settings, source.full_path, self.context
-            )
-            if conference.status == "draft":
+            conference = self._build(Conference, fields, source)
+            if conference is None or conference.status == "draft":
+                left_out[slug] = source.path
                 continue
             conferences[conference.slug] = conference
 
         papers: list[Paper] = []
-        for source in self.read_sources(setting(self.settings, "PAPERS_PATH")):
-            fields, problems = parse_paper(source, timezone)
-            conference = conferences.get(fields["conference"])
-            if conference is None:
-                problems.append(grouping.unknown_conference(source, fields, conferences))
+        papers_path = setting(self.settings, "PAPERS_PATH")
+        for source in self.read_sources(papers_path):
+            fields, problems = self._parse(parse_paper, source, timezone, papers_path)
+            conference = conferences.get(fields.get("conference"))
             self.problems += problems
+            if conference is None:
+                # Not again when the conference was left out, the folder is not
+                # a conference's (reported) or the file could not be parsed.
+                if fields.get("conference") and fields["conference"] not in left_out:
+                    self.problems.append(
+                        grouping.unknown_conference(source, fields, conferences)
+                    )
+                continue
             if any(p.severity == ERROR for p in problems):
                 continue
             # A paper without a Date came out when its conference began.
             fields["date"] = fields["date"] or conference.date
-            paper = Paper(fields, self.settings, source.full_path, self.context)
-            if paper.status != "draft":
+            paper = self._build(Paper, fields, source)
+            if paper is not None and paper.status != "draft":
                 papers.append(paper)
                 if paper.image:
                     self.problems += images.check_image(self, source, paper)
@@ -128,7 +201,8 @@ class ConferencePapersGenerator(Generator):
         """Log every problem; stop the build before anything is written."""
         for problem in sorted(self.problems, key=lambda p: (p.path, p.line)):
             log = logger.error if problem.severity == ERROR else logger.warning
-            log("conference_papers: %s", problem)
+            # "error: file:line: …" exactly as `pelican-papers check` prints it.
+            log("conference_papers: %s: %s", problem.severity, problem)
         errors = sum(p.severity == ERROR for p in self.problems)
         if errors:
             raise ContentError(
@@ -137,8 +211,6 @@ class ConferencePapersGenerator(Generator):
             )
 
     def generate_context(self) -> None:
-        self.load()
-        self.report()
         # Encoded now (or found in the cache), copied into the output later.
         self.thumbnails.make_all([p.image for p in self.papers if p.image])
         for paper in self.papers:
@@ -213,3 +285,44 @@ def _not_utf8(path: str, full_path: str, error: UnicodeDecodeError) -> Problem:
         "save it as UTF-8 in your editor (e.g. 'iconv -f latin1 -t utf-8')",
     )
 
+
+def _unreadable(path: str, error: Exception) -> Problem:
+    """A file Pelican (or a bug of the plugin) could not read; ``-D`` shows more."""
+    logger.debug("conference_papers: reading %s failed", path, exc_info=error)
+    return Problem(
+        path,
+        1,
+        f"the file could not be read ({type(error).__name__}: {error})",
+        "correct or remove the file; 'pelican -D' shows where it failed",
+    )
+
+
+def _same_slug(source: RawSource, slug: str, other: str) -> Problem:
+    return Problem(
+        source.path,
+        source.line("slug"),
+        f"two conferences have the slug '{slug}' (the other is {other})",
+        "rename one of the files or give it another 'Slug:' line",
+    )
+
+
+def load_content(settings) -> ConferencePapersGenerator:
+    """Read and validate a content folder without building anything (for
+    ``pelican-papers check`` and ``fetch-timeline``); problems are on the result."""
+    apply_defaults(settings)
+    context = {
+        **settings,
+        "generated_content": {},
+        "static_content": {},
+        "static_links": set(),
+    }
+    generator = ConferencePapersGenerator(
+        context=context,
+        settings=settings,
+        path=settings["PATH"],
+        theme=settings["THEME"],
+        output_path=tempfile.gettempdir(),
+        validate=False,
+    )
+    generator.load()
+    return generator

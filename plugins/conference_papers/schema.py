@@ -9,12 +9,18 @@ the file, the line and what to write instead, so that one run reports them all.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify
 
 from .icons import normalize_icon_name
 
@@ -25,17 +31,19 @@ WARNING = "warning"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
 CONFERENCE_KEYS = frozenset(
-    "title name date end location url icon tracks hashtag timeline slug status".split()
+    "title name date end location url icon tracks hashtag timeline slug status".split()  # noqa: SIM905
 )
 PAPER_KEYS = frozenset(
-    (
+    (  # noqa: SIM905
         "title authors conference track workshop date modified image pdf code arxiv "
         "doi links tags order id slug status venue"
     ).split()
 )
 
 _ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
-_ARXIV_URL = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$")
+_ARXIV_URL = re.compile(
+    r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$"
+)
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\..+)$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -44,6 +52,39 @@ _DATE = re.compile(
     r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?$"
 )
 _LINK = re.compile(r"^(?P<label>[^<>]+?)\s*<(?P<url>[^<>]*)>\s*(?P<icon>[\w\s-]*)$")
+# A slug becomes a folder of the site: no separators, no dots in front, no spaces.
+_SAFE_SLUG = re.compile(r"^\w[\w.~-]*$")
+_SLUG_SUBSTITUTIONS = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
+# Font Awesome names are plain words; anything else could name a file elsewhere.
+_ICON_NAME = re.compile(r"^[A-Za-z0-9 -]+$")
+#: Image files a card shows. SVG is left out on purpose: opened from the card's
+#: link, an SVG is a page of the site and its scripts would run.
+IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "avif"})
+STATUSES = frozenset({"published", "draft", "skip"})
+
+# Python-Markdown's "meta" extension, line by line (markdown/extensions/meta.py).
+_META_KEY = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
+_META_BEGIN = re.compile(r"^-{3}(\s.*)?")
+_META_END = re.compile(r"^(-{3}|\.{3})(\s.*)?")
+
+#: Keys Pelican or the plugin sets on the content object: a file may not set
+#: them as extra keys (``Html:`` would crash the build, ``_content:`` would
+#: replace the sanitized abstract, ``Save_as:`` would move the page).
+_CONTENT_ATTRIBUTES = frozenset({
+    "settings", "translations", "metadata", "template", "author", "authors",
+    "in_default_lang", "lang", "source_path", "relative_source_path", "date_format",
+    "timezone", "locale_date", "locale_modified", "override_save_as", "override_url",
+    "save_as", "url", "summary", "conference", "conference_slug", "track_slug",
+    "papers", "tracks", "html", "abstract_text", "updated", "year", "display_name",
+    "intro", "abstract", "website", "extra",
+})  # fmt: skip
+_RESERVED_HINTS = {
+    "author": "write 'Authors: Julia Grabinski, Paul Gavrikov' (all on one line)",
+    "url": "a paper's links go in 'Pdf:', 'Code:' or 'Links: Label <https://…>'",
+    "summary": "the abstract is the text below the metadata lines",
+    "abstract": "the abstract is the text below the metadata lines",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -124,19 +165,40 @@ class RawSource:
         return self._lines.get(key, 1)
 
 
-def header_lines(path: str) -> dict[str, int]:
-    """Map each metadata key of a Markdown file to the line it stands on."""
-    lines: dict[str, int] = {}
+def scan_header(text: str) -> list[tuple[str, int]]:
+    """Each metadata key of a Markdown text (lower case) with its line number,
+    in order, repeated keys included: the lines Python-Markdown reads as metadata.
+    """
+    # Markdown's NormalizeWhitespace first: line ends, STX/ETX, tabs.
+    text = text.replace("\x02", "").replace("\x03", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
+    lines = text.split("\n")
+    keys: list[tuple[str, int]] = []
+    start = 1 if lines and _META_BEGIN.match(lines[0]) else 0
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if not line.strip() or _META_END.match(line):
+            break
+        match = _META_KEY.match(line)
+        if match:
+            keys.append((match.group("key").lower(), number))
+        elif not (keys and _META_MORE.match(line)):
+            break
+    return keys
+
+
+def _read_text(path: str) -> str:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    break
-                match = re.match(r"^([A-Za-z][\w-]*)\s*:", line)
-                if match:
-                    lines.setdefault(match.group(1).lower(), number)
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            return handle.read()
     except OSError:
-        pass
+        return ""
+
+
+def header_lines(path: str) -> dict[str, int]:
+    """Map each metadata key of a Markdown file to the line it first stands on."""
+    lines: dict[str, int] = {}
+    for key, number in scan_header(_read_text(path)):
+        lines.setdefault(key, number)
     return lines
 
 
@@ -194,6 +256,9 @@ def parse_date(value: str, timezone: str) -> dt.datetime:
     if not match:
         raise ValueError(value)
     year, month, day, hour, minute, second, offset = match.groups()
+    if not 1000 <= int(year) <= 8999:
+        # Far years overflow when converted to a time stamp for sorting.
+        raise ValueError(value)
     tzinfo: dt.tzinfo
     if offset == "Z":
         tzinfo = dt.timezone.utc
@@ -221,14 +286,53 @@ def url_problem(url: str) -> str | None:
         return "it is empty"
     if _CONTROL.search(url) or any(c.isspace() for c in url):
         return "it holds spaces or control characters"
+    if "\\" in url:
+        # Browsers read "\\evil.example" as "//evil.example".
+        return "it holds a backslash"
     if url.startswith("//"):
         return "it has no scheme"
-    scheme = urlsplit(url).scheme.lower()
-    if scheme and scheme not in LINK_SCHEMES:
-        return f"the scheme {scheme}: is not allowed (only http, https, mailto)"
     if "&#" in url or "&colon" in url.lower():
         return "it holds HTML character references"
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1" and other broken hosts
+        return "it is not a valid web address"
+    scheme = parts.scheme.lower()
+    if scheme and scheme not in LINK_SCHEMES:
+        return f"the scheme {scheme}: is not allowed (only http, https, mailto)"
+    if scheme in ("http", "https") and not parts.netloc:
+        return "it has no host name"
     return None
+
+
+def image_path(value: str) -> tuple[str | None, str | None]:
+    """(path under content/, None) for an ``Image:`` value, or (None, why not).
+
+    ``{static}`` and a leading ``/`` (both mean "from content/") are accepted.
+    """
+    if "\\" in value or _CONTROL.search(value):
+        return None, "it holds a backslash or control characters"
+    if value.startswith("//") or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
+        return None, "it is an address, not a file under content/"
+    path = value.removeprefix("{static}").lstrip("/")
+    normal = posixpath.normpath(path) if path else ""
+    if not normal or normal == "." or normal.startswith("../") or normal == "..":
+        return None, "it points outside content/"
+    if normal.startswith("{"):
+        return None, "only {static} may stand in front of the path"
+    extension = posixpath.splitext(normal)[1][1:].lower()
+    if extension not in IMAGE_EXTENSIONS:
+        kind = f"a .{extension} file" if extension else "a file without an extension"
+        why = " (an SVG can hold scripts)" if extension == "svg" else ""
+        return None, f"it is {kind}; a card shows PNG, JPEG, GIF, WebP or AVIF{why}"
+    return normal, None
+
+
+def icon_name(value: str) -> str | None:
+    """The Font Awesome 6 name of ``value``, or None when no such icon ships."""
+    if not _ICON_NAME.match(value):
+        return None
+    return normalize_icon_name(value.lower())
 
 
 def normalize_arxiv(value: str) -> str | None:
@@ -292,7 +396,9 @@ def _date_field(
 def _title(source: RawSource, problems: Collector, example: str) -> str:
     title = clean_text(source.text("title"))
     if not title:
-        problems.error("title", "the Title is missing", f"add a line 'Title: {example}'")
+        problems.error(
+            "title", "the Title is missing", f"add a line 'Title: {example}'"
+        )
     return title
 
 
@@ -311,24 +417,142 @@ def _url_field(source: RawSource, problems: Collector, key: str) -> str | None:
     return value
 
 
-def _extra_fields(source: RawSource, known: frozenset[str]) -> dict[str, Any]:
-    """Unknown keys reach the templates untouched (they are escaped there)."""
-    return {
-        key: source.text(key)
-        for key in source.meta
-        if key not in known and key not in ("reader", "path", "summary")
-    }
+def _reserved_keys(kind: str) -> frozenset[str]:
+    from . import model  # here: model imports this module
+
+    cls = model.Conference if kind == "conference" else model.Paper
+    attributes = {name for name in dir(cls) if not name.startswith("__")}
+    return _CONTENT_ATTRIBUTES | attributes
 
 
-def _slug(source: RawSource) -> str:
-    return source.text("slug") or Path(source.path).stem
+def _extra_fields(
+    source: RawSource, problems: Collector, known: frozenset[str], kind: str
+) -> dict[str, Any]:
+    """Unknown keys reach the templates (escaped there), unless Pelican or the
+    plugin uses the name for something else."""
+    extra: dict[str, Any] = {}
+    reserved = _reserved_keys(kind)
+    pelican_keys = ("reader", "path", "category")
+    for key in source.meta:
+        if key in known or key in pelican_keys:
+            continue
+        if key in reserved or key.startswith("_"):
+            problems.error(
+                key,
+                f"the key '{key.title()}' cannot be used in a {kind} file"
+                + (
+                    "" if key in _RESERVED_HINTS else " (Pelican or the plugin uses it)"
+                ),
+                _RESERVED_HINTS.get(key, "remove the line or rename the key"),
+            )
+            continue
+        close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
+        if close:
+            problems.warn(
+                key,
+                f"the key '{key.title()}' is not one the plugin knows (it is kept "
+                "for the templates)",
+                f"did you mean '{close[0].title()}:'?",
+            )
+        extra[key] = source.text(key)
+    return extra
+
+
+def _repeated_keys(source: RawSource, problems: Collector) -> None:
+    """A key written twice: Pelican would keep one of the two without a word.
+
+    The reader keeps every value of a key as a list (continuation lines too),
+    so the file is scanned only when a list shows up.
+    """
+    if not any(isinstance(value, list) for value in source.meta.values()):
+        return
+    header = scan_header(_read_text(source.full_path))
+    counts = Counter(key for key, _ in header)
+    for key, count in sorted(counts.items()):
+        if count < 2:
+            continue
+        numbers = [number for name, number in header if name == key]
+        problems.problems.append(
+            Problem(
+                source.path,
+                numbers[1],
+                f"{key.title()} is written {count} times (lines "
+                f"{', '.join(map(str, numbers))})",
+                "keep one line; several values go on one line, separated by ',' or ';'",
+            )
+        )
+
+
+def _no_metadata(source: RawSource, problems: Collector, example: str) -> bool:
+    """True (and one error) when the file starts without any ``Key: value`` line."""
+    if source.text("title") or source.text("authors") or source.text("date"):
+        return False
+    markdown = source.full_path.endswith((".md", ".markdown", ".mkd", ".mdown"))
+    if markdown and scan_header(_read_text(source.full_path)):
+        return False
+    problems.error(
+        None,
+        "the file has no metadata: its first lines must be 'Key: value' lines",
+        f"start the file with 'Title: {example}', the other keys, then a blank line",
+    )
+    return True
+
+
+def _slug(source: RawSource, problems: Collector) -> str:
+    slug = source.text("slug") or Path(source.path).stem
+    if not _SAFE_SLUG.match(slug):
+        suggestion = slugify(slug, regex_subs=_SLUG_SUBSTITUTIONS) or "my-paper"
+        where = "the Slug" if source.text("slug") else "the file name"
+        problems.error(
+            "slug" if source.text("slug") else None,
+            f"{where} '{clean_text(slug)}' cannot be part of a web address "
+            "(spaces, slashes or a dot in front)",
+            f"write 'Slug: {suggestion}'"
+            + ("" if source.text("slug") else f" or rename the file {suggestion}.md"),
+        )
+    return slug
+
+
+def _status(source: RawSource, problems: Collector) -> str:
+    status = (source.text("status") or "published").lower()
+    if status not in STATUSES:
+        problems.error(
+            "status",
+            f"Status '{clean_text(source.text('status'))}' is not a status",
+            "write 'Status: draft' to keep the file out of the site, or drop the line",
+        )
+        return "published"
+    return "draft" if status == "skip" else status
+
+
+def _icon(source: RawSource, problems: Collector, key: str, value: str) -> str | None:
+    if not _ICON_NAME.match(value):
+        # Not merely unknown: a name with dots or slashes could reach a file.
+        problems.error(
+            key,
+            f"the icon '{clean_text(value)}' is not a Font Awesome name",
+            "write letters, digits and '-' only, e.g. 'fa-solid fa-image'",
+        )
+        return None
+    name = icon_name(value)
+    if name is None:
+        problems.warn(
+            key,
+            f"the icon '{clean_text(value)}' is not a Font Awesome icon that ships "
+            "with the plugin",
+            "write a name from fontawesome.com/search, e.g. 'fa-solid fa-image'",
+        )
+    return name
 
 
 def parse_conference(source: RawSource, timezone: str) -> tuple[dict, list[Problem]]:
     """The fields of ``content/conferences/<slug>.md``."""
     problems = Collector(source)
+    if _no_metadata(source, problems, "NeurIPS 22"):
+        return {"slug": Path(source.path).stem}, problems.problems
+    _repeated_keys(source, problems)
     fields: dict[str, Any] = {
-        "slug": _slug(source),
+        "slug": _slug(source, problems),
         "title": _title(source, problems, "NeurIPS 22"),
         "name": clean_text(source.text("name")),
         "date": _date_field(source, problems, "date", timezone, required=True),
@@ -339,20 +563,12 @@ def parse_conference(source: RawSource, timezone: str) -> tuple[dict, list[Probl
         "listed_tracks": [clean_text(t) for t in split_list(source.text("tracks"))],
         "hashtag": clean_text(source.text("hashtag")).lstrip("#"),
         "timeline": clean_text(source.text("timeline")),
-        "status": source.text("status") or "published",
+        "status": _status(source, problems),
         "intro": source.body,
-        "extra": _extra_fields(source, CONFERENCE_KEYS),
+        "extra": _extra_fields(source, problems, CONFERENCE_KEYS, "conference"),
     }
     if source.text("icon"):
-        icon = normalize_icon_name(source.text("icon"))
-        if icon is None:
-            problems.warn(
-                "icon",
-                f"Icon '{clean_text(source.text('icon'))}' is not a Font Awesome "
-                "icon that ships with the plugin",
-                "write a name from fontawesome.com/search, e.g. 'fas fa-microscope'",
-            )
-        fields["icon"] = icon
+        fields["icon"] = _icon(source, problems, "icon", source.text("icon"))
     if fields["date"] and fields["end"] and fields["end"] < fields["date"]:
         problems.error("end", "the End comes before the Date", "swap the two dates")
     if fields["timeline"]:
@@ -394,31 +610,41 @@ def _links(source: RawSource, problems: Collector) -> list[Link]:
         if reason:
             problems.error(
                 "links",
-                f"the link '{clean_text(match.group('label'))}' is not usable: {reason}",
+                f"the link '{clean_text(match.group('label'))}' cannot be used: "
+                f"{reason}",
                 "write a full https:// address between < and >",
             )
             continue
         icon = match.group("icon").strip()
-        name = normalize_icon_name(icon) if icon else "fa-solid fa-link"
-        if name is None:
-            problems.warn(
-                "links",
-                f"the icon '{icon}' of the link '{clean_text(match.group('label'))}' "
-                "is not a Font Awesome icon that ships with the plugin",
-                "write a name from fontawesome.com/search, e.g. 'fa-solid fa-image'",
-            )
-            name = "fa-solid fa-link"
-        links.append(Link("custom", clean_text(match.group("label")), url, name))
+        name = _icon(source, problems, "links", icon) if icon else None
+        label = clean_text(match.group("label"))
+        links.append(Link("custom", label, url, name or "fa-solid fa-link"))
     return links
 
 
-def parse_paper(source: RawSource, timezone: str) -> tuple[dict, list[Problem]]:
+def parse_paper(
+    source: RawSource, timezone: str, papers_path: str = "papers"
+) -> tuple[dict, list[Problem]]:
     """The fields of ``content/papers/<conference>/<slug>.md``."""
     problems = Collector(source)
-    folder = Path(source.path).parent.name
+    parent = Path(source.path).parent
+    folder = parent.name
+    if _no_metadata(source, problems, "Robust Models are less Over-Confident"):
+        return {"slug": Path(source.path).stem, "conference": folder}, problems.problems
+    _repeated_keys(source, problems)
+    in_root = parent.as_posix().strip("/") == papers_path.strip("/")
+    if in_root and not source.text("conference"):
+        # Reported here, instead of "the conference 'papers' does not exist".
+        problems.error(
+            None,
+            f"the paper is not in a conference's folder ({papers_path}/)",
+            f"move it to {papers_path}/<conference>/ (the conference's file name "
+            "without .md) or add a line 'Conference: neurips-2022'",
+        )
+        folder = ""
     authors = [parse_person(a) for a in split_list(source.text("authors"))]
     fields: dict[str, Any] = {
-        "slug": _slug(source),
+        "slug": _slug(source, problems),
         "title": _title(source, problems, "Robust Models are less Over-Confident"),
         "authors": [a for a in authors if a.name],
         "conference": source.text("conference") or folder,
@@ -434,22 +660,35 @@ def parse_paper(source: RawSource, timezone: str) -> tuple[dict, list[Problem]]:
         "order": None,
         "id": clean_text(source.text("id")) or None,
         "venue": clean_text(source.text("venue")),
-        "status": source.text("status") or "published",
+        "status": _status(source, problems),
         "abstract": source.body,
-        "extra": _extra_fields(source, PAPER_KEYS),
+        "extra": _extra_fields(source, problems, PAPER_KEYS, "paper"),
     }
-    if not fields["authors"]:
+    if not fields["authors"] and "author" not in source.meta:  # else: see Author
         problems.error(
             "authors",
             "the Authors are missing",
             "add a line 'Authors: Julia Grabinski, Margret Keuper'",
+        )
+    elif (
+        len(authors) > 1
+        and ";" not in source.text("authors")
+        and all(" " not in a.name for a in authors)
+    ):
+        # "Keuper, Margret, Gavrikov, Paul": family and given names split apart.
+        problems.warn(
+            "authors",
+            f"the Authors read as {len(authors)} one-word names",
+            "for 'Family, Given' names separate the authors with ';': "
+            "'Authors: Keuper, Margret; Gavrikov, Paul'",
         )
     if source.text("arxiv"):
         fields["arxiv"] = normalize_arxiv(source.text("arxiv"))
         if fields["arxiv"] is None:
             problems.error(
                 "arxiv",
-                f"Arxiv '{clean_text(source.text('arxiv'))}' is not an arXiv identifier",
+                f"Arxiv '{clean_text(source.text('arxiv'))}' is not an arXiv "
+                "identifier",
                 "write the identifier, e.g. 'Arxiv: 2210.05938'",
             )
         else:
@@ -484,13 +723,14 @@ def parse_paper(source: RawSource, timezone: str) -> tuple[dict, list[Problem]]:
                 f"Order '{clean_text(source.text('order'))}' is not a whole number",
                 "write e.g. 'Order: 1' (smaller numbers come first)",
             )
-    image = fields["image"]
-    if image and urlsplit(image).scheme:
-        problems.error(
-            "image",
-            f"Image '{clean_text(image)}' is on another host",
-            "download it into content/images/ and write its path, "
-            "e.g. 'Image: images/neurips22/robust-models.jpg'",
-        )
-        fields["image"] = None
+    if fields["image"]:
+        path, reason = image_path(fields["image"])
+        if reason:
+            problems.error(
+                "image",
+                f"Image '{clean_text(fields['image'])}' cannot be used: {reason}",
+                "put the image under content/images/ and write its path, "
+                "e.g. 'Image: images/neurips22/robust-models.png'",
+            )
+        fields["image"] = path
     return fields, problems.problems

@@ -742,7 +742,7 @@ def fetch_timeline(args) -> int:
 def _load(args):
     """The conferences of the content folder, as the build reads them."""
     from .cli import load_settings
-    from .generator import ConferencePapersGenerator
+    from .generator import load_content
     from .settings import SettingsError, apply_defaults
 
     try:
@@ -751,21 +751,7 @@ def _load(args):
     except (SettingsError, OSError) as error:
         _say(str(error))
         return None
-    context = {
-        **settings,
-        "generated_content": {},
-        "static_content": {},
-        "static_links": set(),
-    }
-    generator = ConferencePapersGenerator(
-        context=context,
-        settings=settings,
-        path=settings["PATH"],
-        theme=settings["THEME"],
-        output_path=tempfile.gettempdir(),
-    )
-    generator.load()
-    return generator
+    return load_content(settings)
 
 
 def _unknown_conference(args, generator) -> int:
