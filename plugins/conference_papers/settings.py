@@ -53,6 +53,18 @@ DEFAULTS: dict[str, object] = {
     # in development (RELATIVE_URLS, SITEURL = "") this address instead, where
     # `make devserver` serves the site, so the links work on the author's machine.
     "FEED_FALLBACK_SITEURL": "http://127.0.0.1:8000",
+    # Citation files, in the ..._SAVE_AS style (also their URLs); "" writes none.
+    # A paper's file ({conference}, {slug}), a conference's file ({slug}), and one
+    # file with every paper of the lab. CSL-JSON is what Zotero and pandoc read.
+    "PAPER_BIB_SAVE_AS": "papers/{conference}/{slug}/{slug}.bib",
+    "PAPER_CSL_SAVE_AS": "papers/{conference}/{slug}/{slug}.csl.json",
+    "CONFERENCE_BIB_SAVE_AS": "conferences/{slug}/{slug}.bib",
+    "CONFERENCE_CSL_SAVE_AS": "conferences/{slug}/{slug}.csl.json",
+    "LAB_BIB_SAVE_AS": "conferences/papers.bib",
+    "LAB_CSL_SAVE_AS": "conferences/papers.csl.json",
+    # The copy button of the "Cite" block (a script shipped with the plugin);
+    # "" leaves the button out (the BibTeX stays selectable).
+    "CITE_SCRIPT_SAVE_AS": "conference_papers/cite.js",
 }
 
 _TAG_AUTHORITY = re.compile(
