@@ -216,14 +216,15 @@ def assign_keys(papers) -> dict[int, str]:
                 wanted,
                 "taken" if _KEY.match(wanted) else "not a usable BibTeX key",
             )
+    next_suffix: dict[str, int] = {}  # linear even when a thousand keys clash
     for paper in ordered:
         if id(paper) in keys:
             continue
         base = key = base_key(paper)
-        number = 0
         while key in taken:  # BibTeX compares keys without case
+            number = next_suffix.get(base, 0)
+            next_suffix[base] = number + 1
             key = base + _suffix(number)
-            number += 1
         keys[id(paper)] = key
         taken.add(key)
     return keys
@@ -683,15 +684,19 @@ class Citations:
 SCRIPT = files(__package__) / "static" / "cite.js"
 
 
-def _write(output_path: str, relative: str, text: str) -> bool:
-    root = os.path.realpath(output_path)
-    path = os.path.realpath(os.path.join(root, relative))
-    if os.path.commonpath([root, path]) != root:
+def _write(output_path: str, relative: str, text: str, folders: set[str]) -> bool:
+    """Write one file under the output (``folders``: those made already)."""
+    root = os.path.normpath(output_path)
+    path = os.path.normpath(os.path.join(root, relative))
+    if not path.startswith(root + os.sep):
         logger.error(
             "conference_papers: not writing %s: it is outside the output", relative
         )
         return False
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    folder = os.path.dirname(path)
+    if folder not in folders:
+        os.makedirs(folder, exist_ok=True)
+        folders.add(folder)
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     return True
@@ -705,39 +710,38 @@ def citations_of(generator) -> Citations:
 def write_citations(generator, writer) -> None:
     """Write the BibTeX and CSL-JSON files; called by the generator after the pages."""
     citations = citations_of(generator)
-    output = generator.output_path
+    settings = generator.settings
     site = citations.site_name or "the lab"
+    folders: set[str] = set()
     written = 0
+
+    def put(relative: str, text: str) -> None:
+        nonlocal written
+        if relative:  # "" in a ..._SAVE_AS setting: not wanted
+            written += _write(generator.output_path, relative, text, folders)
+
     for paper in generator.papers:
         cite = citations.paper(paper)
-        if cite.bib_url:
-            written += _write(
-                output, cite.bib_url, citations.bibtex_file([paper], paper.title)
-            )
-        if cite.csl_url:
-            written += _write(output, cite.csl_url, citations.csl_file([cite.csl]))
+        put(cite.bib_url, citations.bibtex_file([paper], paper.title))
+        put(cite.csl_url, citations.csl_file([cite.csl]))
     for conference in generator.conferences:
-        bib = citations.conference_file(conference, "CONFERENCE_BIB_SAVE_AS")
-        csl = citations.conference_file(conference, "CONFERENCE_CSL_SAVE_AS")
         header = f"Papers of {site} at {conference.display_name}"
-        if bib:
-            written += _write(
-                output, bib, citations.bibtex_file(conference.papers, header)
-            )
-        if csl:
-            items = [citations.paper(p).csl for p in conference.papers]
-            written += _write(output, csl, citations.csl_file(items))
-    everything = [p for c in generator.conferences for p in c.papers]
-    lab_bib = setting(generator.settings, "LAB_BIB_SAVE_AS")
-    lab_csl = setting(generator.settings, "LAB_CSL_SAVE_AS")
-    if lab_bib:
-        written += _write(
-            output, lab_bib, citations.bibtex_file(everything, f"Papers of {site}")
+        put(
+            citations.conference_file(conference, "CONFERENCE_BIB_SAVE_AS"),
+            citations.bibtex_file(conference.papers, header),
         )
-    if lab_csl:
-        items = [citations.paper(p).csl for p in everything]
-        written += _write(output, lab_csl, citations.csl_file(items))
-    script = setting(generator.settings, "CITE_SCRIPT_SAVE_AS")
-    if script:
-        _write(output, script, SCRIPT.read_text(encoding="utf-8"))
+        put(
+            citations.conference_file(conference, "CONFERENCE_CSL_SAVE_AS"),
+            citations.csl_file([citations.paper(p).csl for p in conference.papers]),
+        )
+    everything = [p for c in generator.conferences for p in c.papers]
+    put(
+        setting(settings, "LAB_BIB_SAVE_AS"),
+        citations.bibtex_file(everything, f"Papers of {site}"),
+    )
+    put(
+        setting(settings, "LAB_CSL_SAVE_AS"),
+        citations.csl_file([citations.paper(p).csl for p in everything]),
+    )
     logger.info("conference_papers: wrote %d BibTeX and CSL-JSON files", written)
+    put(setting(settings, "CITE_SCRIPT_SAVE_AS"), SCRIPT.read_text(encoding="utf-8"))
