@@ -58,7 +58,9 @@ def json_feeds(output: Path) -> dict[str, dict]:
     feeds = {}
     for path in sorted(output.rglob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        if str(data.get("version", "")).startswith("https://jsonfeed.org/version/"):
+        # Other .json files (CSL-JSON citations) are lists, not feeds.
+        version = data.get("version", "") if isinstance(data, dict) else ""
+        if str(version).startswith("https://jsonfeed.org/version/"):
             feeds[path.relative_to(output).as_posix()] = data
     return feeds
 

@@ -223,6 +223,7 @@ class ConferencePapersGenerator(Generator):
         self.context["papers"] = self.papers
         self.context["conference_years"] = grouping.by_year(self.conferences)
         self.context["conference_papers_cards"] = self.cards
+        self.context["conference_papers_citations"] = scholar.Citations(self)
 
     # --- write ---------------------------------------------------------------
 

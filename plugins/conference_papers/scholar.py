@@ -1,7 +1,747 @@
-"""Citations: Highwire tags, JSON-LD, COinS, BibTeX and CSL-JSON (issue 5)."""
+"""Citations: Highwire tags, JSON-LD, COinS, BibTeX and CSL-JSON (issue 5).
+
+One :class:`Citations` object per build (``generate_context`` puts it into the
+template context as ``conference_papers_citations``) gives every paper a
+:class:`PaperCitation`: the ``<head>`` tags of its page, its "Cite" block and its
+entries in the ``.bib`` and ``.csl.json`` files that :func:`write_citations` writes.
+
+Choices (the README's "Citations" section says the same):
+
+- Entry type: a paper with a ``Journal:`` line is an ``@article``; one whose
+  ``Track`` or ``Venue`` names a preprint (``Preprint``, ``arXiv``) is ``@misc``
+  with ``eprint``; every other paper is ``@inproceedings`` of its conference.
+- Non-ASCII stays UTF-8 (``Müller``, not ``M{\\"u}ller``): biber and pybtex read it,
+  BibTeX does with ``inputenc``; converting would lose every script that has no
+  LaTeX accent command and make names unreadable in the file.
+- Titles: words with inner capitals or digits (``{NeurIPS}``, ``{3D}``) and
+  capital runs (``{CNN}s``) are braced so styles that lower-case titles keep
+  them; in a title written in sentence case every capitalised word is a name and
+  is braced as well. ``& % $ # _ ~ ^ \\`` and braces are escaped.
+- Citekeys: ``family name + year + first significant title word``, ASCII,
+  lower case (``grabinski2022robust``); a ``Citekey:`` line wins. On a clash the
+  oldest paper (by Date, then conference and slug) keeps the bare key and later
+  ones get ``a``, ``b``, …: publishing a newer paper never changes the key of an
+  older one that readers already cite (a ``Citekey:`` line pins any key).
+- Absolute URLs (canonical, ``og:url``, ``og:image``, the JSON-LD ``url``)
+  need ``SITEURL``. When it is empty (development builds) they are left out
+  rather than written as relative URLs, which Open Graph and Scholar reject.
+"""
 
 from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from functools import cached_property
+from importlib.resources import files
+from urllib.parse import quote, urlencode
+
+from markupsafe import Markup
+from unidecode import unidecode
+
+from .schema import Person, url_problem
+from .settings import setting
+
+logger = logging.getLogger(__name__)
+
+#: Words that do not make a citekey or a capitalised title word.
+_STOP_WORDS = """a an the and or but nor of on in at to for from by with without
+    into onto over under about as via vs is are was were be been do does did can
+    could how what why when which who whose where towards toward not no its it
+    this that these those we our"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+_PREPRINT = re.compile(r"\b(pre-?print|arxiv)\b", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")  # letters and digits
+_KEY = re.compile(r"^[A-Za-z0-9_:.+/-]+$")  # what BibTeX and biber take as a key
+_MONTHS = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
+_LATEX = {
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+}
+
+
+# --- BibTeX text -----------------------------------------------------------
+
+
+def _brace_pairs(text: str) -> set[int]:
+    """Positions of braces that close or are closed by another one."""
+    paired: set[int] = set()
+    opened: list[int] = []
+    for index, char in enumerate(text):
+        if char == "{":
+            opened.append(index)
+        elif char == "}" and opened:
+            paired.update((opened.pop(), index))
+    return paired
+
+
+def _escape(text: str, start: int, end: int, paired: set[int]) -> str:
+    out = []
+    for index in range(start, end):
+        char = text[index]
+        if char in "{}":
+            # BibTeX counts \{ as a brace too: a lone one would end the field.
+            if index in paired:
+                out.append("\\" + char)
+            else:
+                out.append(r"\textbraceleft{}" if char == "{" else r"\textbraceright{}")
+        else:
+            out.append(_LATEX.get(char, char))
+    return "".join(out)
+
+
+def latex_escape(text: str) -> str:
+    """Plain text as a BibTeX field value: special characters escaped."""
+    return _escape(text, 0, len(text), _brace_pairs(text))
+
+
+def _is_sentence_case(words: list[str]) -> bool:
+    significant = [
+        w for w in words[1:] if w[0].isalpha() and w.lower() not in STOP_WORDS
+    ]
+    capitalised = [w for w in significant if w[0].isupper() and not _inner_caps(w)]
+    return bool(significant) and len(capitalised) * 2 < len(significant)
+
+
+def _inner_caps(word: str) -> bool:
+    return any(c.isupper() for c in word[1:]) or (
+        any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+    )
+
+
+def _protect(word: str, first: bool, sentence_case: bool) -> str:
+    plural = re.fullmatch(r"([A-Z0-9]*[A-Z][A-Z0-9]*)s", word)
+    if plural and len(plural.group(1)) > 1:
+        return "{" + plural.group(1) + "}s"
+    if _inner_caps(word) or (sentence_case and not first and word[0].isupper()):
+        return "{" + word + "}"
+    return word
+
+
+def bibtex_title(title: str) -> str:
+    """The title escaped, with acronyms and names braced: ``{CNN}s on {NeurIPS}``."""
+    paired = _brace_pairs(title)
+    matches = list(_WORD.finditer(title))
+    sentence_case = _is_sentence_case([m.group() for m in matches])
+    out, position = [], 0
+    for number, match in enumerate(matches):
+        out.append(_escape(title, position, match.start(), paired))
+        out.append(_protect(match.group(), number == 0, sentence_case))
+        position = match.end()
+    out.append(_escape(title, position, len(title), paired))
+    return "".join(out)
+
+
+def bibtex_name(person: Person) -> str:
+    """``Family, Given``; braced where BibTeX would split it wrongly."""
+    family, given = latex_escape(person.family), latex_escape(person.given)
+    if re.search(r"\sand\s", f" {family} ", re.IGNORECASE) or (
+        not given and " " in family
+    ):
+        family = "{" + family + "}"  # one name: "{Smith and Sons}"
+    if re.search(r"\sand\s|,", f" {given} ", re.IGNORECASE):
+        given = "{" + given + "}"
+    return f"{family}, {given}" if given else family
+
+
+def bibtex_url(url: str) -> str:
+    """URLs and DOIs are verbatim fields: only braces and backslashes must go."""
+    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+
+
+def ascii_word(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", unidecode(text).lower())
+
+
+def base_key(paper) -> str:
+    """``grabinski2022robust``: first author, year, first significant word."""
+    family = ascii_word(paper.authors[0].family) if paper.authors else ""
+    words = [w for w in _WORD.findall(paper.title) if w.lower() not in STOP_WORDS]
+    word = next((ascii_word(w) for w in words if ascii_word(w)), "")
+    return f"{family or 'anonymous'}{paper.date.year}{word}"
+
+
+def _suffix(number: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa, …"""
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def assign_keys(papers) -> dict[int, str]:
+    """A stable, unique citekey for each paper (by ``id(paper)``)."""
+    ordered = sorted(
+        papers, key=lambda p: (p.date.timestamp(), p.conference_slug, p.slug)
+    )
+    keys: dict[int, str] = {}
+    taken: set[str] = set()
+    for paper in ordered:
+        wanted = str(getattr(paper, "citekey", "") or "").strip()
+        if not wanted:
+            continue
+        if _KEY.match(wanted) and wanted.lower() not in taken:
+            keys[id(paper)] = wanted
+            taken.add(wanted.lower())
+        else:
+            logger.warning(
+                "conference_papers: %s: Citekey '%s' is %s; a key is made instead",
+                paper.relative_source_path,
+                wanted,
+                "taken" if _KEY.match(wanted) else "not a usable BibTeX key",
+            )
+    next_suffix: dict[str, int] = {}  # linear even when a thousand keys clash
+    for paper in ordered:
+        if id(paper) in keys:
+            continue
+        base = key = base_key(paper)
+        while key in taken:  # BibTeX compares keys without case
+            number = next_suffix.get(base, 0)
+            next_suffix[base] = number + 1
+            key = base + _suffix(number)
+        keys[id(paper)] = key
+        taken.add(key)
+    return keys
+
+
+def short_venue(conference) -> str:
+    """``NeurIPS 22`` -> ``NeurIPS 2022``; a title without a year gets one."""
+    title, year = conference.title, str(conference.year)
+    match = re.search(r"\s*['’]?(\d{4}|\d{2})$", title)
+    if match and year.endswith(match.group(1)):
+        return f"{title[: match.start()]} {year}".strip()
+    return title if year in title else f"{title} {year}"
+
+
+def _json_for_script(data) -> Markup:
+    """JSON that cannot end its ``<script>``: ``<``, ``>`` and ``&`` as \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return Markup(text)
+
+
+# --- one paper -------------------------------------------------------------
+
+
+class PaperCitation:
+    """Everything a paper's page, its card and the citation files say about it."""
+
+    def __init__(self, citations: Citations, paper, key: str):
+        self.citations = citations
+        self.paper = paper
+        self.key = key
+        self.conference = paper.conference
+
+    # what kind of publication
+
+    @cached_property
+    def journal(self) -> str:
+        return str(getattr(self.paper, "journal", "") or "").strip()
+
+    @cached_property
+    def entry_type(self) -> str:
+        if self.journal:
+            return "article"
+        if _PREPRINT.search(f"{self.paper.track} {getattr(self.paper, 'venue', '')}"):
+            return "misc"
+        return "inproceedings"
+
+    @cached_property
+    def venue(self) -> str:
+        """``NeurIPS 2022``"""
+        return short_venue(self.conference)
+
+    @cached_property
+    def workshop(self) -> str:
+        """``MedNeurIPS Workshop`` (never "Workshop Workshop")."""
+        name = self.paper.workshop
+        if not name or re.search(r"\bworkshop\b", name, re.IGNORECASE):
+            return name
+        return f"{name} Workshop"
+
+    @cached_property
+    def booktitle(self) -> str:
+        name = self.conference.display_name
+        return f"{self.workshop}, {name}" if self.workshop else name
+
+    @property
+    def date(self):
+        return self.paper.date
+
+    @cached_property
+    def arxiv(self) -> str | None:
+        return getattr(self.paper, "arxiv", None)
+
+    @cached_property
+    def doi(self) -> str | None:
+        return getattr(self.paper, "doi", None)
+
+    @cached_property
+    def pdf_url(self) -> str | None:
+        link = self.paper.link("pdf")
+        if link:
+            return link.url
+        return f"https://arxiv.org/pdf/{self.arxiv}" if self.arxiv else None
+
+    @cached_property
+    def same_as(self) -> list[str]:
+        urls = []
+        if self.doi:
+            urls.append(f"https://doi.org/{self.doi}")
+        if self.arxiv:
+            urls.append(f"https://arxiv.org/abs/{self.arxiv}")
+        return urls
+
+    # URLs
+
+    @cached_property
+    def page_url(self) -> str | None:
+        return self.citations.absolute(self.paper.url)
+
+    @cached_property
+    def image_url(self) -> str | None:
+        if not self.paper.image:
+            return None
+        static = self.citations.context.get("static_content", {}).get(self.paper.image)
+        return self.citations.absolute(static.url if static else self.paper.image)
+
+    @cached_property
+    def url(self) -> str | None:
+        """The one URL of a reference: the page, else the PDF or arXiv."""
+        return self.page_url or self.pdf_url or next(iter(self.same_as), None)
+
+    def _file(self, name: str) -> str:
+        pattern = setting(self.citations.settings, name)
+        return pattern.format(
+            conference=self.paper.conference_slug, slug=self.paper.slug
+        )
+
+    @cached_property
+    def bib_url(self) -> str:
+        return self._file("PAPER_BIB_SAVE_AS")
+
+    @cached_property
+    def csl_url(self) -> str:
+        return self._file("PAPER_CSL_SAVE_AS")
+
+    # BibTeX and CSL-JSON
+
+    @cached_property
+    def bibtex_fields(self) -> list[tuple[str, str]]:
+        paper = self.paper
+        fields = [
+            ("author", " and ".join(bibtex_name(a) for a in paper.authors)),
+            ("title", bibtex_title(paper.title)),
+        ]
+        if self.entry_type == "article":
+            fields.append(("journal", latex_escape(self.journal)))
+        elif self.entry_type == "inproceedings":
+            fields.append(("booktitle", latex_escape(self.booktitle)))
+            if self.conference.location:
+                fields.append(("address", latex_escape(self.conference.location)))
+        fields.append(("year", str(self.date.year)))
+        fields.append(("month", _MONTHS[self.date.month - 1]))  # a macro, unbraced
+        if self.url:
+            fields.append(("url", bibtex_url(self.url)))
+        if self.doi:
+            fields.append(("doi", bibtex_url(self.doi)))
+        if self.arxiv:
+            fields.append(("eprint", bibtex_url(self.arxiv)))
+            fields.append(("archivePrefix", "arXiv"))
+        if paper.tags:
+            fields.append(("keywords", latex_escape(", ".join(paper.tags))))
+        return fields
+
+    @cached_property
+    def bibtex(self) -> str:
+        width = max(len(name) for name, _ in self.bibtex_fields)
+        lines = [
+            f"  {name.ljust(width)} = {value if name == 'month' else '{' + value + '}'}"
+            for name, value in self.bibtex_fields
+        ]
+        return f"@{self.entry_type}{{{self.key},\n" + ",\n".join(lines) + "\n}\n"
+
+    @cached_property
+    def csl(self) -> dict:
+        paper = self.paper
+        item: dict = {
+            "id": self.key,
+            "type": {
+                "article": "article-journal",
+                "misc": "article",
+                "inproceedings": "paper-conference",
+            }[self.entry_type],
+            "title": paper.title,
+            "author": [
+                {"family": a.family, "given": a.given}
+                if a.given
+                else {"literal": a.family}
+                for a in paper.authors
+            ],
+            "issued": {
+                "date-parts": [[self.date.year, self.date.month, self.date.day]]
+            },
+        }
+        if self.entry_type == "article":
+            item["container-title"] = self.journal
+        elif self.entry_type == "inproceedings":
+            item["container-title"] = self.booktitle
+            item["event-title"] = self.conference.display_name
+            if self.conference.location:
+                item["event-place"] = self.conference.location
+        elif self.arxiv:
+            item["publisher"] = "arXiv"
+            item["number"] = f"arXiv:{self.arxiv}"
+        if self.doi:
+            item["DOI"] = self.doi
+        if self.url:
+            item["URL"] = self.url
+        if paper.abstract_text:
+            item["abstract"] = paper.abstract_text
+        if paper.tags:
+            item["keyword"] = ", ".join(paper.tags)
+        return item
+
+    @cached_property
+    def text(self) -> str:
+        """A plain reference: ``A, B and C. Title. In Venue, October 2022.``"""
+        names = [a.name for a in self.paper.authors]
+        authors = (
+            ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+        )
+        title = self.paper.title
+        title += "" if title.endswith(("?", "!", ".")) else "."
+        # English month names whatever the build machine's locale is.
+        when = f"{_MONTH_NAMES[self.date.month - 1]} {self.date.year}"
+        if self.entry_type == "article":
+            where = f"{self.journal}, {when}."
+        elif self.entry_type == "misc":
+            where = (
+                f"Preprint arXiv:{self.arxiv}, {when}." if self.arxiv else f"{when}."
+            )
+        else:
+            where = f"In {self.booktitle} ({self.venue}), {when}."
+        text = f"{authors}. {title} {where}"
+        if self.doi:
+            text += f" https://doi.org/{self.doi}"
+        elif self.arxiv and self.entry_type != "misc":
+            text += f" arXiv:{self.arxiv}."
+        return text
+
+    # the page's head
+
+    @cached_property
+    def highwire(self) -> list[tuple[str, str]]:
+        """Google Scholar's ``citation_*`` tags, in its documented order."""
+        paper = self.paper
+        tags = [("citation_title", paper.title)]
+        for author in paper.authors:
+            name = f"{author.family}, {author.given}" if author.given else author.family
+            tags.append(("citation_author", name))
+        tags.append(("citation_publication_date", self.date.strftime("%Y/%m/%d")))
+        if self.entry_type == "article":
+            tags.append(("citation_journal_title", self.journal))
+        elif self.entry_type == "inproceedings":
+            tags.append(("citation_conference_title", self.conference.display_name))
+        if self.pdf_url:
+            tags.append(("citation_pdf_url", self.pdf_url))
+        if self.doi:
+            tags.append(("citation_doi", self.doi))
+        if self.arxiv:
+            tags.append(("citation_arxiv_id", self.arxiv))
+        if self.page_url:
+            tags.append(("citation_abstract_html_url", self.page_url))
+        tags += [("citation_keywords", tag) for tag in paper.tags]
+        return tags
+
+    @cached_property
+    def description(self) -> str:
+        text = self.paper.abstract_text
+        return text if len(text) <= 300 else text[:299].rsplit(" ", 1)[0] + "…"
+
+    @cached_property
+    def open_graph(self) -> list[tuple[str, str]]:
+        tags = [
+            ("og:type", "article"),
+            ("og:title", self.paper.title),
+            ("og:site_name", self.citations.site_name),
+        ]
+        if self.description:
+            tags.append(("og:description", self.description))
+        if self.page_url:
+            tags.append(("og:url", self.page_url))
+        if self.image_url:
+            tags += [
+                ("og:image", self.image_url),
+                ("og:image:alt", f"Figure of “{self.paper.title}”"),
+            ]
+        tags.append(("article:published_time", self.date.date().isoformat()))
+        return tags
+
+    @cached_property
+    def twitter(self) -> list[tuple[str, str]]:
+        card = "summary_large_image" if self.image_url else "summary"
+        tags = [("twitter:card", card), ("twitter:title", self.paper.title)]
+        if self.description:
+            tags.append(("twitter:description", self.description))
+        if self.image_url:
+            tags += [
+                ("twitter:image", self.image_url),
+                ("twitter:image:alt", f"Figure of “{self.paper.title}”"),
+            ]
+        return tags
+
+    @cached_property
+    def json_ld_data(self) -> dict:
+        paper, conference = self.paper, self.conference
+        authors = []
+        for author in paper.authors:
+            person = {"@type": "Person", "name": author.name}
+            if author.given:
+                person["givenName"] = author.given
+            person["familyName"] = author.family
+            member = self.citations.member_url(author.name)
+            if member and _is_absolute(member):
+                person["url"] = member
+            authors.append(person)
+        part_of: dict = {
+            "@type": "CreativeWork",
+            "name": self.booktitle,
+            "alternateName": self.venue,
+        }
+        conference_url = self.citations.absolute(conference.url)
+        if conference_url:
+            part_of["url"] = conference_url
+        data: dict = {
+            "@context": "https://schema.org",
+            "@type": "ScholarlyArticle",
+            "name": paper.title,
+            "headline": paper.title[:110],
+            "author": authors,
+            "datePublished": self.date.date().isoformat(),
+        }
+        if paper.abstract_text:
+            data["abstract"] = paper.abstract_text
+        if self.page_url:
+            data["url"] = self.page_url
+        if self.image_url:
+            data["image"] = self.image_url
+        data["isPartOf"] = part_of
+        if self.same_as:
+            data["sameAs"] = self.same_as
+        if self.pdf_url:
+            data["encoding"] = {
+                "@type": "MediaObject",
+                "contentUrl": self.pdf_url,
+                "encodingFormat": "application/pdf",
+            }
+        if paper.tags:
+            data["keywords"] = list(paper.tags)
+        return data
+
+    @cached_property
+    def json_ld(self) -> Markup:
+        return _json_for_script(self.json_ld_data)
+
+    @cached_property
+    def coins(self) -> Markup:
+        """A COinS span (OpenURL 1.0 KEV) that Zotero finds on a list of papers."""
+        pairs = [("ctx_ver", "Z39.88-2004")]
+        if self.entry_type == "inproceedings":
+            pairs += [
+                ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"),
+                ("rft.genre", "proceeding"),
+                ("rft.atitle", self.paper.title),
+                ("rft.btitle", self.booktitle),
+            ]
+        else:
+            pairs += [
+                ("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"),
+                ("rft.genre", "article" if self.journal else "preprint"),
+                ("rft.atitle", self.paper.title),
+            ]
+            if self.journal:
+                pairs.append(("rft.jtitle", self.journal))
+        pairs.append(("rft.date", self.date.date().isoformat()))
+        if self.paper.authors:
+            first = self.paper.authors[0]
+            pairs.append(("rft.aulast", first.family))
+            if first.given:
+                pairs.append(("rft.aufirst", first.given))
+        pairs += [("rft.au", a.name) for a in self.paper.authors]
+        if self.doi:
+            pairs.append(("rft_id", f"info:doi/{self.doi}"))
+        if self.arxiv:
+            pairs.append(("rft_id", f"info:arxiv/{self.arxiv}"))
+        if self.url:
+            pairs.append(("rft_id", self.url))
+        title = urlencode(pairs, quote_via=quote)
+        return Markup('<span class="Z3988" title="{}"></span>').format(title)
+
+
+def _is_absolute(url: str) -> bool:
+    """True for an http(s) URL with a host (JSON-LD wants absolute ones)."""
+    return url.startswith(("https://", "http://"))
+
+
+# --- the whole lab ---------------------------------------------------------
+
+
+class Citations:
+    """The citations of one build; keys are made once for the whole lab."""
+
+    def __init__(self, generator):
+        self.generator = generator
+        self.settings = generator.settings
+        self.context = generator.context
+        self.siteurl = str(self.settings.get("SITEURL") or "").rstrip("/")
+        self.site_name = re.sub(r"<[^>]*>", "", str(self.settings.get("SITENAME", "")))
+        members = setting(self.settings, "MEMBERS")
+        self.members = dict(members) if isinstance(members, dict) else {}
+        self._papers: dict[int, PaperCitation] = {}
+        self._warned: set[str] = set()
+
+    @cached_property
+    def keys(self) -> dict[int, str]:
+        return assign_keys(self.generator.papers)
+
+    def paper(self, paper) -> PaperCitation:
+        if id(paper) not in self._papers:
+            # A paper outside the build's list (a theme's own use) gets its base key.
+            key = self.keys.get(id(paper)) or base_key(paper)
+            self._papers[id(paper)] = PaperCitation(self, paper, key)
+        return self._papers[id(paper)]
+
+    def coins(self, paper) -> Markup:
+        return self.paper(paper).coins
+
+    def venue(self, conference) -> str:
+        return short_venue(conference)
+
+    def absolute(self, url: str) -> str | None:
+        """An absolute URL on this site, or None while SITEURL is empty."""
+        return f"{self.siteurl}/{url}" if self.siteurl else None
+
+    def member_url(self, name: str) -> str | None:
+        """The member page of an author, where MEMBERS maps names to URLs."""
+        url = self.members.get(name)
+        if not url:
+            return None
+        reason = url_problem(str(url))
+        if reason:
+            if name not in self._warned:
+                self._warned.add(name)
+                logger.warning(
+                    "conference_papers: the member page of %s in "
+                    "CONFERENCE_PAPERS_MEMBERS is not used: %s",
+                    name,
+                    reason,
+                )
+            return None
+        return str(url)
+
+    def conference_file(self, conference, name: str) -> str:
+        return setting(self.settings, name).format(slug=conference.slug)
+
+    # files
+
+    def bibtex_file(self, papers, header: str) -> str:
+        entries = "\n".join(self.paper(p).bibtex for p in papers)
+        return f"% {header}\n% Generated by pelican-conference-papers.\n\n{entries}"
+
+    @staticmethod
+    def csl_file(items) -> str:
+        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+SCRIPT = files(__package__) / "static" / "cite.js"
+
+
+def _write(output_path: str, relative: str, text: str, folders: set[str]) -> bool:
+    """Write one file under the output (``folders``: those made already)."""
+    root = os.path.normpath(output_path)
+    path = os.path.normpath(os.path.join(root, relative))
+    if not path.startswith(root + os.sep):
+        logger.error(
+            "conference_papers: not writing %s: it is outside the output", relative
+        )
+        return False
+    folder = os.path.dirname(path)
+    if folder not in folders:
+        os.makedirs(folder, exist_ok=True)
+        folders.add(folder)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    return True
+
+
+def citations_of(generator) -> Citations:
+    found = generator.context.get("conference_papers_citations")
+    return found if isinstance(found, Citations) else Citations(generator)
 
 
 def write_citations(generator, writer) -> None:
     """Write the BibTeX and CSL-JSON files; called by the generator after the pages."""
+    citations = citations_of(generator)
+    settings = generator.settings
+    site = citations.site_name or "the lab"
+    folders: set[str] = set()
+    written = 0
+
+    def put(relative: str, text: str) -> None:
+        nonlocal written
+        if relative:  # "" in a ..._SAVE_AS setting: not wanted
+            written += _write(generator.output_path, relative, text, folders)
+
+    for paper in generator.papers:
+        cite = citations.paper(paper)
+        put(cite.bib_url, citations.bibtex_file([paper], paper.title))
+        put(cite.csl_url, citations.csl_file([cite.csl]))
+    for conference in generator.conferences:
+        header = f"Papers of {site} at {conference.display_name}"
+        put(
+            citations.conference_file(conference, "CONFERENCE_BIB_SAVE_AS"),
+            citations.bibtex_file(conference.papers, header),
+        )
+        put(
+            citations.conference_file(conference, "CONFERENCE_CSL_SAVE_AS"),
+            citations.csl_file([citations.paper(p).csl for p in conference.papers]),
+        )
+    everything = [p for c in generator.conferences for p in c.papers]
+    put(
+        setting(settings, "LAB_BIB_SAVE_AS"),
+        citations.bibtex_file(everything, f"Papers of {site}"),
+    )
+    put(
+        setting(settings, "LAB_CSL_SAVE_AS"),
+        citations.csl_file([citations.paper(p).csl for p in everything]),
+    )
+    logger.info("conference_papers: wrote %d BibTeX and CSL-JSON files", written)
+    put(setting(settings, "CITE_SCRIPT_SAVE_AS"), SCRIPT.read_text(encoding="utf-8"))

@@ -74,6 +74,18 @@ DEFAULTS: dict[str, object] = {
     # how many the live embed loads after the visitor's click.
     "TIMELINE_POSTS": 10,
     "TIMELINE_LIVE_POSTS": 5,
+    # Citation files, in the ..._SAVE_AS style (also their URLs); "" writes none.
+    # A paper's file ({conference}, {slug}), a conference's file ({slug}), and one
+    # file with every paper of the lab. CSL-JSON is what Zotero and pandoc read.
+    "PAPER_BIB_SAVE_AS": "papers/{conference}/{slug}/{slug}.bib",
+    "PAPER_CSL_SAVE_AS": "papers/{conference}/{slug}/{slug}.csl.json",
+    "CONFERENCE_BIB_SAVE_AS": "conferences/{slug}/{slug}.bib",
+    "CONFERENCE_CSL_SAVE_AS": "conferences/{slug}/{slug}.csl.json",
+    "LAB_BIB_SAVE_AS": "conferences/papers.bib",
+    "LAB_CSL_SAVE_AS": "conferences/papers.csl.json",
+    # The copy button of the "Cite" block (a script shipped with the plugin);
+    # "" leaves the button out (the BibTeX stays selectable).
+    "CITE_SCRIPT_SAVE_AS": "conference_papers/cite.js",
 }
 
 _TAG_AUTHORITY = re.compile(
