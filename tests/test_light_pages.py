@@ -9,7 +9,10 @@ from pathlib import Path
 from random import Random
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 from PIL import Image
+
+from pelican.plugins.conference_papers.generator import ContentError
 
 NEURIPS = "conferences/neurips-2022/"
 BUDGET = 100_000  # bytes of HTML + CSS + script, before compression
@@ -194,7 +197,7 @@ def test_thumbnails_can_be_turned_off(site):
     assert not (site.output / "thumbnails").exists()
 
 
-def test_an_image_outside_the_content_folder_is_left_out(site, caplog):
+def test_an_image_outside_the_content_folder_is_refused(site, caplog):
     poster(site.root / "outside.png", (100, 100))
     site.write(
         "papers/neurips-2022/escape.md",
@@ -205,8 +208,8 @@ def test_an_image_outside_the_content_folder_is_left_out(site, caplog):
         Image: ../outside.png
         """,
     )
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.WARNING), pytest.raises(ContentError):
         site.build()
-    assert "escape.md:4: the image is outside the content folder" in caplog.text
-    assert site.page(NEURIPS).select_one("#escape img") is None
+    assert "escape.md:4: Image '../outside.png' cannot be used" in caplog.text
+    assert not site.output.exists(), "nothing is written"
     assert not list(site.root.rglob("outside-*w.webp"))
