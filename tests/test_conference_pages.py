@@ -232,3 +232,16 @@ def test_pages_use_relative_links_during_development(built_site, url):
     page = built_site.page(url)
     stylesheet = page.find("link", rel="stylesheet")["href"]
     assert stylesheet.startswith("..")
+
+
+def test_control_characters_pasted_from_a_pdf_never_reach_a_page(site):
+    site.write(
+        "papers/neurips-2022/pasted.md",
+        "Title: Pasted\nAuthors: Ada Lovelace\nTrack: Full Paper\n\n"
+        "Copied from a PDF\f with a form feed and a \x01 control character.\n",
+    )
+    site.build()
+    for page in ("papers/neurips-2022/pasted/index.html", NEURIPS + "index.html"):
+        html = (site.output / page).read_text()
+        assert "Copied from a PDF" in html
+        assert "\f" not in html and "\x01" not in html

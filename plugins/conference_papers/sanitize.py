@@ -13,7 +13,7 @@ import html
 import nh3
 from markupsafe import Markup
 
-from .schema import LINK_SCHEMES
+from .schema import CONTROL_CHARS, LINK_SCHEMES
 
 # Text-level and block tags an abstract or a post may use, plus MathML from the
 # build-time math rendering (``mathml.py``).
@@ -49,7 +49,7 @@ def clean_html(value: str) -> Markup:
     """Sanitized HTML that is safe to put in a page as it is."""
     return Markup(
         nh3.clean(
-            value,
+            CONTROL_CHARS.sub(" ", value),
             tags=_TEXT_TAGS | _MATH_TAGS,
             attributes=_ATTRIBUTES,
             url_schemes=set(LINK_SCHEMES),

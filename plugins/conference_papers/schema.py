@@ -46,7 +46,9 @@ _ARXIV_URL = re.compile(
 )
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\..+)$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Characters no page or feed may hold (XML 1.0 forbids most; a form feed comes
+#: with text pasted from a PDF). Tab, newline and carriage return are kept.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DATE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?$"
@@ -225,7 +227,7 @@ class Collector:
 
 def clean_text(value: str) -> str:
     """Drop control characters (a form feed pasted from a PDF) and fold spaces."""
-    return " ".join(_CONTROL.sub(" ", value).split())
+    return " ".join(CONTROL_CHARS.sub(" ", value).split())
 
 
 def split_list(value: str) -> list[str]:
@@ -284,7 +286,7 @@ def url_problem(url: str) -> str | None:
     """Why ``url`` may not be used in a page, or None when it is fine."""
     if not url:
         return "it is empty"
-    if _CONTROL.search(url) or any(c.isspace() for c in url):
+    if CONTROL_CHARS.search(url) or any(c.isspace() for c in url):
         return "it holds spaces or control characters"
     if "\\" in url:
         # Browsers read "\\evil.example" as "//evil.example".
@@ -310,7 +312,7 @@ def image_path(value: str) -> tuple[str | None, str | None]:
 
     ``{static}`` and a leading ``/`` (both mean "from content/") are accepted.
     """
-    if "\\" in value or _CONTROL.search(value):
+    if "\\" in value or CONTROL_CHARS.search(value):
         return None, "it holds a backslash or control characters"
     if value.startswith("//") or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
         return None, "it is an address, not a file under content/"
