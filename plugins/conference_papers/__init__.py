@@ -31,7 +31,8 @@ def initialized(pelican) -> None:
     snapshots = setting(settings, "TIMELINES_PATH")
     if snapshots not in settings.get("STATIC_EXCLUDES", []):
         settings["STATIC_EXCLUDES"] = [*settings.get("STATIC_EXCLUDES", []), snapshots]
-    # timeline.js reaches every theme's output, next to the theme's own files.
+    # Our scripts (timeline.js, cite.js) reach every theme's output, next to the
+    # theme's own files.
     theme_static = settings.get("THEME_STATIC_PATHS", ["static"])
     if STATIC not in theme_static:
         settings["THEME_STATIC_PATHS"] = [*theme_static, STATIC]

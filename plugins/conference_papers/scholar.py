@@ -34,7 +34,6 @@ import logging
 import os
 import re
 from functools import cached_property
-from importlib.resources import files
 from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
@@ -681,9 +680,6 @@ class Citations:
         return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-SCRIPT = files(__package__) / "static" / "cite.js"
-
-
 def _write(output_path: str, relative: str, text: str, folders: set[str]) -> bool:
     """Write one file under the output (``folders``: those made already)."""
     root = os.path.normpath(output_path)
@@ -744,4 +740,3 @@ def write_citations(generator, writer) -> None:
         citations.csl_file([citations.paper(p).csl for p in everything]),
     )
     logger.info("conference_papers: wrote %d BibTeX and CSL-JSON files", written)
-    put(setting(settings, "CITE_SCRIPT_SAVE_AS"), SCRIPT.read_text(encoding="utf-8"))

@@ -83,9 +83,6 @@ DEFAULTS: dict[str, object] = {
     "CONFERENCE_CSL_SAVE_AS": "conferences/{slug}/{slug}.csl.json",
     "LAB_BIB_SAVE_AS": "conferences/papers.bib",
     "LAB_CSL_SAVE_AS": "conferences/papers.csl.json",
-    # The copy button of the "Cite" block (a script shipped with the plugin);
-    # "" leaves the button out (the BibTeX stays selectable).
-    "CITE_SCRIPT_SAVE_AS": "conference_papers/cite.js",
 }
 
 _TAG_AUTHORITY = re.compile(
