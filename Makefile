@@ -32,7 +32,7 @@ help:
 # (a real install, so Pelican finds it as the namespace plugin a lab would install).
 $(VENV)/.deps: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip 'setuptools>=69'
+	$(BIN)/python -m pip install -q --upgrade pip 'setuptools>=77'
 	$(BIN)/python -m pip install -q '.[test]'
 	touch $@
 
