@@ -53,7 +53,8 @@ def feed_references(path: Path) -> list[tuple[str, str]]:
     found = []
     if path.suffix == ".json":
         data = json.loads(path.read_text(encoding="utf-8"))
-        if "jsonfeed" not in str(data.get("version", "")):
+        # A JSON Feed is an object; CSL-JSON (a list of citations) holds no links.
+        if not isinstance(data, dict) or "jsonfeed" not in str(data.get("version")):
             return []
         found += [("", data[k]) for k in ("home_page_url", "feed_url") if k in data]
         for item in data.get("items", []):
