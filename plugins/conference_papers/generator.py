@@ -11,11 +11,12 @@ from __future__ import annotations
 import copy
 import logging
 import os
+from collections.abc import Iterator
 
 from pelican.generators import Generator
 from pelican.readers import Readers
 
-from . import feeds, grouping, images, scholar, timeline
+from . import feeds, grouping, images, reading, scholar, timeline
 from .cards import CardRenderer
 from .mathml import MathExtension
 from .model import Conference, Paper
@@ -49,6 +50,7 @@ def paper_readers(settings) -> Readers:
     markdown.setdefault("extensions", []).append(MathExtension())
     settings["MARKDOWN"] = markdown
     readers = Readers(settings, "ConferencePapersGenerator-Readers")
+    reading.reuse_markdown(readers)
     for reader in readers.readers.values():
         reader.process_metadata = _keep_raw
     return readers
@@ -61,7 +63,9 @@ class ConferencePapersGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.readers = paper_readers(self.settings)
         # Our pages are rendered with autoescape on: a title is text, never HTML.
-        self.env = self.env.overlay(autoescape=True)
+        # No template changes during a build (the devserver makes a new generator
+        # for each), so Jinja need not stat every template and include per page.
+        self.env = self.env.overlay(autoescape=True, auto_reload=False)
         self.conferences: list[Conference] = []
         self.papers: list[Paper] = []
         self.problems: list[Problem] = []
@@ -69,20 +73,18 @@ class ConferencePapersGenerator(Generator):
 
     # --- read and validate -------------------------------------------------
 
-    def read_sources(self, folder: str) -> list[RawSource]:
-        sources = []
-        for path in sorted(self.get_files([folder])):
+    def read_sources(self, folder: str) -> Iterator[RawSource]:
+        """The files of ``folder`` in order, read as they are asked for (in a
+        pool of processes when there are many: see ``reading``)."""
+        paths = sorted(self.get_files([folder]))
+        reads = reading.read_files(self.readers, self.path, paths, self.settings)
+        for path, raw in reads:
             full_path = os.path.join(self.path, path)
             relative = path.replace(os.sep, "/")
-            try:
-                raw = self.readers.read_file(
-                    base_path=self.path, path=path, content_class=_RawContent
-                )
-            except UnicodeDecodeError as error:
-                self.problems.append(_not_utf8(relative, full_path, error))
+            if isinstance(raw, UnicodeDecodeError):
+                self.problems.append(_not_utf8(relative, full_path, raw))
                 continue
-            sources.append(RawSource(relative, full_path, raw.content, raw.metadata))
-        return sources
+            yield RawSource(relative, full_path, raw.content, raw.metadata)
 
     def load(self) -> None:
         """Read, validate and group every conference and paper file."""
@@ -183,14 +185,6 @@ class ConferencePapersGenerator(Generator):
             )
         feeds.write_feeds(self, writer)
         scholar.write_citations(self, writer)
-
-
-class _RawContent:
-    """What ``Readers.read_file`` builds: the body and the metadata as written."""
-
-    def __init__(self, content, metadata, **_):
-        self.content = content
-        self.metadata = metadata
 
 
 def _not_utf8(path: str, full_path: str, error: UnicodeDecodeError) -> Problem:

@@ -46,6 +46,15 @@ class _PluginContent(Content):
     def url_format(self) -> dict[str, Any]:
         return {"slug": self.slug, "lang": self.lang, "date": self.date}
 
+    def get_content(self, siteurl: str) -> str:
+        """The body with ``{filename}`` links for ``siteurl``.
+
+        Not memoized as in Pelican, whose cache keeps a copy per page depth of
+        every body to the end of the build (tens of MB at 10,000 papers): the
+        link substitution is cheap, and cards are cached already.
+        """
+        return self._update_content(self._content, siteurl)
+
     @property
     def html(self) -> Markup:
         """The Markdown body, sanitized, with ``{static}`` links resolved."""

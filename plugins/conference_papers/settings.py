@@ -29,6 +29,12 @@ DEFAULTS: dict[str, object] = {
     "DEFAULT_TRACK": "Papers",
     # How many of the newest papers the home page shows.
     "HOME_PAPERS": 6,
+    # Processes that read paper files: 0 = one per CPU when there are many
+    # files (200 or more), 1 = read them all in Pelican's own process.
+    "PROCESSES": 0,
+    # Keep what each paper file gave in memory, keyed by the file's bytes and
+    # the settings, so that the devserver's rebuilds re-read only changed files.
+    "READ_CACHE": False,
 }
 
 def setting(settings, name: str):
