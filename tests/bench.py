@@ -23,6 +23,8 @@ import platform
 import random
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -469,10 +471,93 @@ def verdicts(results: list[Result]) -> list[str]:
             f"time per paper 10,000 / 1,000: {growth:.2f} (target <= {TARGET_GROWTH})"
             f" {ok}"
         )
+    if not results:
+        return lines
     peak = max(r.ours_mb for r in results)
     ok = "ok" if peak < TARGET_MEMORY_MB else "MISSED"
     lines.append(f"peak memory: {peak:.0f} MB (target < {TARGET_MEMORY_MB}) {ok}")
     return lines
+
+
+# --- devserver ----------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def devserver_edits(
+    workdir: Path, papers: int, edits: int, python: str, read_cache: bool
+) -> list[float]:
+    """Seconds from saving an edited paper to its new page on disk, under
+    ``pelican -lr`` (the Makefile's devserver), one figure per edit."""
+    root = workdir / f"devserver-{papers}"
+    root.mkdir(parents=True, exist_ok=True)
+    conferences = max(1, papers // 20)
+    content = write_lab(root, papers, conferences)
+    output = root / "output-ours"
+    shutil.rmtree(output, ignore_errors=True)
+    settings = ours_settings(root, content, output)
+    # The oldest conference's first paper: its page is among the last written.
+    slug = conference_slugs(conferences)[-1][0]
+    paper = content / "papers" / slug / f"paper-{conferences - 1:05d}.md"
+    page = output / "papers" / slug / paper.stem / "index.html"
+    command = [python, "-m", "pelican", "-lr", str(content), "-o", str(output)]
+    command += ["-s", str(settings), "-b", "127.0.0.1", "-p", str(_free_port())]
+    if read_cache:
+        command += ["-e", "CONFERENCE_PAPERS_READ_CACHE=true"]
+    log = root / "devserver.log"
+    times = []
+    with open(log, "wb") as handle:
+        server = subprocess.Popen(
+            command, stdout=handle, stderr=handle, start_new_session=True
+        )
+        try:
+            _wait_for(lambda: _builds(log) >= 1, 120, server, log)
+            time.sleep(0.5)  # the watcher starts after the first build
+            original = paper.read_text(encoding="utf-8")
+            for edit in range(edits):
+                title = f"Edited Title Number {edit}"
+                text = original.replace("Title: ", f"Title: {title} ", 1)
+                marker = f"<h1>{title} "
+                start = time.perf_counter()
+                paper.write_text(text, encoding="utf-8")
+                _wait_for(lambda m=marker: m in _read(page), 60, server, log)
+                times.append(time.perf_counter() - start)
+                print(
+                    f"bench: devserver, {papers} papers, edit {edit + 1}/{edits}: "
+                    f"{times[-1]:.2f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                # The rest of the rebuild, before the next edit.
+                _wait_for(lambda n=edit + 2: _builds(log) >= n, 60, server, log)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    return times
+
+
+def _builds(log: Path) -> int:
+    """Builds the devserver has finished: Pelican logs "Done: ..." after each."""
+    return _read(log).count("Done: Processed")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _wait_for(condition, timeout: float, server, log: Path) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if server.poll() is not None or time.perf_counter() > deadline:
+            sys.exit(f"bench: the devserver did not write the page; see {log}")
+        time.sleep(0.01)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -492,6 +577,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="100 papers, 1 run: a smoke test"
     )
+    parser.add_argument(
+        "--devserver",
+        action="store_true",
+        help="also time 5 edits of one paper of 1,000 under 'pelican -lr', with "
+        "and without CONFERENCE_PAPERS_READ_CACHE (as 'make devserver' runs it)",
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--keep", help="build in this folder and keep it")
     args = parser.parse_args(argv)
@@ -500,11 +591,16 @@ def main(argv: list[str] | None = None) -> int:
     python = sys.executable
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="lab-bench-"))
     results = []
+    devserver: dict[str, list[float]] = {}
     try:
         for papers in sizes:
             runs = args.runs or (1 if args.quick else 3 if papers <= 2000 else 2)
             conferences = max(1, papers // 20)
             results.append(bench_size(workdir, papers, conferences, runs, python))
+        if args.devserver:
+            for cache in (False, True):
+                name = "read cache" if cache else "no cache"
+                devserver[name] = devserver_edits(workdir, 1000, 5, python, cache)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -516,10 +612,20 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     for line in verdicts(results):
         print(line)
+    for name, times in devserver.items():
+        print(
+            f"devserver ({name}), 1,000 papers: an edited paper's page on disk after "
+            f"median {statistics.median(times):.2f} s, max {max(times):.2f} s "
+            f"(target <= 2 s) {'ok' if max(times) <= 2 else 'MISSED'}"
+        )
     if args.json:
         Path(args.json).write_text(
             json.dumps(
-                {"machine": machine(), "results": [r.as_dict() for r in results]},
+                {
+                    "machine": machine(),
+                    "results": [r.as_dict() for r in results],
+                    "devserver_seconds": devserver,
+                },
                 indent=2,
             ),
             encoding="utf-8",

@@ -149,9 +149,12 @@ def test_read_cache_rereads_a_changed_file_even_with_the_same_size_and_time(
     paper.write_text(edited, encoding="utf-8")
     os.utime(paper, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert os.stat(paper).st_size == before.st_size
+    kept = dict(reading._memory)
     second = _build(tmp_path, content, output, CONFERENCE_PAPERS_READ_CACHE=True)
-    # Only the edited file was read again.
-    assert len(reading._memory) == files + 1
+    # Only the edited file was read again: its entry alone was replaced.
+    assert len(reading._memory) == files
+    replaced = [p for p, entry in reading._memory.items() if entry is not kept[p]]
+    assert replaced == [str(paper)]
     title = edited.splitlines()[0][len("Title: ") :]
     assert f"<h1>{title}</h1>" in (second / page).read_text(encoding="utf-8")
     assert f"<h1>{title}</h1>" not in (first / page).read_text(encoding="utf-8")

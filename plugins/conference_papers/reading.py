@@ -98,8 +98,9 @@ class RawRead:
 
 Result = RawRead | UnicodeDecodeError
 
-#: (path, sha1 of the file's bytes, settings fingerprint) -> what was read.
-_memory: dict[tuple[str, bytes, str], RawRead] = {}
+#: Full path -> (sha1 of the file's bytes and the settings, what was read):
+#: one entry a file, replaced when the file changes.
+_memory: dict[str, tuple[bytes, RawRead]] = {}
 
 
 def read_files(
@@ -109,39 +110,47 @@ def read_files(
     from .settings import setting
 
     paths = list(paths)
-    keys: dict[str, tuple | None] = {}
+    stamps: dict[str, bytes | None] = {}
     if setting(settings, "READ_CACHE"):
         fingerprint = _fingerprint(settings)
-        keys = {path: _key(base_path, path, fingerprint) for path in paths}
-    pending = [p for p in paths if keys.get(p) not in _memory]
-    fresh = _read_uncached(readers, base_path, pending, settings)
+        stamps = {p: _stamp(os.path.join(base_path, p), fingerprint) for p in paths}
+
+    def cached(path: str) -> RawRead | None:
+        stamp = stamps.get(path)
+        entry = _memory.get(os.path.join(base_path, path))
+        return entry[1] if stamp is not None and entry and entry[0] == stamp else None
+
+    fresh = _read_uncached(
+        readers, base_path, [p for p in paths if cached(p) is None], settings
+    )
     for path in paths:
-        key = keys.get(path)
-        if key in _memory:
-            yield path, _copy(_memory[key])
+        hit = cached(path)
+        if hit is not None:
+            yield path, _copy(hit)
             continue
         fresh_path, result = next(fresh)
         assert fresh_path == path, (fresh_path, path)
-        if key is not None and isinstance(result, RawRead):
-            _memory[key] = _copy(result)
+        stamp = stamps.get(path)
+        if stamp is not None and isinstance(result, RawRead):
+            _memory[os.path.join(base_path, path)] = (stamp, _copy(result))
         yield path, result
 
 
-def _fingerprint(settings) -> str:
-    """The settings as text: after any change (a Markdown extension, a metadata
+def _fingerprint(settings) -> bytes:
+    """The settings as bytes: after any change (a Markdown extension, a metadata
     default) cached reads are not used. Objects without a stable repr only make
     the cache miss."""
-    text = repr(sorted(((str(k), repr(v)) for k, v in settings.items())))
-    return hashlib.sha1(text.encode()).hexdigest()
+    return repr(sorted((str(k), repr(v)) for k, v in settings.items())).encode()
 
 
-def _key(base_path: str, path: str, fingerprint: str) -> tuple | None:
+def _stamp(full_path: str, fingerprint: bytes) -> bytes | None:
+    """A digest of the file's bytes and the settings; None if it cannot be read."""
     try:
-        with open(os.path.join(base_path, path), "rb") as handle:
-            digest = hashlib.sha1(handle.read()).digest()
+        with open(full_path, "rb") as handle:
+            data = handle.read()
     except OSError:
         return None
-    return (path, digest, fingerprint)
+    return hashlib.sha1(fingerprint + b"\0" + data).digest()
 
 
 def _copy(read: RawRead) -> RawRead:
