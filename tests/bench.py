@@ -516,7 +516,7 @@ def devserver_edits(
         )
         try:
             _wait_for(lambda: _builds(log) >= 1, 120, server, log)
-            time.sleep(0.5)  # the watcher starts after the first build
+            time.sleep(1.0)  # the watcher starts after the first build
             original = paper.read_text(encoding="utf-8")
             for edit in range(edits):
                 title = f"Edited Title Number {edit}"
@@ -532,8 +532,10 @@ def devserver_edits(
                     file=sys.stderr,
                     flush=True,
                 )
-                # The rest of the rebuild, before the next edit.
+                # The rest of the rebuild, and the watcher started again (Pelican
+                # misses a change saved before it watches: a person is slower).
                 _wait_for(lambda n=edit + 2: _builds(log) >= n, 60, server, log)
+                time.sleep(1.0)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)

@@ -182,3 +182,20 @@ def test_read_cache_is_not_used_after_the_markdown_settings_change(tmp_path):
     assert "Say “hello” – twice." in (second / page).read_text()
     cold = _build(tmp_path, content, tmp_path / "cold", MARKDOWN=markdown)
     _assert_same_tree(second, cold)
+
+
+def test_a_devserver_rebuild_lets_the_previous_build_go(site):
+    """Pelican's autoreload runs one Pelican object again and again: the papers
+    of a finished build must not stay in memory (20 MB a rebuild at 1,000)."""
+    import gc
+    import weakref
+
+    from pelican.plugins.conference_papers.model import Paper
+
+    pelican = Pelican(site.settings())
+    pelican.run()
+    first = [weakref.ref(o) for o in gc.get_objects() if isinstance(o, Paper)]
+    assert len(first) >= 3
+    pelican.run()
+    gc.collect()
+    assert [ref() for ref in first] == [None] * len(first)

@@ -21,6 +21,21 @@ from .sanitize import clean_html, plain_text
 from .schema import Link, Person
 
 
+def forget_previous_build() -> None:
+    """Empty Pelican's memo of content bodies and summaries.
+
+    Pelican memoizes ``Content.get_content``/``get_summary`` in one dict for the
+    whole process, keyed by the content object: in the devserver every rebuild
+    kept the previous one alive through it (each page holds the build's context,
+    hence every paper), some 20 MB a rebuild at 1,000 papers. The entries of a
+    finished build are never used again.
+    """
+    for name in ("get_content", "get_summary"):
+        memo = Content.__dict__.get(name)
+        if hasattr(memo, "cache"):
+            memo.cache.clear()
+
+
 class _PluginContent(Content):
     """URLs come from the plugin's own, prefixed settings."""
 
