@@ -318,6 +318,7 @@ DEFAULT_PAGINATION = False
 class Build:
     kind: str
     seconds: float
+    cpu_seconds: float  # user + system, with the processes it waited for
     peak_mb: float
 
 
@@ -340,7 +341,7 @@ def run_build(kind: str, root: Path, content: Path, python: str) -> Build:
     if child.returncode != 0:
         sys.exit(f"bench: the {kind} build failed; see {log}:\n{log.read_text()}")
     # ru_maxrss is in kilobytes on Linux.
-    return Build(kind, seconds, usage.ru_maxrss / 1024)
+    return Build(kind, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def count_pages(kind: str, root: Path) -> int:
@@ -361,6 +362,8 @@ class Result:
     plain_s: float
     ours_mb: float
     plain_mb: float
+    ours_cpu_s: float
+    plain_cpu_s: float
 
     @property
     def ratio(self) -> float:
@@ -398,7 +401,8 @@ def bench_size(
             builds[kind].append(build)
             print(
                 f"bench: {papers} papers, run {run + 1}/{runs}, {kind:5s} "
-                f"{build.seconds:6.2f} s {build.peak_mb:6.0f} MB",
+                f"{build.seconds:6.2f} s (cpu {build.cpu_seconds:6.2f} s) "
+                f"{build.peak_mb:6.0f} MB",
                 file=sys.stderr,
                 flush=True,
             )
@@ -414,6 +418,8 @@ def bench_size(
         statistics.median(b.seconds for b in builds["plain"]),
         max(b.peak_mb for b in builds["ours"]),
         max(b.peak_mb for b in builds["plain"]),
+        statistics.median(b.cpu_seconds for b in builds["ours"]),
+        statistics.median(b.cpu_seconds for b in builds["plain"]),
     )
 
 
@@ -436,14 +442,15 @@ def table(results: list[Result]) -> str:
     head = (
         f"{'papers':>7} {'confs':>5} {'runs':>4} {'ours s':>7} {'plain s':>7} "
         f"{'ratio':>5} {'ours ms/paper':>13} {'plain ms/paper':>14} "
-        f"{'ours MB':>7} {'plain MB':>8}"
+        f"{'ours MB':>7} {'plain MB':>8} {'ours cpu s':>10} {'plain cpu s':>11}"
     )
     rows = [head]
     for r in results:
         rows.append(
             f"{r.papers:>7} {r.conferences:>5} {r.runs:>4} {r.ours_s:>7.2f} "
             f"{r.plain_s:>7.2f} {r.ratio:>5.2f} {r.ours_ms_per_paper:>13.2f} "
-            f"{r.plain_ms_per_paper:>14.2f} {r.ours_mb:>7.0f} {r.plain_mb:>8.0f}"
+            f"{r.plain_ms_per_paper:>14.2f} {r.ours_mb:>7.0f} {r.plain_mb:>8.0f} "
+            f"{r.ours_cpu_s:>10.2f} {r.plain_cpu_s:>11.2f}"
         )
     return "\n".join(rows)
 
@@ -607,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end")
     print(f"command: {' '.join(['python -m tests.bench', *(argv or sys.argv[1:])])}")
     print("cold builds, medians; ours = pelicanconf.py + lab theme + plugin,")
     print("plain = Pelican alone, papers as bare articles, default theme")
