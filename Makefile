@@ -48,7 +48,8 @@ publish: $(VENV)/.plugin
 	$(PAPERS) build $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
 
 devserver: $(VENV)/.plugin
-	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b 127.0.0.1 -p $(PORT)
+	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b 127.0.0.1 -p $(PORT) \
+		-e CONFERENCE_PAPERS_READ_CACHE=true
 
 check: $(VENV)/.plugin
 	$(PAPERS) check $(INPUTDIR) -s $(CONFFILE)

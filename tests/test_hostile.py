@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import copy_site
 from lxml import etree
 
 from pelican.plugins.conference_papers import cli
+
+from .conftest import copy_site
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 CHROMIUM = "/usr/bin/chromium"

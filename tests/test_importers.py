@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from loopback import Services
 from PIL import Image
 
 from pelican.plugins.conference_papers import cli
@@ -19,6 +18,8 @@ from pelican.plugins.conference_papers.importers.writer import (
     ImportFailure,
     ImportWriter,
 )
+
+from .loopback import Services
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 FAST = settings(

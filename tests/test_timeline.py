@@ -18,12 +18,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import copy_site
 from PIL import Image
 
 from pelican.plugins.conference_papers import cli
 from pelican.plugins.conference_papers.timeline import AccountError, parse_account
 from pelican.plugins.conference_papers.timeline_fetch import bluesky_html
+
+from .conftest import copy_site
 
 NEURIPS = "conferences/neurips-2022/"
 SNAPSHOT = "timelines/neurips-2022.json"

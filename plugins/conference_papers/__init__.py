@@ -13,6 +13,7 @@ from pelican import signals
 from .cards import paper_card
 from .generator import ConferencePapersGenerator
 from .icons import icon_svg
+from .model import forget_previous_build
 from .settings import apply_defaults, setting
 
 TEMPLATES = str(files(__name__) / "templates")
@@ -39,6 +40,7 @@ def initialized(pelican) -> None:
 
 
 def get_generators(pelican):
+    forget_previous_build()  # every build starts here, devserver rebuilds too
     return ConferencePapersGenerator
 
 

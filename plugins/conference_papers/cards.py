@@ -15,6 +15,9 @@ from markupsafe import Markup
 from .images import image_size
 from .settings import setting
 
+#: Cards kept for reuse (least recently shown dropped first).
+CACHED_CARDS = 1024
+
 
 class CardRenderer:
     def __init__(self, generator):
@@ -27,12 +30,18 @@ class CardRenderer:
 
     def card(self, paper, siteurl: str) -> Markup:
         key = (id(paper), siteurl)
-        if key not in self._cards:
+        card = self._cards.pop(key, None)
+        if card is None:
             template = self.generator.get_template("conference_papers/card")
-            self._cards[key] = Markup(
-                template.render(self.card_context(paper, siteurl))
-            )
-        return self._cards[key]
+            card = Markup(template.render(self.card_context(paper, siteurl)))
+        # The most recently shown cards are kept: the same papers come back on
+        # the home page and in the feeds, while keeping every card would hold
+        # ~6 KB per paper to the end of the build. Rendering is deterministic,
+        # so a card rendered twice is the same card.
+        self._cards[key] = card
+        if len(self._cards) > CACHED_CARDS:
+            del self._cards[next(iter(self._cards))]
+        return card
 
     def card_context(self, paper, siteurl: str) -> dict:
         return {

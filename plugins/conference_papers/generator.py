@@ -8,17 +8,15 @@ Write: the pages here; feeds, citations and the timeline in their own modules.
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
 
 from pelican.generators import Generator
-from pelican.readers import MarkdownReader, Readers
 
-from . import feeds, grouping, images, scholar, timeline
+from . import feeds, grouping, images, reading, scholar, timeline
 from .cards import CardRenderer
-from .mathml import MathExtension
 from .model import Conference, Paper
 from .schema import (
     ERROR,
@@ -36,38 +34,6 @@ class ContentError(Exception):
     """The content has errors; each was logged with its file and line."""
 
     exitcode = 1
-
-
-def _keep_raw(name, value):
-    """Stand-in for a reader's ``process_metadata``: keep the text as written."""
-    return value
-
-
-def _every_value(meta):
-    """Stand-in for the Markdown reader's ``_parse_metadata``: every value of a key.
-
-    Pelican keeps only the first line of ``Authors``, ``Date``, ``Slug`` and a
-    few others, so a continuation line or a repeated key would vanish without
-    a word; the schema joins continuation lines and reports repeated keys.
-    """
-    return {
-        name.lower(): values[0] if len(values) == 1 else list(values)
-        for name, values in meta.items()
-    }
-
-
-def paper_readers(settings) -> Readers:
-    """Pelican's readers, with math rendering and the metadata left raw."""
-    settings = copy.copy(settings)
-    markdown = copy.deepcopy(settings["MARKDOWN"])
-    markdown.setdefault("extensions", []).append(MathExtension())
-    settings["MARKDOWN"] = markdown
-    readers = Readers(settings, "ConferencePapersGenerator-Readers")
-    for reader in readers.readers.values():
-        reader.process_metadata = _keep_raw
-        if isinstance(reader, MarkdownReader):
-            reader._parse_metadata = _every_value
-    return readers
 
 
 class _QuietContentErrors(logging.Filter):
@@ -89,9 +55,11 @@ class ConferencePapersGenerator(Generator):
 
     def __init__(self, *args, validate: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.readers = paper_readers(self.settings)
+        self.readers = reading.paper_readers(self.settings)
         # Our pages are rendered with autoescape on: a title is text, never HTML.
-        self.env = self.env.overlay(autoescape=True)
+        # No template changes during a build (the devserver makes a new generator
+        # for each), so Jinja need not stat every template and include per page.
+        self.env = self.env.overlay(autoescape=True, auto_reload=False)
         self.conferences: list[Conference] = []
         self.papers: list[Paper] = []
         self.problems: list[Problem] = []
@@ -107,25 +75,20 @@ class ConferencePapersGenerator(Generator):
 
     # --- read and validate -------------------------------------------------
 
-    def read_sources(self, folder: str) -> list[RawSource]:
-        sources = []
-        for path in sorted(self.get_files([folder])):
+    def read_sources(self, folder: str) -> Iterator[RawSource]:
+        """The files of ``folder`` in order, read as they are asked for (in a
+        pool of processes when there are many: see ``reading``)."""
+        paths = sorted(self.get_files([folder]))
+        reads = reading.read_files(self.readers, self.path, paths, self.settings)
+        for path, raw in reads:
             full_path = os.path.join(self.path, path)
             relative = path.replace(os.sep, "/")
-            try:
-                raw = self.readers.read_file(
-                    base_path=self.path, path=path, content_class=_RawContent
-                )
-            except UnicodeDecodeError as error:
-                self.problems.append(_not_utf8(relative, full_path, error))
-                continue
-            except Exception as error:  # one unreadable file must not stop the rest
-                self.problems.append(_unreadable(relative, error))
-                continue
-            if not isinstance(raw, _RawContent):
-                continue  # "Status: skip": Pelican hands back a stub, as for articles
-            sources.append(RawSource(relative, full_path, raw.content, raw.metadata))
-        return sources
+            if isinstance(raw, UnicodeDecodeError):
+                self.problems.append(_not_utf8(relative, full_path, raw))
+            elif isinstance(raw, Exception):  # one unreadable file stops no other
+                self.problems.append(_unreadable(relative, raw))
+            elif isinstance(raw, reading.RawRead):  # not "Status: skip" (a stub)
+                yield RawSource(relative, full_path, raw.content, raw.metadata)
 
     def _parse(self, parse, source: RawSource, *args):
         """``parse(source, *args)``; a plugin bug becomes a problem of the file."""
@@ -268,14 +231,6 @@ class ConferencePapersGenerator(Generator):
         scholar.write_citations(self, writer)
 
 
-class _RawContent:
-    """What ``Readers.read_file`` builds: the body and the metadata as written."""
-
-    def __init__(self, content, metadata, **_):
-        self.content = content
-        self.metadata = metadata
-
-
 def _not_utf8(path: str, full_path: str, error: UnicodeDecodeError) -> Problem:
     with open(full_path, "rb") as handle:
         line = handle.read()[: error.start].count(b"\n") + 1
@@ -287,13 +242,19 @@ def _not_utf8(path: str, full_path: str, error: UnicodeDecodeError) -> Problem:
     )
 
 
+def _describe(error: Exception) -> str:
+    if isinstance(error, reading.ReadError):  # already "Kind: message"
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
 def _unreadable(path: str, error: Exception) -> Problem:
     """A file Pelican (or a bug of the plugin) could not read; ``-D`` shows more."""
     logger.debug("conference_papers: reading %s failed", path, exc_info=error)
     return Problem(
         path,
         1,
-        f"the file could not be read ({type(error).__name__}: {error})",
+        f"the file could not be read ({_describe(error)})",
         "correct or remove the file; 'pelican -D' shows where it failed",
     )
 

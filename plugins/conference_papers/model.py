@@ -20,6 +20,21 @@ from .sanitize import clean_html, plain_text
 from .schema import Link, Person
 
 
+def forget_previous_build() -> None:
+    """Empty Pelican's memo of content bodies and summaries.
+
+    Pelican memoizes ``Content.get_content``/``get_summary`` in one dict for the
+    whole process, keyed by the content object: in the devserver every rebuild
+    kept the previous one alive through it (each page holds the build's context,
+    hence every paper), some 20 MB a rebuild at 1,000 papers. The entries of a
+    finished build are never used again.
+    """
+    for name in ("get_content", "get_summary"):
+        memo = Content.__dict__.get(name)
+        if hasattr(memo, "cache"):
+            memo.cache.clear()
+
+
 class _PluginContent(Content):
     """URLs come from the plugin's own, prefixed settings."""
 
@@ -44,6 +59,15 @@ class _PluginContent(Content):
     @property
     def url_format(self) -> dict[str, Any]:
         return {"slug": self.slug, "lang": self.lang, "date": self.date}
+
+    def get_content(self, siteurl: str) -> str:
+        """The body with ``{filename}`` links for ``siteurl``.
+
+        Not memoized as in Pelican, whose cache keeps a copy per page depth of
+        every body to the end of the build (tens of MB at 10,000 papers): the
+        link substitution is cheap, and cards are cached already.
+        """
+        return self._update_content(self._content, siteurl)
 
     @property
     def html(self) -> Markup:
