@@ -1,4 +1,5 @@
-"""Build sites the way a lab would, into temporary folders, and read the pages."""
+"""Build sites the way a lab would, into temporary folders, and read the pages;
+open them in the session's chromium."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from browser_support import launch_chromium
 from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
@@ -82,3 +84,27 @@ def empty_site(tmp_path) -> Site:
     shutil.rmtree(site.content)
     site.content.mkdir()
     return site
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium for the whole session (per xdist worker): tests open
+    their own contexts on it, never another chromium (see browser_support)."""
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def new_context(browser):
+    """``new_context(**options)``: a fresh browser context on the session's
+    chromium (its own cookies, storage and routes), closed after the test."""
+    contexts = []
+
+    def open_context(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()

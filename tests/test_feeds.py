@@ -486,30 +486,13 @@ def test_unusable_feed_settings_are_named(site, name, value, message):
 
 
 @pytest.mark.browser
-def test_the_subscribe_link_is_visible_in_a_browser(built_site):
-    from playwright.sync_api import sync_playwright
-
+def test_the_subscribe_link_is_visible_in_a_browser(built_site, new_context):
     page_path = built_site.output / "conferences/neurips-2022/index.html"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(page_path.as_uri())
-            link = page.locator("a.subscribe-link")
-            assert link.is_visible()
-            box = link.bounding_box()
-            assert box["height"] >= 24 and box["width"] >= 60, box
-            icon = link.locator("svg").bounding_box()
-            assert 8 <= icon["width"] <= 40, "the feed icon is sized like text"
-        finally:
-            browser.close()
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(page_path.as_uri())
+    link = page.locator("a.subscribe-link")
+    assert link.is_visible()
+    box = link.bounding_box()
+    assert box["height"] >= 24 and box["width"] >= 60, box
+    icon = link.locator("svg").bounding_box()
+    assert 8 <= icon["width"] <= 40, "the feed icon is sized like text"

@@ -4,16 +4,13 @@ output holds no script, handler, style or link scheme the theme does not ship.""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
+from browser_support import serve
 from bs4 import BeautifulSoup
 from lxml import etree
 
@@ -22,7 +19,6 @@ from pelican.plugins.conference_papers import cli
 from .conftest import copy_site
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
-CHROMIUM = "/usr/bin/chromium"
 SCHEMES = ("", "http", "https", "mailto")
 URL_ATTRIBUTES = (
     "href", "src", "action", "formaction", "data", "poster", "background", "ping",
@@ -189,22 +185,6 @@ def test_each_refused_file_is_refused(empty_site):
 # --- in the browser ---------------------------------------------------------
 
 
-def chromium_or_skip():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if sync_playwright is None or not os.path.exists(CHROMIUM):
-        message = (
-            f"needs Playwright and {CHROMIUM}: "
-            "sudo apt-get install chromium && pip install playwright"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return sync_playwright
-
-
 @pytest.fixture(scope="module")
 def served(hostile_site):
     """The built site and a page that does run a script (the canary), on
@@ -216,81 +196,60 @@ def served(hostile_site):
         "<script>window.__pwned = 'canary'; alert('canary')</script>",
         encoding="utf-8",
     )
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(hostile_site.root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(hostile_site.root) as origin:
+        yield origin
 
 
-def visit_all(base: str, paths: list[str]) -> dict[str, dict]:
+def visit_all(new_context, base: str, paths: list[str]) -> dict[str, dict]:
     """Open each page; what ran (``__pwned`` in any frame, dialogs) and which
     other hosts it tried to load."""
-    sync_playwright = chromium_or_skip()
     results = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-sync",
-            ],
-        )  # fmt: skip
-        try:
-            page = browser.new_page()
-            dialogs: list[str] = []
-            elsewhere: list[str] = []
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    context = new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    elsewhere: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
-            def only_here(route):
-                if route.request.url.startswith(base):
-                    route.continue_()
-                else:
-                    elsewhere.append(route.request.url)
-                    route.abort()
+    def only_here(route):
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
 
-            page.route("**/*", only_here)
-            for path in paths:
-                dialogs.clear()
-                elsewhere.clear()
-                page.goto(f"{base}/{path}", wait_until="load")
-                page.wait_for_timeout(150)  # timers, iframes, meta refresh
-                # Hover and focus everything, as a visitor's mouse and keyboard would.
-                page.evaluate(
-                    """() => { for (const el of document.querySelectorAll('body *')) {
-                        for (const type of ['mouseover', 'focus', 'toggle'])
-                          el.dispatchEvent(new Event(type)); } }"""
-                )
-                pwned = [
-                    frame.evaluate("() => window.__pwned")
-                    for frame in page.frames
-                    if not frame.is_detached()
-                ]
-                results[path] = {
-                    "pwned": [p for p in pwned if p is not None],
-                    "dialogs": list(dialogs),
-                    "elsewhere": list(elsewhere),
-                    "url": page.url,
-                }
-        finally:
-            browser.close()
+    context.route("**/*", only_here)
+    for path in paths:
+        dialogs.clear()
+        elsewhere.clear()
+        page.goto(f"{base}/{path}", wait_until="load")
+        page.wait_for_timeout(150)  # timers, iframes, meta refresh
+        # Hover and focus everything, as a visitor's mouse and keyboard would.
+        page.evaluate(
+            """() => { for (const el of document.querySelectorAll('body *')) {
+                for (const type of ['mouseover', 'focus', 'toggle'])
+                  el.dispatchEvent(new Event(type)); } }"""
+        )
+        pwned = [
+            frame.evaluate("() => window.__pwned")
+            for frame in page.frames
+            if not frame.is_detached()
+        ]
+        results[path] = {
+            "pwned": [p for p in pwned if p is not None],
+            "dialogs": list(dialogs),
+            "elsewhere": list(elsewhere),
+            "url": page.url,
+        }
     return results
 
 
 @pytest.mark.browser
-def test_no_script_from_the_content_runs_in_chromium(hostile_site, served):
+def test_no_script_from_the_content_runs_in_chromium(hostile_site, served, new_context):
     pages = sorted(
         str(path.relative_to(hostile_site.root))
         for path in hostile_site.output.rglob("*.html")
     )
-    results = visit_all(served, ["canary/index.html", *pages])
+    results = visit_all(new_context, served, ["canary/index.html", *pages])
     # The canary shows that a running script would be seen.
     assert results.pop("canary/index.html")["pwned"] == ["canary"]
     ran = {

@@ -4,18 +4,14 @@ parsed back with bibtexparser and pybtex."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
-import shutil
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import bibtexparser
 import pytest
 from bibtexparser import middlewares
+from browser_support import serve
 from pybtex.database import parse_string as pybtex_parse
 from pybtex.plugin import find_plugin
 
@@ -452,65 +448,29 @@ def test_conference_page_has_coins_for_every_card(built_site):
 # --- in a browser ------------------------------------------------------------
 
 
-def _chromium() -> str:
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(path):
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing (apt-get install chromium)")
-        pytest.skip("chromium is not installed")
-    return path
-
-
 @pytest.fixture
 def served(built_site):
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(built_site.output)
-    )
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(built_site.output) as origin:
+        yield origin
 
 
 @pytest.mark.browser
-def test_copy_button_copies_the_bibtex(served, built_site):
-    from playwright.sync_api import sync_playwright
-
+def test_copy_button_copies_the_bibtex(served, built_site, new_context):
     url = f"{served}/papers/neurips-2022/robust-models/"
     expected = Path(
         built_site.output / "papers/neurips-2022/robust-models/robust-models.bib"
     ).read_text()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=_chromium(),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        try:
-            context = browser.new_context()
-            context.grant_permissions(
-                ["clipboard-read", "clipboard-write"], origin=served
-            )
-            page = context.new_page()
-            page.goto(url)
-            button = page.get_by_role("button", name="Copy BibTeX")
-            button.click()
-            page.get_by_role("status").filter(has_text="Copied.").wait_for()
-            copied = page.evaluate("navigator.clipboard.readText()")
-            assert copied.strip() in expected
-            assert copied.startswith("@inproceedings{grabinski2022robust,")
-            quiet = browser.new_context(java_script_enabled=False).new_page()
-            quiet.goto(url)
-            assert quiet.locator("button").count() == 0
-            assert quiet.locator("pre").inner_text().startswith("@inproceedings")
-        finally:
-            browser.close()
+    context = new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served)
+    page = context.new_page()
+    page.goto(url)
+    button = page.get_by_role("button", name="Copy BibTeX")
+    button.click()
+    page.get_by_role("status").filter(has_text="Copied.").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() in expected
+    assert copied.startswith("@inproceedings{grabinski2022robust,")
+    quiet = new_context(java_script_enabled=False).new_page()
+    quiet.goto(url)
+    assert quiet.locator("button").count() == 0
+    assert quiet.locator("pre").inner_text().startswith("@inproceedings")

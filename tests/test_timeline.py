@@ -5,10 +5,8 @@ another host until the visitor clicks (checked in headless Chromium)."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import json
-import os
 import re
 import threading
 import time
@@ -17,6 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from browser_support import serve
 from bs4 import BeautifulSoup
 from PIL import Image
 
@@ -28,15 +27,6 @@ from .conftest import copy_site
 
 NEURIPS = "conferences/neurips-2022/"
 SNAPSHOT = "timelines/neurips-2022.json"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 # --- a loopback server speaking the providers' formats ------------------------
@@ -830,46 +820,19 @@ def test_the_scan_finds_what_would_leak():
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing: apt-get install chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def served(timeline_site):
     """The built site on http://127.0.0.1:<port>, as a visitor's browser sees it."""
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(timeline_site.output))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(timeline_site.output) as origin:
+        yield origin
 
 
 class Visit:
     """A browser context where every request that leaves the site is recorded
     and blocked."""
 
-    def __init__(self, browser, origin, **options):
+    def __init__(self, new_context, origin, **options):
         self.origin = origin
-        self.context = browser.new_context(**options)
+        self.context = new_context(**options)
         self.foreign: list[str] = []
         self.context.route("**/*", self.route)
         self.page = self.context.new_page()
@@ -891,8 +854,8 @@ class Visit:
 
 
 @pytest.mark.browser
-def test_no_page_asks_another_host_before_the_click(browser, served, timeline_site):
-    visit = Visit(browser, served)
+def test_no_page_asks_another_host_before_the_click(new_context, served, timeline_site):
+    visit = Visit(new_context, served)
     pages = sorted(
         p.relative_to(timeline_site.output).as_posix()
         for p in timeline_site.output.rglob("index.html")
@@ -902,7 +865,6 @@ def test_no_page_asks_another_host_before_the_click(browser, served, timeline_si
     assert len(pages) >= 5
     assert visit.foreign == []
     assert visit.context.cookies() == []
-    visit.context.close()
 
 
 @pytest.mark.browser
@@ -922,8 +884,8 @@ def test_no_page_asks_another_host_before_the_click(browser, served, timeline_si
         ("conferences/cvpr-2023/", "x.com", "https://platform.twitter.com/widgets.js"),
     ],
 )
-def test_the_click_is_the_consent(browser, served, path, host, request_to):
-    visit = Visit(browser, served)
+def test_the_click_is_the_consent(new_context, served, path, host, request_to):
+    visit = Visit(new_context, served)
     page = visit.open(path)
     button = page.get_by_role("button", name=f"Show live posts from {host}")
     assert button.is_visible()
@@ -935,12 +897,13 @@ def test_the_click_is_the_consent(browser, served, path, host, request_to):
         status = page.locator(".timeline-live-status")
         status.filter(has_text="Could not load the posts").wait_for()
     assert visit.context.cookies() == []
-    visit.context.close()
 
 
 @pytest.mark.browser
-def test_a_remembered_choice_loads_without_asking_and_can_be_withdrawn(browser, served):
-    visit = Visit(browser, served)
+def test_a_remembered_choice_loads_without_asking_and_can_be_withdrawn(
+    new_context, served
+):
+    visit = Visit(new_context, served)
     page = visit.open(NEURIPS)
     page.get_by_label("Remember my choice on this device").check()
     with page.expect_request(lambda r: "sigmoid.social" in r.url):
@@ -957,12 +920,11 @@ def test_a_remembered_choice_loads_without_asking_and_can_be_withdrawn(browser, 
     visit.foreign.clear()
     page.reload(wait_until="networkidle")
     assert visit.foreign == []
-    visit.context.close()
 
 
 @pytest.mark.browser
-def test_without_script_only_the_link_shows(browser, served):
-    visit = Visit(browser, served, java_script_enabled=False)
+def test_without_script_only_the_link_shows(new_context, served):
+    visit = Visit(new_context, served, java_script_enabled=False)
     page = visit.open(NEURIPS)
     assert not page.get_by_role(
         "button", name="Show live posts from sigmoid.social"
@@ -971,4 +933,3 @@ def test_without_script_only_the_link_shows(browser, served):
         "link", name=re.compile("All posts of @KeuperLabs")
     ).is_visible()
     assert visit.foreign == []
-    visit.context.close()

@@ -1,25 +1,14 @@
 """Helpers of the browser tests: what they need, and a page that records what
-the browser did. The fixtures are in conftest.py beside this file."""
+the browser did. The fixtures are in conftest.py beside this file; chromium itself
+(the ``browser`` fixture) is in tests/conftest.py, shared by every test."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 NPM_INSTALL = "make node_modules/.installed (npm ci; npm from apt-get install npm)"
@@ -34,16 +23,6 @@ async () => {
   }));
 }
 """
-
-
-def require(ok: bool, what: str, install: str) -> None:
-    """Skip (locally) or fail (in CI) when a tool the test needs is missing."""
-    if ok:
-        return
-    message = f"{what} is missing; install it with: {install}"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message} (CI is set: tests never skip there)", pytrace=False)
-    pytest.skip(message)
 
 
 class Visit:
