@@ -8,10 +8,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from browser_support import launch_chromium
 from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
+
+from .browser_support import launch_chromium
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,12 +10,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_support import serve
 from bs4 import BeautifulSoup
 from lxml import etree
 
 from pelican.plugins.conference_papers import cli
 
+from .browser_support import serve
 from .conftest import copy_site
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"

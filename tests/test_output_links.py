@@ -150,7 +150,7 @@ class LinkChecker:
 @pytest.fixture(scope="module")
 def published_site(tmp_path_factory):
     """The lab site built as `make publish` builds it: absolute URLs, feeds."""
-    from conftest import copy_site
+    from .conftest import copy_site
 
     site = copy_site(tmp_path_factory.mktemp("published") / "site")
     site.build("publishconf.py", SITEURL="https://keuperlabs.example.org")

@@ -11,9 +11,10 @@ from urllib.parse import parse_qs
 import bibtexparser
 import pytest
 from bibtexparser import middlewares
-from browser_support import serve
 from pybtex.database import parse_string as pybtex_parse
 from pybtex.plugin import find_plugin
+
+from .browser_support import serve
 
 NEURIPS = "conferences/neurips-2022/"
 PAPERS = {

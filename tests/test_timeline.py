@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_support import serve
 from bs4 import BeautifulSoup
 from PIL import Image
 
@@ -23,6 +22,7 @@ from pelican.plugins.conference_papers import cli
 from pelican.plugins.conference_papers.timeline import AccountError, parse_account
 from pelican.plugins.conference_papers.timeline_fetch import bluesky_html
 
+from .browser_support import serve
 from .conftest import copy_site
 
 NEURIPS = "conferences/neurips-2022/"

@@ -14,8 +14,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_support import require, serve
 
+from ..browser_support import require, serve
 from .browser_tools import ARTIFACTS, AXE, NPM_INSTALL, VNU
 
 
