@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -49,6 +50,7 @@ def test_devserver_serves_and_shows_an_edit(site):
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"},
+        start_new_session=True,  # its own process group: stopped as a whole below
     )
     url = f"http://127.0.0.1:{port}/papers/neurips-2022/robust-models/"
     try:
@@ -69,5 +71,11 @@ def test_devserver_serves_and_shows_an_edit(site):
             "the edited title on the served page",
         )
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        # Pelican serves from a child process: stop the whole group, or the
+        # watcher and the server outlive the test.
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
