@@ -68,7 +68,7 @@ node_modules/.installed: package.json package-lock.json
 	  echo "npm is missing: the browser tests skip (apt-get install npm)"; \
 	fi
 
-test: $(VENV)/.plugin node_modules/.installed
+test: $(VENV)/.plugin node_modules/.installed lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 screenshot: $(VENV)/.plugin node_modules/.installed

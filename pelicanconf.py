@@ -17,7 +17,12 @@ ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]
 
 # The lab's members: their names are highlighted on every card.
-CONFERENCE_PAPERS_MEMBERS = ["Margret Keuper", "Janis Keuper", "Julia Grabinski", "Paul Gavrikov"]
+CONFERENCE_PAPERS_MEMBERS = [
+    "Margret Keuper",
+    "Janis Keuper",
+    "Julia Grabinski",
+    "Paul Gavrikov",
+]
 
 # Feeds are a feature: readers subscribe to new papers. The plugin writes them
 # (feeds/papers.atom.xml, feeds/conferences/<slug>.atom.xml, feeds/members/…; see

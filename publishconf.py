@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: E402, F403
+from pelicanconf import *  # noqa: F403
 
 # Where the site is served; `make publish SITEURL=https://…` overrides it.
 SITEURL = os.environ.get("SITEURL", "https://keuperlabs.example.org")

@@ -85,7 +85,10 @@ def test_long_abstracts_fold_without_script(built_site):
 def test_every_paper_has_its_own_page(built_site):
     for slug, title in [
         ("robust-models", "Robust Models are less Over-Confident"),
-        ("medical-imaging-filters", "Does Medical Imaging learn different Convolution Filters?"),
+        (
+            "medical-imaging-filters",
+            "Does Medical Imaging learn different Convolution Filters?",
+        ),
     ]:
         page = built_site.page(f"papers/neurips-2022/{slug}/")
         assert page.h1.get_text(strip=True) == title
@@ -124,7 +127,9 @@ def test_unlisted_track_comes_last_with_a_warning(site, caplog):
     )
     with caplog.at_level(logging.WARNING):
         site.build()
-    names = [s.h2.get_text(strip=True) for s in site.page(NEURIPS).select("section.track")]
+    names = [
+        s.h2.get_text(strip=True) for s in site.page(NEURIPS).select("section.track")
+    ]
     assert names == ["Full Paper", "Workshop Paper", "Poster"]
     assert "papers/neurips-2022/poster.md:3: the track 'Poster'" in caplog.text
 
@@ -138,7 +143,8 @@ def test_order_then_date_then_title_inside_a_track(site):
     ]:
         site.write(
             f"papers/neurips-2022/{slug}.md",
-            f"Title: {title}\nAuthors: Ada Lovelace\nTrack: Poster\n{order}Date: {date}\n",
+            f"Title: {title}\nAuthors: Ada Lovelace\nTrack: Poster\n"
+            f"{order}Date: {date}\n",
         )
     site.build()
     poster = site.page(NEURIPS).select("section.track")[-1]
@@ -159,7 +165,8 @@ def test_titles_and_fields_are_text_not_html(site):
         Track: Full Paper
         Workshop: <i>W</i>
 
-        <script>alert(2)</script><img src="x" onerror="alert(3)"> [click](javascript:alert(4))
+        <script>alert(2)</script><img src="x" onerror="alert(3)">
+        [click](javascript:alert(4))
         """,
     )
     site.build()
@@ -199,7 +206,9 @@ def test_math_in_an_abstract_is_mathml(site):
 def test_builds_in_pelicans_notmyidea_theme(site):
     import pelican
 
-    notmyidea = str(__import__("pathlib").Path(pelican.__file__).parent / "themes/notmyidea")
+    notmyidea = str(
+        __import__("pathlib").Path(pelican.__file__).parent / "themes/notmyidea"
+    )
     site.build(THEME=notmyidea)
     page = site.page(NEURIPS)
     assert [s.h2.get_text(strip=True) for s in page.select("section.track")] == [
@@ -224,7 +233,9 @@ def test_two_builds_give_the_same_bytes(site, tmp_path):
     assert not comparison.diff_files and not comparison.left_only
     for path in copy.rglob("*"):
         if path.is_file():
-            assert path.read_bytes() == (first / path.relative_to(copy)).read_bytes(), path
+            assert path.read_bytes() == (first / path.relative_to(copy)).read_bytes(), (
+                path
+            )
 
 
 @pytest.mark.parametrize("url", ["papers/neurips-2022/robust-models/", "conferences/"])

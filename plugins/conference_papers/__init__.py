@@ -27,7 +27,10 @@ def initialized(pelican) -> None:
     # Pelican would read every paper as an article (or page) otherwise.
     ours = [setting(settings, "CONFERENCES_PATH"), setting(settings, "PAPERS_PATH")]
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
-        settings[key] = [*settings.get(key, []), *(p for p in ours if p not in settings.get(key, []))]
+        settings[key] = [
+            *settings.get(key, []),
+            *(p for p in ours if p not in settings.get(key, [])),
+        ]
     # Timeline snapshots are data for the conference pages, not files to publish.
     snapshots = setting(settings, "TIMELINES_PATH")
     if snapshots not in settings.get("STATIC_EXCLUDES", []):

@@ -26,7 +26,9 @@ def newest_first(items: Iterable) -> list:
 
 def by_year(conferences: list[Conference]) -> list[tuple[int, list[Conference]]]:
     """``[(2022, [NeurIPS 22, …]), (2021, […])]`` from a newest-first list."""
-    return [(year, list(group)) for year, group in groupby(conferences, lambda c: c.year)]
+    return [
+        (year, list(group)) for year, group in groupby(conferences, lambda c: c.year)
+    ]
 
 
 def unknown_conference(

@@ -32,7 +32,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 def _shims() -> dict[str, tuple[str | None, str]]:
     """Old names (Font Awesome 4/5) to their Font Awesome 6 style and name."""
     raw = json.loads((_ROOT / "metadata" / "shims.json").read_text(encoding="utf-8"))
-    return {old: (_STYLES.get(style or "", None), new) for old, style, new in raw}
+    return {old: (_STYLES.get(style or ""), new) for old, style, new in raw}
 
 
 def _exists(style: str, name: str) -> bool:

@@ -34,7 +34,7 @@ class _MathProcessor(InlineProcessor):
         super().__init__(pattern, md)
         self.display = display
 
-    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
+    def handleMatch(self, m, data):
         # The stash puts the MathML back, untouched, after Markdown is done.
         mathml = to_mathml(m.group("tex"), self.display)
         return self.md.htmlStash.store(mathml), m.start(0), m.end(0)
@@ -43,7 +43,7 @@ class _MathProcessor(InlineProcessor):
 class MathExtension(Extension):
     """Register with ``MARKDOWN["extensions"]`` (the plugin does it for papers)."""
 
-    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md):
         patterns = md.inlinePatterns
         patterns.register(_MathProcessor(_DISPLAY, md, True), "math-block", 187)
         patterns.register(_MathProcessor(_INLINE, md, False), "math-inline", 186)
