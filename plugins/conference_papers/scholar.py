@@ -677,7 +677,9 @@ class Citations:
 
     @staticmethod
     def csl_file(items) -> str:
-        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+        # One citation a line: readable, and json's fast C encoder (indent is not).
+        lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+        return f"[\n{lines}\n]\n" if items else "[]\n"
 
 
 def _write(output_path: str, relative: str, text: str, folders: set[str]) -> bool:
