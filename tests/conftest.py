@@ -3,18 +3,26 @@ open them in the session's chromium."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import settings as hypothesis_settings
 from pelican import Pelican
 from pelican.settings import read_settings
 
 from .browser_support import launch_chromium
 
 REPO = Path(__file__).resolve().parents[1]
+
+# In CI the property tests draw the same examples every run: a red build there is
+# reproducible; on a developer's machine they keep exploring.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 class Site:

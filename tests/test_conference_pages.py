@@ -256,3 +256,12 @@ def test_control_characters_pasted_from_a_pdf_never_reach_a_page(site):
         html = (site.output / page).read_text()
         assert "Copied from a PDF" in html
         assert "\f" not in html and "\x01" not in html
+
+
+def test_conference_page_and_index_offer_all_their_citations(built_site):
+    conference = built_site.page(NEURIPS).select(".conference-cite a")
+    assert [a.get_text() for a in conference] == ["BibTeX", "CSL-JSON"]
+    bib = built_site.output / NEURIPS / conference[0]["href"]
+    assert bib.read_text().count("@inproceedings{") == 3
+    lab = built_site.page("conferences/").select(".conference-cite a")
+    assert (built_site.output / "conferences" / lab[0]["href"]).is_file()

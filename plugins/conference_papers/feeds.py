@@ -454,12 +454,13 @@ def _write(output_path: str, relative: str, data: bytes) -> bool:
     return True
 
 
-def write_feeds(generator, writer) -> None:
-    """Write every feed of papers; called by the generator after the pages."""
+def write_feeds(generator) -> None:
+    """Write every feed of papers (the generator calls it beside the pages)."""
     settings = generator.settings
     urls = FeedUrls(settings, generator.conferences)
     members = generator.cards.members
     cap = setting(settings, "FEED_MAX_ITEMS")
+
     # A paper is in several feeds (the site's, its conference's, its authors'):
     # render its entry once, keeping only the recent ones so memory stays flat.
     @functools.lru_cache(maxsize=1024)

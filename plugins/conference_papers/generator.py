@@ -210,6 +210,9 @@ class ConferencePapersGenerator(Generator):
             url=setting(self.settings, "INDEX_URL"),
             page_name="conferences",
         )
+        # Feeds and citation files need nothing the pages write: with many papers
+        # a forked process writes them while this one writes the pages.
+        files = reading.in_parallel(self.write_files, self.settings, len(self.papers))
         for paper in self.papers:
             writer.write_file(
                 paper.save_as,
@@ -227,8 +230,12 @@ class ConferencePapersGenerator(Generator):
             written,
             self.thumbnails.encoded,
         )
-        feeds.write_feeds(self, writer)
-        scholar.write_citations(self, writer)
+        files.join()
+
+    def write_files(self) -> None:
+        """The files beside the pages: feeds, BibTeX and CSL-JSON."""
+        feeds.write_feeds(self)
+        scholar.write_citations(self)
 
 
 def _not_utf8(path: str, full_path: str, error: UnicodeDecodeError) -> Problem:

@@ -262,3 +262,49 @@ def _read_in_pool(readers, base_path, paths, processes):
         pool.terminate()
         pool.join()
         _pool_readers = None
+
+
+# --- writing beside the pages ----------------------------------------------
+
+
+class _Done:
+    def join(self) -> None:
+        pass
+
+
+class _Forked:
+    """A forked process doing ``work``; ``join`` waits and raises if it failed."""
+
+    def __init__(self, work):
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_run_forked, args=(work,), daemon=False
+        )
+        self.process.start()
+
+    def join(self) -> None:
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise RuntimeError(
+                "conference_papers: writing the feeds and citation files failed "
+                "(the error is above)"
+            )
+
+
+def _run_forked(work) -> None:
+    try:
+        work()
+    except Exception:
+        logger.exception("conference_papers: writing beside the pages failed")
+        raise SystemExit(1) from None
+
+
+def in_parallel(work, settings, papers: int):
+    """Run ``work`` in a forked process when ``papers`` is many (as for reading),
+    else here and now; join the result before the build ends."""
+    if processes_for(settings, papers) > 1:
+        try:
+            return _Forked(work)
+        except (OSError, AssertionError, ValueError) as error:  # e.g. a daemon
+            logger.debug("conference_papers: writing in one process (%s)", error)
+    work()
+    return _Done()

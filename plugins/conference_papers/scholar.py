@@ -705,8 +705,8 @@ def citations_of(generator) -> Citations:
     return found if isinstance(found, Citations) else Citations(generator)
 
 
-def write_citations(generator, writer) -> None:
-    """Write the BibTeX and CSL-JSON files; called by the generator after the pages."""
+def write_citations(generator) -> None:
+    """Write the BibTeX and CSL-JSON files (the generator calls it beside the pages)."""
     citations = citations_of(generator)
     settings = generator.settings
     site = citations.site_name or "the lab"
