@@ -53,7 +53,8 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 _PREPRINT = re.compile(r"\b(pre-?print|arxiv)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")  # letters and digits
 _KEY = re.compile(r"^[A-Za-z0-9_:.+/-]+$")  # what BibTeX and biber take as a key
-_MONTHS = (
+#: BibTeX's month macros, January first.
+BIBTEX_MONTHS = (
     "jan",
     "feb",
     "mar",
@@ -366,7 +367,9 @@ class PaperCitation:
             if self.conference.location:
                 fields.append(("address", latex_escape(self.conference.location)))
         fields.append(("year", str(self.date.year)))
-        fields.append(("month", _MONTHS[self.date.month - 1]))  # a macro, unbraced
+        fields.append(
+            ("month", BIBTEX_MONTHS[self.date.month - 1])
+        )  # a macro, unbraced
         if self.url:
             fields.append(("url", bibtex_url(self.url)))
         if self.doi:

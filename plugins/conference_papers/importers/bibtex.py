@@ -18,6 +18,7 @@ from bibtexparser.model import DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
 from ..schema import normalize_arxiv, normalize_doi
+from ..scholar import BIBTEX_MONTHS
 from .common import (
     clean_url,
     conference_for,
@@ -79,26 +80,7 @@ USED = {
     "award",
     *LINK_FIELDS,
 }
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "jan",
-            "feb",
-            "mar",
-            "apr",
-            "may",
-            "jun",
-            "jul",
-            "aug",
-            "sep",
-            "oct",
-            "nov",
-            "dec",
-        ],
-        start=1,
-    )
-}
+_MONTHS = {name: number for number, name in enumerate(BIBTEX_MONTHS, start=1)}
 
 
 def decode(text: str) -> str:
