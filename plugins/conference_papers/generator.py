@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from pelican.generators import Generator
 
-from . import feeds, grouping, images, reading, scholar, timeline
+from . import feeds, grouping, images, parallel, reading, scholar, timeline
 from .cards import CardRenderer
 from .model import Conference, Paper
 from .schema import (
@@ -212,7 +212,7 @@ class ConferencePapersGenerator(Generator):
         )
         # Feeds and citation files need nothing the pages write: with many papers
         # a forked process writes them while this one writes the pages.
-        files = reading.in_parallel(self.write_files, self.settings, len(self.papers))
+        files = parallel.in_parallel(self.write_files, self.settings, len(self.papers))
         for paper in self.papers:
             writer.write_file(
                 paper.save_as,

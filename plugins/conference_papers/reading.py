@@ -28,6 +28,7 @@ from pelican.readers import MarkdownReader, Readers
 from pelican.utils import pelican_open
 
 from .mathml import MathExtension
+from .parallel import processes_for
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +82,6 @@ def paper_readers(settings) -> Readers:
 
 
 # --- many files ------------------------------------------------------------
-
-#: Fewer files than this are read in this process: a pool costs more to start.
-MIN_FILES_FOR_PROCESSES = 200
 
 
 class RawRead:
@@ -161,24 +159,6 @@ def _copy(read: RawRead) -> RawRead:
         k: list(v) if isinstance(v, list) else v for k, v in read.metadata.items()
     }
     return RawRead(read.content, metadata)
-
-
-def processes_for(settings, files: int) -> int:
-    """How many processes read ``files`` files: 1 means this one."""
-    from .settings import setting
-
-    wanted = setting(settings, "PROCESSES")
-    if wanted == 0:
-        if files < MIN_FILES_FOR_PROCESSES:
-            return 1
-        wanted = (
-            len(os.sched_getaffinity(0))
-            if hasattr(os, "sched_getaffinity")
-            else (os.cpu_count() or 1)
-        )
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1  # the workers inherit the readers by fork; elsewhere read here
-    return max(1, min(wanted, files))
 
 
 def _read_uncached(readers, base_path, paths, settings) -> Iterator[tuple[str, Result]]:
@@ -262,49 +242,3 @@ def _read_in_pool(readers, base_path, paths, processes):
         pool.terminate()
         pool.join()
         _pool_readers = None
-
-
-# --- writing beside the pages ----------------------------------------------
-
-
-class _Done:
-    def join(self) -> None:
-        pass
-
-
-class _Forked:
-    """A forked process doing ``work``; ``join`` waits and raises if it failed."""
-
-    def __init__(self, work):
-        self.process = multiprocessing.get_context("fork").Process(
-            target=_run_forked, args=(work,), daemon=False
-        )
-        self.process.start()
-
-    def join(self) -> None:
-        self.process.join()
-        if self.process.exitcode != 0:
-            raise RuntimeError(
-                "conference_papers: writing the feeds and citation files failed "
-                "(the error is above)"
-            )
-
-
-def _run_forked(work) -> None:
-    try:
-        work()
-    except Exception:
-        logger.exception("conference_papers: writing beside the pages failed")
-        raise SystemExit(1) from None
-
-
-def in_parallel(work, settings, papers: int):
-    """Run ``work`` in a forked process when ``papers`` is many (as for reading),
-    else here and now; join the result before the build ends."""
-    if processes_for(settings, papers) > 1:
-        try:
-            return _Forked(work)
-        except (OSError, AssertionError, ValueError) as error:  # e.g. a daemon
-            logger.debug("conference_papers: writing in one process (%s)", error)
-    work()
-    return _Done()

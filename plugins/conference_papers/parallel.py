@@ -1,0 +1,78 @@
+"""Work across both cores where it pays: how many processes, and a forked
+process that writes files while the build goes on.
+
+Only with many papers (a pool or a fork costs more than it saves on a few) and
+where ``fork`` exists; the results are the same bytes as the serial path (the
+tests compare both)."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+
+from .settings import setting
+
+logger = logging.getLogger(__name__)
+
+#: Fewer papers than this are handled in this process alone.
+MIN_FILES_FOR_PROCESSES = 200
+
+
+def processes_for(settings, files: int) -> int:
+    """How many processes share work on ``files`` files: 1 means this one alone."""
+    wanted = setting(settings, "PROCESSES")
+    if wanted == 0:
+        if files < MIN_FILES_FOR_PROCESSES:
+            return 1
+        wanted = (
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else (os.cpu_count() or 1)
+        )
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # workers inherit the build by fork; elsewhere all is done here
+    return max(1, min(wanted, files))
+
+
+class _Done:
+    def join(self) -> None:
+        pass
+
+
+class _Forked:
+    """A forked process doing ``work``; ``join`` waits and raises if it failed."""
+
+    def __init__(self, work):
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_run_forked, args=(work,), daemon=False
+        )
+        self.process.start()
+
+    def join(self) -> None:
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise RuntimeError(
+                "conference_papers: writing the feeds and citation files failed "
+                "(the error is above)"
+            )
+
+
+def _run_forked(work) -> None:
+    try:
+        work()
+    except Exception:
+        logger.exception("conference_papers: writing beside the pages failed")
+        raise SystemExit(1) from None
+
+
+def in_parallel(work, settings, papers: int):
+    """Run ``work`` in a forked process when ``papers`` is many (as for reading),
+    else here and now; join the result before the build ends."""
+    if processes_for(settings, papers) > 1:
+        try:
+            return _Forked(work)
+        except (OSError, AssertionError, ValueError) as error:  # e.g. a daemon
+            logger.debug("conference_papers: writing in one process (%s)", error)
+    work()
+    return _Done()
