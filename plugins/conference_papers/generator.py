@@ -210,9 +210,12 @@ class ConferencePapersGenerator(Generator):
             url=setting(self.settings, "INDEX_URL"),
             page_name="conferences",
         )
-        # Feeds and citation files need nothing the pages write: with many papers
-        # a forked process writes them while this one writes the pages.
-        files = parallel.in_parallel(self.write_files, self.settings, len(self.papers))
+        # The feeds need nothing the pages compute: with many papers a forked
+        # process writes them while this one writes the pages, then the citation
+        # files from the citations the pages have just computed.
+        feeds_written = parallel.in_parallel(
+            lambda: feeds.write_feeds(self), self.settings, len(self.papers)
+        )
         for paper in self.papers:
             writer.write_file(
                 paper.save_as,
@@ -224,18 +227,14 @@ class ConferencePapersGenerator(Generator):
                 conference=paper.conference,
                 page_name=paper.url,
             )
+        scholar.write_citations(self)
         written = self.thumbnails.write(self.output_path)
         logger.info(
             "conference_papers: %d thumbnail(s) written, %d encoded (others cached)",
             written,
             self.thumbnails.encoded,
         )
-        files.join()
-
-    def write_files(self) -> None:
-        """The files beside the pages: feeds, BibTeX and CSL-JSON."""
-        feeds.write_feeds(self)
-        scholar.write_citations(self)
+        feeds_written.join()
 
 
 def _not_utf8(path: str, full_path: str, error: UnicodeDecodeError) -> Problem:

@@ -53,8 +53,7 @@ class _Forked:
         self.process.join()
         if self.process.exitcode != 0:
             raise RuntimeError(
-                "conference_papers: writing the feeds and citation files failed "
-                "(the error is above)"
+                "conference_papers: the forked process failed (the error is above)"
             )
 
 

@@ -709,7 +709,7 @@ def citations_of(generator) -> Citations:
 
 
 def write_citations(generator) -> None:
-    """Write the BibTeX and CSL-JSON files (the generator calls it beside the pages)."""
+    """Write the BibTeX and CSL-JSON files (the generator calls it after the pages)."""
     citations = citations_of(generator)
     settings = generator.settings
     site = citations.site_name or "the lab"
