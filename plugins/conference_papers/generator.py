@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator
 
 from pelican.generators import Generator
+from pelican.plugins import signals
 
 from . import feeds, grouping, images, parallel, reading, scholar, timeline
 from .cards import CardRenderer
@@ -210,13 +211,31 @@ class ConferencePapersGenerator(Generator):
             url=setting(self.settings, "INDEX_URL"),
             page_name="conferences",
         )
-        # The feeds need nothing the pages compute: with many papers a forked
-        # process writes them while this one writes the pages, then the citation
-        # files from the citations the pages have just computed.
-        feeds_written = parallel.in_parallel(
-            lambda: feeds.write_feeds(self), self.settings, len(self.papers)
+        # With many papers a forked process shares the work: it writes the feeds
+        # and every other paper page, this one the other pages. Not when a plugin
+        # listens for written files: its receiver must see every page here.
+        split = not signals.content_written.receivers
+        mine = self.papers[1::2] if split else self.papers
+
+        def beside() -> None:
+            feeds.write_feeds(self)
+            if split:
+                self.write_papers(writer, self.papers[::2])
+
+        forked = parallel.in_parallel(beside, self.settings, len(self.papers))
+        self.write_papers(writer, mine)
+        scholar.write_citations(self)
+        written = self.thumbnails.write(self.output_path)
+        logger.info(
+            "conference_papers: %d thumbnail(s) written, %d encoded (others cached)",
+            written,
+            self.thumbnails.encoded,
         )
-        for paper in self.papers:
+        forked.join()
+
+    def write_papers(self, writer, papers) -> None:
+        relative = self.settings["RELATIVE_URLS"]
+        for paper in papers:
             writer.write_file(
                 paper.save_as,
                 self.get_template(paper.template),
@@ -227,14 +246,6 @@ class ConferencePapersGenerator(Generator):
                 conference=paper.conference,
                 page_name=paper.url,
             )
-        scholar.write_citations(self)
-        written = self.thumbnails.write(self.output_path)
-        logger.info(
-            "conference_papers: %d thumbnail(s) written, %d encoded (others cached)",
-            written,
-            self.thumbnails.encoded,
-        )
-        feeds_written.join()
 
 
 def _not_utf8(path: str, full_path: str, error: UnicodeDecodeError) -> Problem:
