@@ -83,8 +83,9 @@ DEFAULTS: dict[str, object] = {
     "CONFERENCE_CSL_SAVE_AS": "conferences/{slug}/{slug}.csl.json",
     "LAB_BIB_SAVE_AS": "conferences/papers.bib",
     "LAB_CSL_SAVE_AS": "conferences/papers.csl.json",
-    # Processes that read paper files: 0 = one per CPU when there are many
-    # files (200 or more), 1 = read them all in Pelican's own process.
+    # Processes that share the work (reading the files; writing the feeds and
+    # half of the paper pages): 0 = one per CPU when there are 200 papers or
+    # more, 1 = everything in Pelican's own process.
     "PROCESSES": 0,
     # Keep what each paper file gave in memory, keyed by the file's bytes and
     # the settings, so that the devserver's rebuilds re-read only changed files.
