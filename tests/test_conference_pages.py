@@ -265,3 +265,22 @@ def test_conference_page_and_index_offer_all_their_citations(built_site):
     assert bib.read_text().count("@inproceedings{") == 3
     lab = built_site.page("conferences/").select(".conference-cite a")
     assert (built_site.output / "conferences" / lab[0]["href"]).is_file()
+
+
+def test_member_pages_link_from_cards_only_through_the_allowlist(site, caplog):
+    with caplog.at_level(logging.WARNING):
+        site.build(
+            CONFERENCE_PAPERS_MEMBERS={
+                "Janis Keuper": "https://lab.example.org/people/janis/",
+                "Paul Gavrikov": "javascript:alert(1)",
+            }
+        )
+    card = site.page(NEURIPS).select_one("#medical-imaging-filters")
+    members = {
+        m.get_text(): m.a["href"] if m.a else None for m in card.select(".member")
+    }
+    assert members == {
+        "Paul Gavrikov": None,
+        "Janis Keuper": "https://lab.example.org/people/janis/",
+    }
+    assert "the member page of Paul Gavrikov" in caplog.text

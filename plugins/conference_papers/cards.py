@@ -23,10 +23,6 @@ class CardRenderer:
     def __init__(self, generator):
         self.generator = generator
         self._cards: dict[tuple[int, str], Markup] = {}
-        members = setting(generator.settings, "MEMBERS")
-        self.members: dict[str, str | None] = (
-            dict(members) if isinstance(members, dict) else dict.fromkeys(members)
-        )
 
     def card(self, paper, siteurl: str) -> Markup:
         key = (id(paper), siteurl)
@@ -50,7 +46,7 @@ class CardRenderer:
             "paper": paper,
             "abstract": Markup(paper.get_content(siteurl)),
             "image": self.image(paper, siteurl),
-            "members": self.members,
+            "members": self.generator.members,
             "fold": setting(self.generator.settings, "ABSTRACT_FOLD"),
         }
 

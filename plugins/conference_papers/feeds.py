@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import json
 import logging
-import os
 import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
@@ -23,6 +22,7 @@ from feedgenerator import Atom1Feed
 from feedgenerator.django.utils.encoding import iri_to_uri
 
 from . import grouping
+from .output import write_output_file
 from .sanitize import _ATTRIBUTES, _MATH_TAGS, _TEXT_TAGS
 from .schema import LINK_SCHEMES, Problem, header_lines
 from .settings import PREFIX, setting
@@ -437,28 +437,11 @@ def _slug_path(settings, name: str, slug: str) -> str:
     return pattern.format(slug=slug) if pattern else ""
 
 
-def _write(output_path: str, relative: str, data: bytes) -> bool:
-    """Write ``data`` below ``output_path``; refuse a path that leaves it."""
-    root = os.path.realpath(output_path)
-    target = os.path.realpath(os.path.join(root, relative))
-    if os.path.commonpath([root, target]) != root:
-        logger.error(
-            "conference_papers: the feed path %s leaves the output folder; "
-            "not written (check the slug and the CONFERENCE_PAPERS_*_FEED_* settings)",
-            relative,
-        )
-        return False
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "wb") as handle:
-        handle.write(data)
-    return True
-
-
 def write_feeds(generator) -> None:
     """Write every feed of papers (the generator calls it beside the pages)."""
     settings = generator.settings
     urls = FeedUrls(settings, generator.conferences)
-    members = generator.cards.members
+    members = generator.members
     cap = setting(settings, "FEED_MAX_ITEMS")
 
     # A paper is in several feeds (the site's, its conference's, its authors'):
@@ -474,8 +457,8 @@ def write_feeds(generator) -> None:
         chosen = [entry(paper) for paper in spec.papers[: cap or None]]
         if spec.atom_path:
             data = atom_bytes(spec, chosen, urls, settings)
-            written += _write(generator.output_path, spec.atom_path, data)
+            written += write_output_file(generator.output_path, spec.atom_path, data)
         if spec.json_path:
             data = json_feed_bytes(spec, chosen, urls, settings)
-            written += _write(generator.output_path, spec.json_path, data)
+            written += write_output_file(generator.output_path, spec.json_path, data)
     logger.info("conference_papers: wrote %d feed(s)", written)

@@ -26,7 +26,7 @@ from .schema import (
     parse_conference,
     parse_paper,
 )
-from .settings import apply_defaults, setting
+from .settings import apply_defaults, lab_members, setting
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class ConferencePapersGenerator(Generator):
         self.conferences: list[Conference] = []
         self.papers: list[Paper] = []
         self.problems: list[Problem] = []
+        self.members = lab_members(self.settings)  # name -> member page or None
         self.cards = CardRenderer(self)
         self.thumbnails = images.Thumbnails(self.settings, self.path)
         logging.getLogger("pelican").addFilter(_QUIET)  # once: filters are a set

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from functools import cached_property
 from urllib.parse import quote, urlencode
@@ -39,7 +38,8 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup
 from unidecode import unidecode
 
-from .schema import Person, url_problem
+from .output import write_output_file
+from .schema import Person
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -625,10 +625,7 @@ class Citations:
         self.context = generator.context
         self.siteurl = str(self.settings.get("SITEURL") or "").rstrip("/")
         self.site_name = re.sub(r"<[^>]*>", "", str(self.settings.get("SITENAME", "")))
-        members = setting(self.settings, "MEMBERS")
-        self.members = dict(members) if isinstance(members, dict) else {}
         self._papers: dict[int, PaperCitation] = {}
-        self._warned: set[str] = set()
 
     @cached_property
     def keys(self) -> dict[int, str]:
@@ -653,21 +650,7 @@ class Citations:
 
     def member_url(self, name: str) -> str | None:
         """The member page of an author, where MEMBERS maps names to URLs."""
-        url = self.members.get(name)
-        if not url:
-            return None
-        reason = url_problem(str(url))
-        if reason:
-            if name not in self._warned:
-                self._warned.add(name)
-                logger.warning(
-                    "conference_papers: the member page of %s in "
-                    "CONFERENCE_PAPERS_MEMBERS is not used: %s",
-                    name,
-                    reason,
-                )
-            return None
-        return str(url)
+        return self.generator.members.get(name)
 
     def conference_file(self, conference, name: str) -> str:
         return setting(self.settings, name).format(slug=conference.slug)
@@ -685,24 +668,6 @@ class Citations:
         return f"[\n{lines}\n]\n" if items else "[]\n"
 
 
-def _write(output_path: str, relative: str, text: str, folders: set[str]) -> bool:
-    """Write one file under the output (``folders``: those made already)."""
-    root = os.path.normpath(output_path)
-    path = os.path.normpath(os.path.join(root, relative))
-    if not path.startswith(root + os.sep):
-        logger.error(
-            "conference_papers: not writing %s: it is outside the output", relative
-        )
-        return False
-    folder = os.path.dirname(path)
-    if folder not in folders:
-        os.makedirs(folder, exist_ok=True)
-        folders.add(folder)
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    return True
-
-
 def citations_of(generator) -> Citations:
     found = generator.context.get("conference_papers_citations")
     return found if isinstance(found, Citations) else Citations(generator)
@@ -713,13 +678,12 @@ def write_citations(generator) -> None:
     citations = citations_of(generator)
     settings = generator.settings
     site = citations.site_name or "the lab"
-    folders: set[str] = set()
     written = 0
 
     def put(relative: str, text: str) -> None:
         nonlocal written
         if relative:  # "" in a ..._SAVE_AS setting: not wanted
-            written += _write(generator.output_path, relative, text, folders)
+            written += write_output_file(generator.output_path, relative, text)
 
     for paper in generator.papers:
         cite = citations.paper(paper)

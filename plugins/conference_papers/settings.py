@@ -99,6 +99,30 @@ _TAG_AUTHORITY = re.compile(
 )
 
 
+def lab_members(settings) -> dict[str, str | None]:
+    """``CONFERENCE_PAPERS_MEMBERS`` as name -> member page (None without one).
+
+    A page address that the scheme allowlist refuses is left out, with a warning:
+    the name is still highlighted, never linked to it."""
+    from .schema import url_problem  # schema's imports reach this module
+
+    members = setting(settings, "MEMBERS")
+    if not isinstance(members, dict):
+        return dict.fromkeys(members)
+    pages: dict[str, str | None] = {}
+    for name, url in members.items():
+        reason = url_problem(str(url)) if url else None
+        if reason:
+            logger.warning(
+                "conference_papers: the member page of %s in "
+                "CONFERENCE_PAPERS_MEMBERS is not used: %s",
+                name,
+                reason,
+            )
+        pages[name] = str(url) if url and not reason else None
+    return pages
+
+
 def setting(settings, name: str):
     """The value of ``CONFERENCE_PAPERS_<name>``, or its default."""
     return settings.get(PREFIX + name, DEFAULTS[name])

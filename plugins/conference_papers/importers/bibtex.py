@@ -163,14 +163,6 @@ def _fix_duplicate(entry: Entry, library) -> None:
         middleware.transform_entry(entry, library)
 
 
-def _field(entry: Entry, key: str) -> str:
-    for field in entry.fields:
-        if field.key.lower() == key:
-            value = field.value
-            return value if isinstance(value, str) else str(value)
-    return ""
-
-
 class BibtexImport:
     def __init__(self, writer, name: str, site_root: Path | None, base_url: str = ""):
         self.writer, self.name = writer, name

@@ -1,0 +1,29 @@
+"""Files the plugin writes beside Pelican's pages: feeds and citation files."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+logger = logging.getLogger(__name__)
+
+
+def write_output_file(output_path: str, relative: str, data: str | bytes) -> bool:
+    """Write ``data`` (text as UTF-8) at ``relative`` below ``output_path``.
+
+    A path that would leave the output folder (a slug or a ..._SAVE_AS setting
+    gone wrong) is refused with an error: False, nothing written.
+    """
+    root = os.path.realpath(output_path)
+    target = os.path.realpath(os.path.join(root, relative))
+    if os.path.commonpath([root, target]) != root:
+        logger.error(
+            "conference_papers: not writing %s: it leaves the output folder "
+            "(check the slug and the CONFERENCE_PAPERS_* path settings)",
+            relative,
+        )
+        return False
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return True
