@@ -19,19 +19,7 @@ logger = logging.getLogger(__name__)
 
 def check_image(generator, source: RawSource, paper) -> list[Problem]:
     """A missing image is a warning: the card is shown without it."""
-    relative = os.path.normpath(paper.image)
-    if os.path.isabs(paper.image) or relative.split(os.sep)[0] == os.pardir:
-        # Its thumbnails would be written outside the output folder.
-        paper.image = None
-        return [
-            Problem(
-                source.path,
-                source.line("image"),
-                "the image is outside the content folder",
-                "copy it under content/ (e.g. content/images/) and write that path",
-                WARNING,
-            )
-        ]
+    # schema.image_path has refused anything outside content/ already.
     path = os.path.join(generator.path, paper.image)
     if not os.path.isfile(path):
         paper.image = None
