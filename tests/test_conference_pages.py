@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import logging
+import re
 
 import pytest
 
@@ -284,3 +285,19 @@ def test_member_pages_link_from_cards_only_through_the_allowlist(site, caplog):
         "Janis Keuper": "https://lab.example.org/people/janis/",
     }
     assert "the member page of Paul Gavrikov" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("PAPER_BIB_SAVE_AS", "papers/{slg}.bib", "may hold {conference}, {slug}"),
+        ("PAPER_SAVE_AS", "papers/{conference}/index.html", "must hold {slug}"),
+        ("INDEX_SAVE_AS", "/conferences/index.html", "relative to the output"),
+        ("THUMBNAIL_SAVE_AS", "thumbs/{path}-{size}.webp", "{path}, {width}"),
+    ],
+)
+def test_unusable_path_settings_are_named_before_the_build(site, name, value, message):
+    from pelican.plugins.conference_papers.settings import SettingsError
+
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        site.build(**{f"CONFERENCE_PAPERS_{name}": value})

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "CONFERENCE_PAPERS_"
+
+_SAMPLE_DATE = dt.datetime(2022, 11, 28)
 
 #: Every setting, its default and what it is for. README lists the same.
 DEFAULTS: dict[str, object] = {
@@ -164,10 +167,9 @@ def _check(settings):
         elif isinstance(default, str):
             if not isinstance(value, str):
                 yield f"{key} must be a string, not {value!r}"
-            elif name.endswith(("_URL", "_SAVE_AS")) and value.startswith("/"):
-                yield f"{key} must be relative to the site root, not {value!r}"
         elif not isinstance(value, (list, tuple, dict)):
             yield f"{key} must be a list of names or a dict of name -> URL"
+    yield from _check_paths(settings)
     yield from _check_feeds(settings)
     from .timeline import check_site_timeline  # it imports this module
 
@@ -176,19 +178,40 @@ def _check(settings):
         yield f"{PREFIX}TIMELINE: {reason}"
 
 
-def _check_feeds(settings):
-    for name in DEFAULTS:
+# The {fields} each path setting may use: a page or file per paper, conference or
+# member needs its {slug}; one file for the whole site needs none.
+_PATH_FIELDS = {
+    "PAPER_": {"conference": "c", "slug": "s", "lang": "en", "date": _SAMPLE_DATE},
+    "CONFERENCE_": {"slug": "s", "lang": "en", "date": _SAMPLE_DATE},
+    "MEMBER_": {"slug": "s"},
+    "THUMBNAIL_": {"path": "p", "width": 480},
+}
+
+
+def _path_settings():
+    """The settings that name a URL or a file of the output."""
+    return [n for n in DEFAULTS if n.endswith(("_URL", "_SAVE_AS", "_ATOM", "_JSON"))]
+
+
+def _check_paths(settings):
+    for name in _path_settings():
         key, value = PREFIX + name, settings[PREFIX + name]
-        if "_FEED_" not in f"_{name}" or not isinstance(value, str) or not value:
-            continue
+        if not isinstance(value, str) or not value:
+            continue  # "" switches a file off; the type was checked above
         if value.startswith("/"):
             yield f"{key} must be relative to the output folder, not {value!r}"
-        if name.startswith(("CONFERENCE_", "MEMBER_")) and "{slug}" not in value:
-            yield f"{key} must hold {{slug}}, e.g. 'feeds/{{slug}}.atom.xml'"
+        kind = next((k for k in _PATH_FIELDS if name.startswith(k)), None)
+        fields = _PATH_FIELDS.get(kind, {})
+        if kind in ("PAPER_", "CONFERENCE_", "MEMBER_") and "{slug" not in value:
+            yield f"{key} must hold {{slug}}, e.g. {DEFAULTS[name]!r}"
         try:
-            value.format(slug="slug")
-        except (KeyError, IndexError, ValueError):
-            yield f"{key} may hold {{slug}} and no other {{…}}, not {value!r}"
+            value.format(**fields)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            allowed = ", ".join(f"{{{f}}}" for f in fields) or "no {…}"
+            yield f"{key} may hold {allowed}, not {value!r}"
+
+
+def _check_feeds(settings):
     authority = settings[PREFIX + "TAG_AUTHORITY"]
     if isinstance(authority, str) and authority and not _TAG_AUTHORITY.match(authority):
         yield (
