@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pelican.settings import DEFAULT_CONFIG
 
-from pelican.plugins.conference_papers import sanitize, schema
+from pelican.plugins.conference_papers import sanitize, schema, urls
 from pelican.plugins.conference_papers.model import Conference, Paper
 from pelican.plugins.conference_papers.settings import apply_defaults
 
@@ -84,7 +84,7 @@ def test_parse_paper_gives_fields_or_problems(tmp_path_factory, meta, body):
     # Valid: a Paper can be made of it, every link passed the allowlist.
     assert fields["title"] and fields["authors"]
     for link in fields["links"]:
-        assert schema.url_problem(link.url) is None
+        assert urls.url_problem(link.url) is None
     fields["date"] = fields["date"] or schema.parse_date("2022-11-28", "UTC")
     paper = Paper(dict(fields), SETTINGS, raw.full_path, {})
     assert paper.title == fields["title"]
@@ -101,7 +101,7 @@ def test_parse_conference_gives_fields_or_problems(tmp_path_factory, meta, body)
     if not any(p.severity == schema.ERROR for p in problems):
         conference = Conference(dict(fields), SETTINGS, raw.full_path, {})
         assert conference.title and conference.date
-        assert fields["website"] is None or not schema.url_problem(fields["website"])
+        assert fields["website"] is None or not urls.url_problem(fields["website"])
 
 
 HEADER_LINES = st.one_of(
@@ -177,7 +177,7 @@ def browser_scheme(url: str) -> str:
 @FAST
 @given(value=TEXT)
 def test_allowed_urls_have_allowed_schemes_in_a_browser(value):
-    if schema.url_problem(value) is None:
+    if urls.url_problem(value) is None:
         assert browser_scheme(value) in ("", "http", "https", "mailto")
         assert not value.startswith(("//", "\\")), "no protocol-relative links"
 

@@ -24,8 +24,9 @@ from feedgenerator.django.utils.encoding import iri_to_uri
 from . import grouping
 from .output import write_output_file
 from .sanitize import _ATTRIBUTES, _MATH_TAGS, _TEXT_TAGS
-from .schema import LINK_SCHEMES, Problem, header_lines
+from .schema import Problem, header_lines
 from .settings import PREFIX, setting
+from .urls import LINK_SCHEMES
 
 logger = logging.getLogger(__name__)
 

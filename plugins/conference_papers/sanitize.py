@@ -13,7 +13,8 @@ import html
 import nh3
 from markupsafe import Markup
 
-from .schema import CONTROL_CHARS, LINK_SCHEMES
+from .text import CONTROL_CHARS
+from .urls import LINK_SCHEMES
 
 # Text-level and block tags an abstract or a post may use, plus MathML from the
 # build-time math rendering (``mathml.py``).

@@ -16,19 +16,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
 from .icons import normalize_icon_name
+from .text import CONTROL_CHARS, clean_text
+from .urls import url_problem
 
 ERROR = "error"
 WARNING = "warning"
-
-#: Schemes a link may use; relative URLs (no scheme) are always allowed.
-LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
 CONFERENCE_KEYS = frozenset(
     "title name date end location url icon tracks hashtag timeline slug status".split()  # noqa: SIM905
@@ -46,9 +44,6 @@ _ARXIV_URL = re.compile(
 )
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\..+)$")
-#: Characters no page or feed may hold (XML 1.0 forbids most; a form feed comes
-#: with text pasted from a PDF). Tab, newline and carriage return are kept.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DATE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?$"
@@ -225,11 +220,6 @@ class Collector:
 # --- single values ---------------------------------------------------------
 
 
-def clean_text(value: str) -> str:
-    """Drop control characters (a form feed pasted from a PDF) and fold spaces."""
-    return " ".join(CONTROL_CHARS.sub(" ", value).split())
-
-
 def split_list(value: str) -> list[str]:
     """Pelican's rule for multi-valued fields: split on ``;`` if any, else ``,``."""
     separator = ";" if ";" in value else ","
@@ -280,31 +270,6 @@ def parse_date(value: str, timezone: str) -> dt.datetime:
         int(second or 0),
         tzinfo=tzinfo,
     )
-
-
-def url_problem(url: str) -> str | None:
-    """Why ``url`` may not be used in a page, or None when it is fine."""
-    if not url:
-        return "it is empty"
-    if CONTROL_CHARS.search(url) or any(c.isspace() for c in url):
-        return "it holds spaces or control characters"
-    if "\\" in url:
-        # Browsers read "\\evil.example" as "//evil.example".
-        return "it holds a backslash"
-    if url.startswith("//"):
-        return "it has no scheme"
-    if "&#" in url or "&colon" in url.lower():
-        return "it holds HTML character references"
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # "http://[::1" and other broken hosts
-        return "it is not a valid web address"
-    scheme = parts.scheme.lower()
-    if scheme and scheme not in LINK_SCHEMES:
-        return f"the scheme {scheme}: is not allowed (only http, https, mailto)"
-    if scheme in ("http", "https") and not parts.netloc:
-        return "it has no host name"
-    return None
 
 
 def image_path(value: str) -> tuple[str | None, str | None]:

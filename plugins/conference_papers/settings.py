@@ -6,6 +6,8 @@ import datetime as dt
 import logging
 import re
 
+from .urls import url_problem
+
 logger = logging.getLogger(__name__)
 
 PREFIX = "CONFERENCE_PAPERS_"
@@ -107,8 +109,6 @@ def lab_members(settings) -> dict[str, str | None]:
 
     A page address that the scheme allowlist refuses is left out, with a warning:
     the name is still highlighted, never linked to it."""
-    from .schema import url_problem  # schema's imports reach this module
-
     members = setting(settings, "MEMBERS")
     if not isinstance(members, dict):
         return dict.fromkeys(members)

@@ -26,8 +26,10 @@ from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from .sanitize import clean_html
-from .schema import ERROR, WARNING, Problem, clean_text, url_problem
+from .schema import ERROR, WARNING, Problem
 from .settings import setting
+from .text import clean_text
+from .urls import url_problem
 
 # --- accounts -----------------------------------------------------------------
 

@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from .schema import ERROR, clean_text, url_problem
+from .schema import ERROR
 from .settings import setting
+from .text import clean_text
 from .timeline import (
     BLUESKY_APPVIEW,
     HOST_PATTERN,
@@ -45,6 +46,7 @@ from .timeline import (
     iso_date,
     snapshot_path,
 )
+from .urls import url_problem
 
 USER_AGENT = "pelican-conference-papers fetch-timeline"
 JSON_LIMIT = 8_000_000

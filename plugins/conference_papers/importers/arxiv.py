@@ -11,7 +11,8 @@ import os
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
-from ..schema import clean_text, normalize_arxiv
+from ..schema import normalize_arxiv
+from ..text import clean_text
 from .remote import Fetcher, FetchError
 
 DEFAULT_API = "https://export.arxiv.org/api/query"

@@ -8,7 +8,9 @@ import re
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..icons import normalize_icon_name
-from ..schema import clean_text, normalize_arxiv, normalize_doi, url_problem
+from ..schema import normalize_arxiv, normalize_doi
+from ..text import clean_text
+from ..urls import url_problem
 from .writer import ConferenceRecord, PaperRecord, make_slug
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")

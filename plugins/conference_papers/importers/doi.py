@@ -15,7 +15,8 @@ from urllib.parse import quote
 
 from bs4 import BeautifulSoup
 
-from ..schema import clean_text, normalize_doi
+from ..schema import normalize_doi
+from ..text import clean_text
 from . import arxiv
 from .remote import Fetcher, FetchError
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
-from ..schema import clean_text
+from ..text import clean_text
 
 #: Order of the keys in a written conference file.
 CONFERENCE_ORDER = [
