@@ -14,8 +14,6 @@ PUBLISHCONF ?= publishconf.py
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-PLUGIN_SOURCES := $(shell find plugins -type f -not -path '*/__pycache__/*' 2>/dev/null)
-
 .PHONY: help html devserver publish check test lint bench screenshot clean
 
 help:
@@ -28,30 +26,26 @@ help:
 	@echo 'make screenshot  take docs/neurips-2022.png (the README picture) in chromium'
 	@echo 'make clean       remove the output and caches'
 
-# The Python environment: dependencies once, the plugin again whenever it changes
-# (a real install, so Pelican finds it as the namespace plugin a lab would install).
+# The Python environment: dependencies and the plugin, installed editable once, so
+# that pelican, pelican-papers and pytest all run the working tree's code.
 $(VENV)/.deps: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip 'setuptools>=77'
-	$(BIN)/python -m pip install -q '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test]'
+	rm -rf build
 	touch $@
 
-$(VENV)/.plugin: $(VENV)/.deps $(PLUGIN_SOURCES)
-	$(BIN)/python -m pip install -q --no-deps --no-build-isolation .
-	rm -rf build *.egg-info
-	touch $@
-
-html: $(VENV)/.plugin
+html: $(VENV)/.deps
 	$(PAPERS) build $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE)
 
-publish: $(VENV)/.plugin
+publish: $(VENV)/.deps
 	$(PAPERS) build $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
 
-devserver: $(VENV)/.plugin
+devserver: $(VENV)/.deps
 	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b 127.0.0.1 -p $(PORT) \
 		-e CONFERENCE_PAPERS_READ_CACHE=true
 
-check: $(VENV)/.plugin
+check: $(VENV)/.deps
 	$(PAPERS) check $(INPUTDIR) -s $(CONFFILE)
 
 lint: $(VENV)/.deps
@@ -68,16 +62,16 @@ node_modules/.installed: package.json package-lock.json
 	  echo "npm is missing: the browser tests skip (apt-get install npm)"; \
 	fi
 
-test: $(VENV)/.plugin node_modules/.installed lint
+test: $(VENV)/.deps node_modules/.installed lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-screenshot: $(VENV)/.plugin node_modules/.installed
+screenshot: $(VENV)/.deps node_modules/.installed
 	$(BIN)/python -m pytest -q \
 	  "tests/browser/test_browser_pages.py::test_every_image_loads[desktop-neurips-2022]"
 	mkdir -p docs
 	cp tests/artifacts/readme-neurips-2022.png docs/neurips-2022.png
 
-bench: $(VENV)/.plugin
+bench: $(VENV)/.deps
 	$(BIN)/python -m tests.bench
 
 clean:

@@ -11,7 +11,9 @@ THEME = "themes/lab"
 TIMEZONE = "Europe/Berlin"
 DEFAULT_LANG = "en"
 
-PLUGINS = ["conference_papers"]
+# The full name loads the plugin from an editable install (`pip install -e .`)
+# as well as from a wheel; Pelican's short-name lookup sees only the latter.
+PLUGINS = ["pelican.plugins.conference_papers"]
 STATIC_PATHS = ["images"]
 ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]

@@ -439,7 +439,7 @@ def test_a_failed_build_leaves_yesterdays_output_untouched(site):
 
     write(site, f"{NEURIPS}/bad.md", paper(*GOOD, "Date: tomorrow"))
     make = ["make", "-f", str(REPO / "Makefile"), "publish", f"VENV={sys.prefix}"]
-    make += ["-o", f"{sys.prefix}/.plugin"]  # the test's own environment is ready
+    make += ["-o", f"{sys.prefix}/.deps"]  # the test's own environment is ready
     attempts = {
         "pelican-papers build": ["pelican-papers", "build", "-s", "publishconf.py"],
         "make publish": make,
