@@ -141,7 +141,8 @@ _SERVERS = {
     "corr": "arXiv",  # DBLP's name for arXiv
 }
 _SERVER = re.compile(
-    r"(?<![\w.])([A-Za-z]*[rR][xX][iI][vV]|SSRN|Research Square|Preprints\.org|OSF Preprints"
+    r"(?<![\w.])([A-Za-z]*[rR][xX][iI][vV]|SSRN|Research Square|Preprints\.org"
+    r"|OSF Preprints"
     r"|CoRR)(?![\w])",
 )
 _ARXIV_ID = re.compile(
@@ -193,7 +194,7 @@ _DBLP_ACRONYMS = {"nips": "NeurIPS", "corr": "CoRR"}
 
 
 def two_digit_year(year: str) -> str:
-    """"2024" -> "24": the lab's way of writing an edition's year in a title."""
+    """ "2024" -> "24": the lab's way of writing an edition's year in a title."""
     return year[-2:]
 
 
@@ -323,7 +324,7 @@ def _acronym_hint(acronym: str) -> tuple[str, str]:
 
 
 def _kind(text: str, hint: str, entry: str, source: str, dblp: str) -> tuple[str, str]:
-    """``(kind, reason)``: text first where it is clear, then what the source types say."""
+    """``(kind, reason)``: the text first where it is clear, then the source's types."""
     if entry in _ENTRY_KINDS:
         return _ENTRY_KINDS[entry], f"the entry type @{entry}"
     if _is_preprint(text, hint) or dblp == "preprint" or source == "repository":
@@ -352,7 +353,7 @@ def _kind(text: str, hint: str, entry: str, source: str, dblp: str) -> tuple[str
     )
     if typed:
         return typed, "the source's type"
-    if re.search(r"\([^()\s]+\)(?:\s*-\s*[^()]*\btrack)?$", text, re.I):
+    if re.search(r"\([^()]{1,30}\)(?:\s*-\s*[^()]*\btrack)?$", text, re.I):
         return "conference", "a name with its acronym (the lab-website-template way)"
     if _SERIES_WORDS.search(text):
         return "chapter", "a book series ('Lecture Notes in')"
@@ -375,7 +376,7 @@ def _is_preprint(text: str, hint: str) -> bool:
 
 
 def _workshop_acronym(text: str) -> bool:
-    """"ECCV-W", "NeurIPS-W", "LBD@ISMIR", "ICCVW" beside 'Workshop'."""
+    """ "ECCV-W", "NeurIPS-W", "LBD@ISMIR", "ICCVW" beside 'Workshop'."""
     return any(
         token.endswith("-W") or ("@" in token and len(token) > 2)
         for token in re.split(r"[\s,()]+", text)
@@ -387,7 +388,9 @@ def _leading_acronym(text: str) -> str:
     match = _ACRONYM_YEAR.match(text)
     candidate = match.group("acr") if match else text
     tokens = candidate.split()
-    if 1 <= len(tokens) <= 2 and all(_ACRONYM.match(t) and len(t) <= 16 for t in tokens):
+    if 1 <= len(tokens) <= 2 and all(
+        _ACRONYM.match(t) and len(t) <= 16 for t in tokens
+    ):
         return candidate
     return ""
 
@@ -437,10 +440,9 @@ def _edition(
                 break
     if re.search(r"\bworkshops?\b", name, re.I) and workshop is None:
         kind = "workshop"
-        if acronym or re.search(r"\bworkshops\b", name, re.I):
-            workshop = ""  # "CVPR Workshops 2016": the workshop is not named
-        else:
-            workshop = name  # a workshop of its own: "International Workshop on X"
+        # "CVPR Workshops 2016" names no workshop; "International Workshop on X" is one.
+        unnamed = acronym or re.search(r"\bworkshops\b", name, re.I)
+        workshop = "" if unnamed else name
     year = year or given_year
     label = acronym or _bare_name(name)
     slug = edition_slug(label, year) if label else ""
@@ -474,7 +476,8 @@ def _edition(
 def _workshop_parts(text: str) -> tuple[str | None, str]:
     """``(workshop name, host conference text)``, or ``(None, text)``."""
     patterns = (
-        # "eCVX Workshop at ECCV 24", "ADMS workshop @VLDB", "X Workshop co-located with Y"
+        # "eCVX Workshop at ECCV 24", "ADMS workshop @VLDB", "X Workshop co-located
+        # with Y"
         r"^(?P<ws>.+?)\s+workshops?\s*(?:at|@|in conjunction with|co-located with)\s*"
         r"(?P<host>.+)$",
         # "MLMI 2020, Held in Conjunction with MICCAI 2020"
@@ -491,7 +494,8 @@ def _workshop_parts(text: str) -> tuple[str | None, str]:
         if match:
             name = re.sub(r"\s+workshops?$", "", match.group("ws"), flags=re.I)
             name = re.sub(r",?\s+(?:19|20)\d{2}$", "", name)
-            # "Machine Learning in Medical Imaging - 11th International Workshop, MLMI 2020"
+            # "Machine Learning in Medical Imaging - 11th International Workshop,
+            # MLMI 2020": the name is the first part
             parts = [p.strip() for p in re.split(r",|\s+-\s+", name)]
             short = [p for p in parts if _ACRONYM_YEAR.match(p) or _leading_acronym(p)]
             name = parts[0] if len(parts) > 1 and short else name
@@ -511,14 +515,14 @@ def _name_acronym_year(text: str, notes: list[str]) -> tuple[str, str, str, str]
         acronym, inside_year = _split_year(inside)
         if not _is_short_name(acronym, before):
             continue
-        if after and not re.match(r"^(?:[,.]|-|–|and\b)", text[match.end() :].strip()):
-            if not (after and _TRACK_NOTE.search(after)):
-                continue
+        separated = re.match(r"^(?:[,.]|-|–|and\b)", text[match.end() :].strip())
+        if after and not separated and not _TRACK_NOTE.search(after):
+            continue
         if after:
             if _TRACK_NOTE.search(after):
                 track = after
             else:
-                notes.extend(p.strip() for p in after.split(",") if p.strip())
+                notes.append(after)
         found = _YEAR4.search(before)
         year = inside_year or (found.group(1) if found else "")
         return before.strip(" ,.-"), acronym, year, track
@@ -531,7 +535,11 @@ def _name_acronym_year(text: str, notes: list[str]) -> tuple[str, str, str, str]
             plain = re.sub(r"\s+workshops?\b", "", part, flags=re.I)
             acronym, part_year = _split_year(plain)
             last = index == len(pieces) - 1
-            if (index == 0 and not part_year) or not (part_year or last) or _leading_acronym(acronym) != acronym:
+            if (
+                (index == 0 and not part_year)
+                or not (part_year or last)
+                or _leading_acronym(acronym) != acronym
+            ):
                 continue
             before = text[: piece.start()]
             # The name ends with the first piece that says 'Conference'.
@@ -561,7 +569,7 @@ def _name_acronym_year(text: str, notes: list[str]) -> tuple[str, str, str, str]
 
 
 def _split_year(text: str) -> tuple[str, str]:
-    """"CVPR 2020" -> ("CVPR", "2020"); "ICML 24" -> ("ICML", "2024"); else (text, "")."""
+    """``(acronym, year)``: "CVPR 2020" -> ("CVPR", "2020"), "ICML 24" -> 2024."""
     match = _ACRONYM_YEAR.match(text.strip())
     if not match:
         return text.strip(), ""
@@ -586,7 +594,9 @@ def _bare_name(name: str) -> str:
     bare, previous = name, None
     while bare != previous:
         previous = bare
-        bare = re.sub(r"^(?:proceedings of|the|(?:19|20)\d{2})\s+", "", bare, flags=re.I)
+        bare = re.sub(
+            r"^(?:proceedings of|the|(?:19|20)\d{2})\s+", "", bare, flags=re.I
+        )
         bare = _ORDINAL.sub("", bare)
     bare = re.sub(r"\s+(?:19|20)\d{2}$", "", bare)
     return bare.strip(" ,.")
