@@ -1,0 +1,602 @@
+"""Where a work appeared, read from what a source says: a leaf, above ``text`` only.
+
+Every importer (Jekyll pages, al-folio BibTeX, lab-website-template data) and the
+OpenAlex sync meets the same question: is "Proceedings of the IEEE/CVF Winter
+Conference on Applications of Computer Vision (WACV)" a conference, which edition
+is it, and what is its slug? Each used to guess on its own, and each guessed
+differently ("Annual International Conference on 2016" from a name cut at 40
+characters, "ICML 24 2024" from a year added twice). One recogniser answers it
+once, from whatever the source gives: the venue text, an acronym (LWT's
+``publishershort``, al-folio's ``abbr``, a DBLP key ``conf/cvpr/...``), a BibTeX
+entry type, a year, and OpenAlex's source type.
+
+Rules the pages rely on:
+
+- Names are kept as the source writes them: never cut, never re-capitalised
+  ("eLife" stays "eLife"); only HTML tags, LaTeX braces and the notes that are
+  not part of a name ("Oral", "Best Paper Award", "Munich, Germany") come off,
+  and those notes are kept in :attr:`Venue.notes`.
+- A year comes from the source (the text first, then the year given); a month
+  or a day is never made up.
+- An edition is ``<acronym>-<yyyy>`` as a slug and ``<acronym> <yy>`` as its
+  title, the lab's convention (``neurips-2022``, "NeurIPS 22").
+- Pure functions and frozen values: nothing here reads a file or the network,
+  so the answer for one input never changes and the tests can table it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from .text import clean_text
+
+#: What a work can be; DESIGN.md's ``Type:`` values.
+KINDS = (
+    "conference",
+    "workshop",
+    "journal",
+    "preprint",
+    "thesis",
+    "book",
+    "chapter",
+    "report",
+)
+
+#: The track a workshop paper goes to on its conference's page.
+WORKSHOP_TRACK = "Workshop Paper"
+
+
+@dataclass(frozen=True)
+class Venue:
+    """What :func:`recognise` found. Empty strings where the source says nothing."""
+
+    #: one of :data:`KINDS`, or "" when the source says too little (see ``problem``)
+    kind: str
+    #: the conference's, journal's, series' or server's name as the source spells it
+    name: str = ""
+    #: "WACV", "NeurIPS", "USENIX ATC"; for a journal its abbreviation if given
+    acronym: str = ""
+    #: four digits, from the source only
+    year: str = ""
+    #: the conference edition's slug ("wacv-2024"); conferences and workshops only
+    slug: str = ""
+    #: the edition's title as the lab writes it ("WACV 24")
+    title: str = ""
+    #: a workshop's own name ("eCVX"); "" when the source does not name it
+    workshop: str = ""
+    #: "Workshop Paper" for workshops, or a track the source names ("Industry Track")
+    track: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    #: an arXiv identifier found in the venue text ("arXiv preprint arXiv:2210.05938")
+    arxiv: str = ""
+    #: what the source adds that is no name: presentation, award, place, dates
+    notes: tuple[str, ...] = ()
+    #: why this kind was chosen, for a report ("the word 'Conference'")
+    reason: str = ""
+    #: what is wrong and what to write instead, when ``kind`` is ""
+    problem: str = ""
+
+    @property
+    def journal(self) -> str:
+        return self.name if self.kind == "journal" else ""
+
+    @property
+    def server(self) -> str:
+        return self.name if self.kind == "preprint" else ""
+
+
+# --- the words that say what a venue is -----------------------------------------
+
+_CONFERENCE_WORDS = re.compile(
+    r"\b(conference|conf\.|symposium|congress|colloquium|meeting|summit"
+    r"|workshops?|proceedings of (?:the )?\d+(?:st|nd|rd|th))\b",
+    re.I,
+)
+_JOURNAL_WORDS = re.compile(
+    r"\b(journal|transactions|trans\.|letters|magazine|reviews?|reports|bulletin"
+    r"|annals|quarterly)\b",
+    re.I,
+)
+# "Proceedings of the VLDB Endowment", "... of the ACM on Management of Data",
+# "... of the National Academy of Sciences": journals whose title starts so.
+_PROCEEDINGS = re.compile(r"^proceedings of\b", re.I)
+_WORKSHOP_WORD = re.compile(r"\bworkshops?\b", re.I)
+_THESIS_WORDS = re.compile(r"\b(thesis|dissertation)\b", re.I)
+_REPORT_WORDS = re.compile(r"\b(technical report|tech\. rep\.|white paper)\b", re.I)
+_SERIES_WORDS = re.compile(r"\blecture notes in\b", re.I)
+# Presentation and award notes, inside parentheses, after a dash, or in bold.
+_NOTE_WORDS = re.compile(
+    r"\b(oral|spotlight|highlight|poster|award|honou?rable mention|runner[- ]up"
+    r"|best (?:student )?paper|invited|accepted|to appear|in press)\b",
+    re.I,
+)
+# Proceedings whose title names no conference, though they are one.
+_PROCEEDINGS_TITLES = re.compile(
+    r"^advances in neural information processing systems\b", re.I
+)
+_TRACK_NOTE = re.compile(r"\btrack\b", re.I)
+
+#: Preprint servers with their own spelling; others are kept as written.
+_SERVERS = {
+    "arxiv": "arXiv",
+    "biorxiv": "bioRxiv",
+    "medrxiv": "medRxiv",
+    "chemrxiv": "ChemRxiv",
+    "openrxiv": "openRxiv",
+    "techrxiv": "TechRxiv",
+    "psyarxiv": "PsyArXiv",
+    "socarxiv": "SocArXiv",
+    "eartharxiv": "EarthArXiv",
+    "engrxiv": "engrXiv",
+    "ssrn": "SSRN",
+    "research square": "Research Square",
+    "preprints.org": "Preprints.org",
+    "osf preprints": "OSF Preprints",
+    "hal": "HAL",
+    "zenodo": "Zenodo",
+    "corr": "arXiv",  # DBLP's name for arXiv
+}
+_SERVER = re.compile(
+    r"(?<![\w.])([A-Za-z]*[rR][xX][iI][vV]|SSRN|Research Square|Preprints\.org"
+    r"|OSF Preprints"
+    r"|CoRR)(?![\w])",
+)
+_ARXIV_ID = re.compile(
+    r"(?:arxiv\s*[:/]?\s*|abs/)((?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?)",
+    re.I,
+)
+
+# An acronym token: two capitals at least (CVPR, NeurIPS, eCVX, ECCV-W, RA-L).
+_ACRONYM = re.compile(r"^[A-Za-z0-9&+./-]*[A-Z][A-Za-z0-9&+./-]*[A-Z][\w&+./-]*$")
+# An acronym and a year: "CVPR 2020", "ICML 24", "CVPR'21", "IJCAI-19".
+_ACRONYM_YEAR = re.compile(
+    r"^(?P<acr>\S+?(?: \S+?)?)(?:\s*'|\s+|-)(?P<year>(?:19|20)\d{2}|\d{2})$"
+)
+_YEAR4 = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
+_ORDINAL = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th)|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety)-?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+    r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth"
+    r"|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|fortieth|fiftieth))\s+",
+    re.I,
+)
+_TAG = re.compile(r"<[^>]*>")
+_BOLD = re.compile(r"<b>(.*?)</b>", re.I | re.S)
+
+#: BibTeX entry types that say the kind on their own.
+_ENTRY_KINDS = {
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "book": "book",
+    "proceedings": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+}
+_ENTRY_CONFERENCE = {"inproceedings", "conference"}
+_ENTRY_JOURNAL = {"article"}
+#: OpenAlex source types.
+_SOURCE_KINDS = {
+    "journal": "journal",
+    "conference": "conference",
+    "repository": "preprint",
+    "book series": "chapter",
+    "ebook platform": "book",
+}
+#: DBLP keys whose venue part is not the acronym the lab writes.
+_DBLP_ACRONYMS = {"nips": "NeurIPS", "corr": "CoRR"}
+
+
+def two_digit_year(year: str) -> str:
+    """ "2024" -> "24": the lab's way of writing an edition's year in a title."""
+    return year[-2:]
+
+
+def edition_slug(acronym_or_name: str, year: str) -> str:
+    """``wacv-2024``: lower case, one hyphen between words, the year last."""
+    words = re.sub(r"[^a-z0-9]+", "-", acronym_or_name.lower()).strip("-")
+    return "-".join(part for part in (words, year) if part)
+
+
+def recognise(
+    venue: str = "",
+    *,
+    acronym: str = "",
+    entry_type: str = "",
+    year: str | int = "",
+    source_type: str = "",
+    volume: str = "",
+    issue: str = "",
+    pages: str = "",
+) -> Venue:
+    """The :class:`Venue` a source describes; see the module docstring."""
+    text, bold, notes = _clean(venue)
+    hint, dblp_kind = _acronym_hint(acronym)
+    if not hint and bold and not _NOTE_WORDS.search(bold):
+        hint = bold
+    given_year = _year_of(year)
+    entry = (entry_type or "").strip().lstrip("@").lower()
+    source = (source_type or "").strip().lower()
+    extra = {"volume": _one(volume), "issue": _one(issue), "pages": _one(pages)}
+
+    kind, reason = _kind(text, hint, entry, source, dblp_kind)
+    if not kind:
+        shown = venue.strip() or "(nothing)"
+        return Venue(
+            kind="",
+            notes=notes,
+            problem=(
+                f"cannot tell where {shown!r} appeared; write 'Conference: <slug>',"
+                " 'Journal: <name>' or 'Preprint: arXiv'"
+            ),
+        )
+    if kind == "preprint":
+        return _preprint(text, hint, given_year, notes, reason)
+    if kind in ("conference", "workshop"):
+        return _edition(text, hint, given_year, notes, reason, kind)
+    name = text or hint
+    short = re.search(r"\s*\(([^()]+)\)$", name)
+    if short and _is_short_name(short.group(1), ""):
+        name, hint = name[: short.start()], hint or short.group(1)
+    found = _YEAR4.search(text)
+    return Venue(
+        kind=kind,
+        name=name,
+        acronym=hint if hint != name else "",
+        year=found.group(1) if found and kind != "journal" else given_year,
+        notes=notes,
+        reason=reason,
+        **(extra if kind in ("journal", "chapter", "book") else {}),
+    )
+
+
+# --- steps ----------------------------------------------------------------------
+
+
+def _one(value) -> str:
+    return clean_text(str(value or ""))
+
+
+def _year_of(value: str | int) -> str:
+    """A year given beside the venue: ``2022``, ``"2022"`` or ``"2022-10-11"``."""
+    match = re.match(r"^\s*((?:19|20)\d{2})(?:-\d{1,2}(?:-\d{1,2})?)?\s*$", str(value))
+    return match.group(1) if match else ""
+
+
+def _clean(venue: str) -> tuple[str, str, tuple[str, ...]]:
+    """``(text, bold, notes)``: the name without markup, its bold part, its notes."""
+    raw = html.unescape(str(venue or ""))
+    notes: list[str] = []
+    bold_match = _BOLD.search(raw)
+    bold = clean_text(_TAG.sub(" ", bold_match.group(1))) if bold_match else ""
+    text = _TAG.sub(" ", raw)
+    text = text.replace("\\&", "&").replace("{", "").replace("}", "")
+    text = text.replace("---", "\u2014").replace("--", "\u2013")
+    text = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", clean_text(text))).strip(" *_")
+    # A leading bold award ("<b>Best Paper Award-Honorable Mention!</b> Symposium on").
+    if bold and _NOTE_WORDS.search(bold) and text.startswith(bold):
+        notes.append(bold.rstrip("!"))
+        text = text[len(bold) :].strip()
+    # "(CVPR - Oral)": the note inside the acronym's parentheses.
+    text = re.sub(
+        r"\(([^()]*?)\s+-\s+([^()]*)\)",
+        lambda m: _split_note(m, notes),
+        text,
+    )
+    # "(Best Paper Award)", "(Oral)": parentheses that are only a note.
+    for match in list(re.finditer(r"\(([^()]*)\)", text)):
+        if _NOTE_WORDS.search(match.group(1)):
+            notes.append(match.group(1).strip())
+            text = text.replace(match.group(0), " ")
+    # "... (ECCV) and CLVision Workshop at CVPR": the first venue is the one.
+    also = re.match(r"^(.*\([^()]+\))\s+and\s+(.+)$", text)
+    if also and _CONFERENCE_WORDS.search(also.group(1)):
+        text = also.group(1)
+        notes.append(also.group(2))
+    text = clean_text(text).strip(" ,;:-")
+    return text, re.sub(r"\s+-\s+.*$", "", bold).strip(), tuple(notes)
+
+
+def _split_note(match: re.Match, notes: list[str]) -> str:
+    if _NOTE_WORDS.search(match.group(2)):
+        notes.append(match.group(2).strip())
+        return f"({match.group(1)})"
+    return match.group(0)
+
+
+def _acronym_hint(acronym: str) -> tuple[str, str]:
+    """``(acronym, kind)`` of a short name or a DBLP key ("conf/cvpr/X21")."""
+    value = clean_text(_TAG.sub(" ", html.unescape(acronym or ""))).strip("{} ")
+    dblp = re.match(r"^(?:DBLP:)?(conf|journals)/([\w-]+)(?:/|$)", value)
+    if dblp:
+        part = dblp.group(2)
+        kind = "conference" if dblp.group(1) == "conf" else "journal"
+        if part == "corr":
+            return "arXiv", "preprint"
+        return _DBLP_ACRONYMS.get(part, part.upper()), kind
+    return value, ""
+
+
+def _kind(text: str, hint: str, entry: str, source: str, dblp: str) -> tuple[str, str]:
+    """``(kind, reason)``: the text first where it is clear, then the source's types."""
+    if entry in _ENTRY_KINDS:
+        return _ENTRY_KINDS[entry], f"the entry type @{entry}"
+    if _is_preprint(text, hint) or dblp == "preprint" or source == "repository":
+        return "preprint", "a preprint server's name"
+    if _THESIS_WORDS.search(text):
+        return "thesis", "the word 'thesis'"
+    if _REPORT_WORDS.search(text):
+        return "report", "the words 'technical report'"
+    conference = _CONFERENCE_WORDS.search(text)
+    journal = _JOURNAL_WORDS.search(text)
+    if conference and _WORKSHOP_WORD.search(text):
+        return "workshop", "the word 'Workshop'"
+    if conference and not journal:
+        return "conference", f"the word {conference.group(1)!r}"
+    if journal and not conference:
+        return "journal", f"the word {journal.group(1)!r}"
+    if _PROCEEDINGS_TITLES.match(text):
+        return "conference", "the title of NeurIPS' proceedings"
+    if _workshop_acronym(text) or _workshop_acronym(hint):
+        return "workshop", "a workshop's acronym (-W, @)"
+    typed = (
+        _SOURCE_KINDS.get(source)
+        or dblp
+        or ("conference" if entry in _ENTRY_CONFERENCE else "")
+        or ("journal" if entry in _ENTRY_JOURNAL else "")
+    )
+    if typed:
+        return typed, "the source's type"
+    if re.search(r"\([^()]{1,30}\)(?:\s*-\s*[^()]*\btrack)?$", text, re.I):
+        return "conference", "a name with its acronym (the lab-website-template way)"
+    if _SERIES_WORDS.search(text):
+        return "chapter", "a book series ('Lecture Notes in')"
+    if _PROCEEDINGS.match(text):
+        return "journal", "a 'Proceedings of' without a conference word"
+    if _leading_acronym(text) or (not text and hint):
+        return "conference", "an acronym alone (the lab-website-template convention)"
+    if text:
+        return "journal", "a name without a conference word"
+    return "", ""
+
+
+def _is_preprint(text: str, hint: str) -> bool:
+    found = _SERVER.search(text)
+    if found and (found.start() == 0 or re.search(r"\bpreprint\b", text, re.I)):
+        return True
+    if re.match(r"^(?:[\w ]+ )?preprint\b", text, re.I):
+        return True
+    return hint.lower() in _SERVERS and not text
+
+
+def _workshop_acronym(text: str) -> bool:
+    """ "ECCV-W", "NeurIPS-W", "LBD@ISMIR", "ICCVW" beside 'Workshop'."""
+    return any(
+        token.endswith("-W") or ("@" in token and len(token) > 2)
+        for token in re.split(r"[\s,()]+", text)
+    )
+
+
+def _leading_acronym(text: str) -> str:
+    """The acronym a short text is: "BMVC", "NeurIPS 2022", "ICML 24", "CVPR'21"."""
+    match = _ACRONYM_YEAR.match(text)
+    candidate = match.group("acr") if match else text
+    tokens = candidate.split()
+    if 1 <= len(tokens) <= 2 and all(
+        _ACRONYM.match(t) and len(t) <= 16 for t in tokens
+    ):
+        return candidate
+    return ""
+
+
+def _preprint(
+    text: str, hint: str, given_year: str, notes: tuple, reason: str
+) -> Venue:
+    found = _SERVER.search(text) or _SERVER.search(hint)
+    written = found.group(1) if found else (text or hint)
+    canonical = _SERVERS.get(written.lower(), "")
+    if written.islower() or written.isupper() or written == "CoRR":
+        written = canonical or written
+    arxiv = _ARXIV_ID.search(text)
+    year = _YEAR4.search(re.sub(_ARXIV_ID, "", text))
+    return Venue(
+        kind="preprint",
+        name=written or "arXiv",
+        year=year.group(1) if year else given_year,
+        arxiv=arxiv.group(1) if arxiv else "",
+        notes=notes,
+        reason=reason,
+    )
+
+
+def _edition(
+    text: str, hint: str, given_year: str, notes: tuple, reason: str, kind: str
+) -> Venue:
+    """A conference edition, or a workshop and the edition it was part of."""
+    notes_list = list(notes)
+    text = text.rstrip(" .")
+    volume = re.search(r",\s*(Volume \d+)$", text)
+    if volume:
+        notes_list.append(volume.group(1))
+        text = text[: volume.start()]
+    workshop, host = _workshop_parts(text)
+    if workshop is not None:
+        kind = "workshop"
+        text = host
+    name, acronym, year, track = _name_acronym_year(text, notes_list)
+    if not acronym and hint and hint.lower() != name.lower():
+        acronym = hint
+    for suffix in ("-W", "W"):
+        if acronym.endswith(suffix) and len(acronym) > len(suffix) + 1:
+            base = acronym[: -len(suffix)]
+            if suffix == "-W" or kind == "workshop" or _WORKSHOP_WORD.search(text):
+                kind, acronym = "workshop", base
+                break
+    if re.search(r"\bworkshops?\b", name, re.I) and workshop is None:
+        kind = "workshop"
+        # "CVPR Workshops 2016" names no workshop; "International Workshop on X" is one.
+        unnamed = acronym or re.search(r"\bworkshops\b", name, re.I)
+        workshop = "" if unnamed else name
+    year = year or given_year
+    label = acronym or _bare_name(name)
+    slug = edition_slug(label, year) if label else ""
+    title = f"{label} {two_digit_year(year)}" if acronym and year else label
+    if not acronym and year:
+        title = f"{label} {year}"
+    if kind == "workshop":
+        track = track or WORKSHOP_TRACK
+    problem = ""
+    if not year:
+        slug = ""
+        problem = (
+            f"the year of {title or name!r} is not known; give the paper a"
+            " 'Date: YYYY' or write its conference as 'Conference: <acronym>-<yyyy>'"
+        )
+    return Venue(
+        kind=kind,
+        name=name if name != acronym else "",
+        acronym=acronym,
+        year=year,
+        slug=slug,
+        title=title,
+        workshop=(workshop or "") if kind == "workshop" else "",
+        track=track,
+        notes=tuple(notes_list),
+        reason=reason,
+        problem=problem,
+    )
+
+
+def _workshop_parts(text: str) -> tuple[str | None, str]:
+    """``(workshop name, host conference text)``, or ``(None, text)``."""
+    patterns = (
+        # "eCVX Workshop at ECCV 24", "ADMS workshop @VLDB", "X Workshop co-located
+        # with Y"
+        r"^(?P<ws>.+?)\s+workshops?\s*(?:at|@|in conjunction with|co-located with)\s*"
+        r"(?P<host>.+)$",
+        # "MLMI 2020, Held in Conjunction with MICCAI 2020"
+        r"^(?P<ws>.+?),?\s+held in conjunction with\s+(?P<host>.+)$",
+        # "LBD@ISMIR"
+        r"^(?P<ws>[^@\s]+)\s*@\s*(?P<host>\S+(?:\s+'?\d{2,4})?)$",
+        # "Continual Learning in Computer Vision Workshop, CVPR-W"
+        r"^(?P<ws>[^,]+?\bworkshop)\s*,\s*(?P<host>.+)$",
+        # "First International Workshop On X, European Conference on ... (ECCV-W)"
+        r"^(?P<ws>[^,]*\bworkshop on\b[^,]+),\s*(?P<host>.*\bconference\b.*)$",
+    )
+    for pattern in patterns:
+        match = re.match(pattern, text, re.I)
+        if match:
+            name = re.sub(r"\s+workshops?$", "", match.group("ws"), flags=re.I)
+            name = re.sub(r",?\s+(?:19|20)\d{2}$", "", name)
+            # "Machine Learning in Medical Imaging - 11th International Workshop,
+            # MLMI 2020": the name is the first part
+            parts = [p.strip() for p in re.split(r",|\s+-\s+", name)]
+            short = [p for p in parts if _ACRONYM_YEAR.match(p) or _leading_acronym(p)]
+            name = parts[0] if len(parts) > 1 and short else name
+            return name.strip(), match.group("host").strip()
+    return None, text
+
+
+def _name_acronym_year(text: str, notes: list[str]) -> tuple[str, str, str, str]:
+    """``(name, acronym, year, track)`` of a conference text."""
+    year = ""
+    track = ""
+    # "... (WACV)", "(CVPR 2020)", "(ICCVW)", "(Big Data)", "(DSN) - Industry Track"
+    for match in reversed(list(re.finditer(r"\(([^()]*)\)", text))):
+        inside = match.group(1).strip()
+        before = text[: match.start()].strip()
+        after = text[match.end() :].strip(" ,.-–")
+        acronym, inside_year = _split_year(inside)
+        if not _is_short_name(acronym, before):
+            continue
+        separated = re.match(r"^(?:[,.]|-|–|and\b)", text[match.end() :].strip())
+        if after and not separated and not _TRACK_NOTE.search(after):
+            continue
+        if after:
+            if _TRACK_NOTE.search(after):
+                track = after
+            else:
+                notes.append(after)
+        found = _YEAR4.search(before)
+        year = inside_year or (found.group(1) if found else "")
+        return before.strip(" ,.-"), acronym, year, track
+    # DBLP: "IEEE Conference on ..., CVPR 2021, virtual, June 19-25, 2021"
+    # and "Computer Vision - ECCV 2022 - 17th European Conference, Tel Aviv, ...".
+    pieces = list(re.finditer(r"[^,:\u2013]+?(?=\s*(?:,|:\s|\s-\s|\u2013|$))", text))
+    if len(pieces) > 1:
+        for index, piece in enumerate(pieces):
+            part = piece.group(0).strip(" -")
+            plain = re.sub(r"\s+workshops?\b", "", part, flags=re.I)
+            acronym, part_year = _split_year(plain)
+            last = index == len(pieces) - 1
+            if (
+                (index == 0 and not part_year)
+                or not (part_year or last)
+                or _leading_acronym(acronym) != acronym
+            ):
+                continue
+            before = text[: piece.start()]
+            # The name ends with the first piece that says 'Conference'.
+            named = [p for p in pieces if _CONFERENCE_WORDS.search(p.group(0))]
+            end = max(named[0].end() if named else 0, len(before.rstrip(" ,:-\u2013")))
+            name = text[:end].strip(" ,:-\u2013")
+            if piece.end() >= end:
+                end = piece.end()
+            rest = text[end:].strip(" ,:-\u2013.")
+            if rest:
+                notes.append(rest)
+            return name, acronym, part_year, track
+    # "NeurIPS 2022", "ICML 24", "BMVC", "IJCAI-19"
+    short = _leading_acronym(text)
+    if short:
+        acronym, short_year = _split_year(text)
+        if short_year:
+            return "", acronym, short_year, track
+        return "", short, "", track
+    # "2016 Design, Automation and Test in Europe Conference", "... Systems 2022"
+    found = re.match(r"^((?:19|20)\d{2})\s+", text) or re.search(
+        r"\s((?:19|20)\d{2})$", text
+    )
+    if found:
+        year = found.group(1)
+    return text, "", year, track
+
+
+def _split_year(text: str) -> tuple[str, str]:
+    """``(acronym, year)``: "CVPR 2020" -> ("CVPR", "2020"), "ICML 24" -> 2024."""
+    match = _ACRONYM_YEAR.match(text.strip())
+    if not match:
+        return text.strip(), ""
+    digits = match.group("year")
+    if len(digits) == 2:
+        digits = f"{'19' if int(digits) >= 70 else '20'}{digits}"
+    return match.group("acr"), digits
+
+
+def _is_short_name(inside: str, before: str) -> bool:
+    """An acronym ("WACV", "USENIX ATC") or words of the name before it ("Big Data")."""
+    tokens = inside.split()
+    if not tokens or len(tokens) > 3:
+        return False
+    if all(_ACRONYM.match(t) and len(t) <= 16 for t in tokens):
+        return True
+    return all(t[:1].isupper() for t in tokens) and inside.lower() in before.lower()
+
+
+def _bare_name(name: str) -> str:
+    """A conference's name without its 'Proceedings of the', ordinal and years."""
+    bare, previous = name, None
+    while bare != previous:
+        previous = bare
+        bare = re.sub(
+            r"^(?:proceedings of|the|(?:19|20)\d{2})\s+", "", bare, flags=re.I
+        )
+        bare = _ORDINAL.sub("", bare)
+    bare = re.sub(r"\s+(?:19|20)\d{2}$", "", bare)
+    return bare.strip(" ,.")
