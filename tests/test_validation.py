@@ -167,7 +167,8 @@ CASES = [
         f"{NEURIPS}/robust models.md",
         paper(*GOOD),
         1,
-        "the file name 'robust models' cannot be part of a web address",
+        "the file name 'robust models' cannot be used: it cannot be part of a web "
+        "address",
         "error",
     ),
     (
