@@ -322,7 +322,7 @@ def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
                 Problem(
                     source.path,
                     _line_of(source.full_path, match.group("value")),
-                    f"the link '{{{match.group('what')}}}{clean_text(target)[:120]}' "
+                    f"the link '{clean_text(match.group('path'))[:120]}' "
                     f"cannot be used: {reason}",
                     "link a file under content/, e.g. '{static}/images/poster.pdf' "
                     "(from content/) or '{static}poster.pdf' (beside this file)",

@@ -330,7 +330,7 @@ class BibtexImport:
         if self.site_root is not None:
             for folder in ("assets/img/publication_preview", "assets/img", ""):
                 candidate, refused = site_file(
-                    self.site_root, f"{folder}/{preview}" if folder else preview
+                    self.site_root, f"{folder}/{preview.lstrip('/')}".lstrip("/")
                 )
                 if refused:
                     self.warn(

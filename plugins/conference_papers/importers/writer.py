@@ -251,7 +251,7 @@ def site_file(site: Path, relative: str) -> tuple[Path | None, str | None]:
     where = f"the old site's folder {site}"
     normal, reason = paths.resolve(str(site), relative.strip().lstrip("/"), where)
     if reason:
-        return None, reason
+        return None, reason if where in reason else f"{reason} (in {where})"
     candidate = site / normal
     return (candidate if candidate.is_file() else None), None
 
