@@ -8,18 +8,22 @@ must agree with it.
 from __future__ import annotations
 
 import copy
+import os
 import re
 import string
+from pathlib import Path
 
 import markdown
+import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pelican.settings import DEFAULT_CONFIG
 
-from pelican.plugins.conference_papers import sanitize, schema, urls
+from pelican.plugins.conference_papers import paths, sanitize, schema, urls
 from pelican.plugins.conference_papers.model import Conference, Paper
 from pelican.plugins.conference_papers.settings import apply_defaults
+from pelican.plugins.conference_papers.text import CONTROL_CHARS
 
 FAST = settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -213,3 +217,67 @@ def test_sanitizer_output_has_no_script_and_allowed_links_only(html):
         assert "style" not in tag.attrs
         if tag.get("href"):
             assert browser_scheme(tag["href"]) in ("", "http", "https", "mailto")
+
+
+# --- paths (issue 12) ----------------------------------------------------------
+
+PATH_PIECES = st.sampled_from(
+    [
+        "/", "..", ".", "../", "a", "b.png", "out", "loop", "#", "?", "%", "%2e",
+        ",", "\\", "\n", "\r", "\x00", "\x85", " ", "~", "-", "é", "C:", "//",
+        "x" * 120,
+    ]
+)  # fmt: skip
+PATH_TEXT = st.lists(
+    st.one_of(PATH_PIECES, st.text(max_size=4)), min_size=1, max_size=10
+).map("".join)
+
+
+@pytest.fixture(scope="module")
+def linked_root(tmp_path_factory):
+    """content/ with a folder, a link out of it and a link back into it."""
+    base = tmp_path_factory.mktemp("paths")
+    root = base / "content"
+    (root / "a").mkdir(parents=True)
+    (base / "outside").mkdir()
+    (root / "out").symlink_to(base / "outside")
+    (root / "a" / "loop").symlink_to("..")
+    return str(root)
+
+
+@FAST
+@given(path=PATH_TEXT)
+@example(path="out/b.png")
+@example(path="a/loop/../../out/b.png")
+@example(path="a/../../content/a/b.png")
+def test_no_accepted_path_resolves_outside_its_root(linked_root, path):
+    normal, reason = paths.resolve(linked_root, path)
+    assert (normal is None) != (reason is None)
+    if reason is not None:
+        assert reason.strip(), "every refusal says why"
+        return
+    real_root = os.path.realpath(linked_root)
+    target = os.path.realpath(os.path.join(linked_root, normal))
+    assert os.path.commonpath([real_root, target]) == real_root
+    # Round trip: the normalized path is accepted as it is, and names the same file.
+    assert paths.resolve(linked_root, normal) == (normal, None)
+    relative = os.path.relpath(os.path.join(linked_root, normal), linked_root)
+    assert relative.replace(os.sep, "/") == normal
+    assert not set("#?%,\\") & set(normal) and not CONTROL_CHARS.search(normal)
+    assert "\n" not in normal and len(normal.encode()) <= paths.PATH_BYTES
+
+
+@FAST
+@given(slug=PATH_TEXT)
+@example(slug="robust\n")
+@example(slug="a" * 300)
+def test_accepted_slugs_are_one_short_file_name(tmp_path_factory, slug):
+    reason = paths.slug_problem(slug)
+    if reason is not None:
+        assert reason.strip()
+        return
+    base = tmp_path_factory.getbasetemp()
+    assert Path(base, slug).parent == base and Path(slug).name == slug
+    assert len(slug.encode()) <= paths.NAME_BYTES
+    assert slug == slug.strip() and not slug.startswith(".")
+    assert not set("#?%,/\\") & set(slug)

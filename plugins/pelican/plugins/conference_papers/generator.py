@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import tempfile
 from collections.abc import Iterator
+from urllib.parse import urlparse
 
 from pelican.generators import Generator
 from pelican.plugins import signals
 
-from . import feeds, grouping, images, parallel, reading, scholar, timeline
+from . import feeds, grouping, images, parallel, paths, reading, scholar, timeline
 from .cards import CardRenderer
 from .model import Conference, Paper
 from .schema import (
@@ -27,6 +29,7 @@ from .schema import (
     parse_paper,
 )
 from .settings import apply_defaults, lab_members, setting
+from .text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +67,7 @@ class ConferencePapersGenerator(Generator):
         self.conferences: list[Conference] = []
         self.papers: list[Paper] = []
         self.problems: list[Problem] = []
+        self._files: list[str] = []
         self.members = lab_members(self.settings)  # name -> member page or None
         self.cards = CardRenderer(self)
         self.thumbnails = images.Thumbnails(self.settings, self.path)
@@ -77,11 +81,33 @@ class ConferencePapersGenerator(Generator):
 
     # --- read and validate -------------------------------------------------
 
+    def walk_content(self) -> None:
+        """Walk the content folder once, before Pelican's generators walk it: a
+        link that loops (Pelican's walk would not end), leaves the folder, or a
+        folder or file that cannot be read (Pelican skips it without a word) is
+        an error, and the build stops before they walk."""
+        files, problems = paths.walk(self.path, self.settings["IGNORE_FILES"])
+        self._files = files
+        for relative, message, hint in problems:
+            self.problems.append(
+                Problem(relative.replace(os.sep, "/"), 1, message, hint)
+            )
+
+    def folder_files(self, folder: str) -> list[str]:
+        """The files of ``folder`` a reader reads, from the one walk above
+        (Pelican's ``get_files`` would walk again, following loops)."""
+        prefix = os.path.join(folder, "") if folder else ""
+        return [
+            path
+            for path in self._files
+            if path.startswith(prefix) and self._include_path(path)
+        ]
+
     def read_sources(self, folder: str) -> Iterator[RawSource]:
         """The files of ``folder`` in order, read as they are asked for (in a
         pool of processes when there are many: see ``reading``)."""
-        paths = sorted(self.get_files([folder]))
-        reads = reading.read_files(self.readers, self.path, paths, self.settings)
+        files = self.folder_files(folder)
+        reads = reading.read_files(self.readers, self.path, files, self.settings)
         for path, raw in reads:
             full_path = os.path.join(self.path, path)
             relative = path.replace(os.sep, "/")
@@ -102,13 +128,16 @@ class ConferencePapersGenerator(Generator):
     def _build(self, cls, fields: dict, source: RawSource):
         """A Paper or Conference, or None and a problem when Pelican refuses it."""
         try:
-            return cls(fields, self.settings, source.full_path, self.context)
+            built = cls(fields, self.settings, source.full_path, self.context)
         except Exception as error:
             self.problems.append(_unreadable(source.path, error))
             return None
+        self.problems += _link_problems(built, source, self.path)
+        return built
 
     def load(self) -> None:
         """Read, validate and group every conference and paper file."""
+        self.walk_content()
         timezone = self.settings.get("TIMEZONE") or "UTC"
         conferences: dict[str, Conference] = {}
         # Conferences left out, by slug: their papers are left out with them,
@@ -275,6 +304,43 @@ def _unreadable(path: str, error: Exception) -> Problem:
         f"the file could not be read ({_describe(error)})",
         "correct or remove the file; 'pelican -D' shows where it failed",
     )
+
+
+def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
+    """Each ``{static}``, ``{attach}`` or ``{filename}`` link of the body that
+    names no file of content/ (found as Pelican finds them, in the sanitized
+    body Pelican will rewrite)."""
+    problems = []
+    folder = posixpath.dirname(source.path)
+    for match in content._get_intrasite_link_regex().finditer(content._content):
+        if match.group("what") not in paths.FILE_PLACEHOLDERS:
+            continue
+        target = urlparse(match.group("value")).path
+        _, reason = paths.link_target(root, folder, target)
+        if reason:
+            problems.append(
+                Problem(
+                    source.path,
+                    _line_of(source.full_path, match.group("value")),
+                    f"the link '{clean_text(match.group('path'))[:120]}' "
+                    f"cannot be used: {reason}",
+                    "link a file under content/, e.g. '{static}/images/poster.pdf' "
+                    "(from content/) or '{static}poster.pdf' (beside this file)",
+                )
+            )
+    return problems
+
+
+def _line_of(full_path: str, text: str) -> int:
+    """The first line of the file that holds ``text`` (1 when none does)."""
+    try:
+        with open(full_path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                if text in line:
+                    return number
+    except OSError:
+        pass
+    return 1
 
 
 def _same_slug(source: RawSource, slug: str, other: str) -> Problem:

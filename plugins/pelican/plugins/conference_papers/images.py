@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import paths
 from .schema import WARNING, Problem, RawSource
 from .settings import setting
 
@@ -18,8 +19,20 @@ logger = logging.getLogger(__name__)
 
 
 def check_image(generator, source: RawSource, paper) -> list[Problem]:
-    """A missing image is a warning: the card is shown without it."""
-    # schema.image_path has refused anything outside content/ already.
+    """A missing image is a warning: the card is shown without it; one that a
+    symbolic link takes out of content/ is an error."""
+    # schema.image_path has refused '..' and URL characters already.
+    _, reason = paths.resolve(generator.path, paper.image, "content/")
+    if reason:
+        paper.image = None
+        return [
+            Problem(
+                source.path,
+                source.line("image"),
+                f"the image cannot be used: {reason}",
+                "copy the image into content/images/ instead of linking to it",
+            )
+        ]
     path = os.path.join(generator.path, paper.image)
     if not os.path.isfile(path):
         paper.image = None

@@ -29,6 +29,7 @@ from pelican.utils import pelican_open
 
 from .mathml import MathExtension
 from .parallel import processes_for
+from .settings import setting
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +108,6 @@ def read_files(
     readers, base_path: str, paths: Iterable[str], settings
 ) -> Iterator[tuple[str, Result]]:
     """``(path, RawRead or the decoding error)`` for each path, in order."""
-    from .settings import setting
-
     paths = list(paths)
     stamps: dict[str, bytes | None] = {}
     if setting(settings, "READ_CACHE"):

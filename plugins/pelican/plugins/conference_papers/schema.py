@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
+from . import paths
 from .icons import normalize_icon_name
-from .text import CONTROL_CHARS, clean_text
+from .text import clean_text
 from .urls import url_problem
 
 ERROR = "error"
@@ -49,8 +50,6 @@ _DATE = re.compile(
     r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?$"
 )
 _LINK = re.compile(r"^(?P<label>[^<>]+?)\s*<(?P<url>[^<>]*)>\s*(?P<icon>[\w\s-]*)$")
-# A slug becomes a folder of the site: no separators, no dots in front, no spaces.
-_SAFE_SLUG = re.compile(r"^\w[\w.~-]*$")
 _SLUG_SUBSTITUTIONS = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
 # Font Awesome names are plain words; anything else could name a file elsewhere.
 _ICON_NAME = re.compile(r"^[A-Za-z0-9 -]+$")
@@ -276,17 +275,18 @@ def image_path(value: str) -> tuple[str | None, str | None]:
     """(path under content/, None) for an ``Image:`` value, or (None, why not).
 
     ``{static}`` and a leading ``/`` (both mean "from content/") are accepted.
+    The path rule is ``paths``'s; symbolic links are followed where the file is
+    looked up (``images.check_image``).
     """
-    if "\\" in value or CONTROL_CHARS.search(value):
-        return None, "it holds a backslash or control characters"
     if value.startswith("//") or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
         return None, "it is an address, not a file under content/"
     path = value.removeprefix("{static}").lstrip("/")
-    normal = posixpath.normpath(path) if path else ""
-    if not normal or normal == "." or normal.startswith("../") or normal == "..":
-        return None, "it points outside content/"
-    if normal.startswith("{"):
+    if path.startswith("{"):
         return None, "only {static} may stand in front of the path"
+    reason = paths.relative_problem(path, "content/")
+    if reason:
+        return None, reason
+    normal = paths.normalize(path)
     extension = posixpath.splitext(normal)[1][1:].lower()
     if extension not in IMAGE_EXTENSIONS:
         kind = f"a .{extension} file" if extension else "a file without an extension"
@@ -467,13 +467,14 @@ def _no_metadata(source: RawSource, problems: Collector, example: str) -> bool:
 
 def _slug(source: RawSource, problems: Collector) -> str:
     slug = source.text("slug") or Path(source.path).stem
-    if not _SAFE_SLUG.match(slug):
-        suggestion = slugify(slug, regex_subs=_SLUG_SUBSTITUTIONS) or "my-paper"
+    reason = paths.slug_problem(slug)
+    if reason:
+        suggestion = slugify(slug, regex_subs=_SLUG_SUBSTITUTIONS)
+        suggestion = suggestion[: paths.NAME_BYTES // 4].strip("-") or "my-paper"
         where = "the Slug" if source.text("slug") else "the file name"
         problems.error(
             "slug" if source.text("slug") else None,
-            f"{where} '{clean_text(slug)}' cannot be part of a web address "
-            "(spaces, slashes or a dot in front)",
+            f"{where} '{clean_text(slug)[:80]}' cannot be used: {reason}",
             f"write 'Slug: {suggestion}'"
             + ("" if source.text("slug") else f" or rename the file {suggestion}.md"),
         )

@@ -17,7 +17,6 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
@@ -25,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup
 from markupsafe import Markup
 
+from . import paths
 from .sanitize import clean_html
 from .schema import ERROR, WARNING, Problem
 from .settings import setting
@@ -246,6 +246,11 @@ def snapshot_path(settings, slug: str) -> str:
     return f"{setting(settings, 'TIMELINES_PATH').strip('/')}/{slug}.json"
 
 
+def media_path(settings, slug: str) -> str:
+    """The folder of a conference's timeline images, relative to content/."""
+    return f"{setting(settings, 'TIMELINE_MEDIA_PATH').strip('/')}/{slug}"
+
+
 def attach_timelines(generator) -> None:
     """Give each conference its timeline (``conference.social_timeline``);
     called after grouping. The Timeline value itself was checked by the schema."""
@@ -310,10 +315,11 @@ def read_snapshot(generator, conference, account, hashtag, zone):
                 severity=WARNING,
             )
         ]
+    media_folder = media_path(generator.settings, conference.slug)
     posts, problems = [], []
     for number, raw in enumerate(snapshot["posts"], start=1):
         try:
-            post, missing = _snapshot_post(raw, generator.path, zone)
+            post, missing = _snapshot_post(raw, generator.path, zone, media_folder)
         except (KeyError, TypeError, ValueError) as error:
             problems.append(
                 problem(
@@ -323,10 +329,10 @@ def read_snapshot(generator, conference, account, hashtag, zone):
                 )
             )
             continue
-        for media_path in missing:
+        for missing_path in missing:
             problems.append(
                 problem(
-                    f"the image '{media_path}' of post {number} does not exist",
+                    f"the image '{missing_path}' of post {number} does not exist",
                     again,
                     severity=WARNING,
                 )
@@ -339,7 +345,9 @@ def read_snapshot(generator, conference, account, hashtag, zone):
     return posts, problems
 
 
-def _snapshot_post(raw: dict, content: str, zone) -> tuple[Post, list[str]]:
+def _snapshot_post(
+    raw: dict, content: str, zone, media_folder: str
+) -> tuple[Post, list[str]]:
     url = https_url(raw["url"])
     author = raw.get("author") or {}
     author_url = author.get("url") or ""
@@ -347,9 +355,20 @@ def _snapshot_post(raw: dict, content: str, zone) -> tuple[Post, list[str]]:
     media, missing = [], []
     for item in raw.get("media") or []:
         path = str(item["path"])
-        parts = Path(path).parts
-        if Path(path).is_absolute() or ".." in parts or "\\" in path:
-            raise ValueError(f"the image path '{path}' leaves the content folder")
+        # Only the conference's own media folder: a hand-edited snapshot could
+        # otherwise show (and publish) any file of content/.
+        inside = path.removeprefix(media_folder + "/") if media_folder else path
+        reason = (
+            paths.relative_problem(inside, media_folder + "/")
+            if inside != path
+            else f"it is not in {media_folder}/"
+        )
+        if not reason and not paths.is_inside(
+            os.path.join(content, media_folder), os.path.join(content, path)
+        ):
+            reason = f"it points outside {media_folder}/ through a symbolic link"
+        if reason:
+            raise ValueError(f"the image '{clean_text(path)}' is refused: {reason}")
         if not os.path.isfile(os.path.join(content, path)):
             missing.append(path)
             continue

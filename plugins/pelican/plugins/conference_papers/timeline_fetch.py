@@ -44,6 +44,7 @@ from .timeline import (
     clean_post_html,
     https_url,
     iso_date,
+    media_path,
     snapshot_path,
 )
 from .urls import url_problem
@@ -538,8 +539,7 @@ def fetch_conference(conference, settings, args) -> str:
     posts, source = fetch(account, hashtag, base, fetcher, args.pages)
     posts.sort(key=lambda p: (p.date, p.id), reverse=True)
 
-    media_folder = f"{setting(settings, 'TIMELINE_MEDIA_PATH').strip('/')}/"
-    media_folder += conference.slug
+    media_folder = media_path(settings, conference.slug)
     staging = Path(tempfile.mkdtemp(prefix="fetch-timeline-"))
     try:
         total = sum(len(post.media) for post in posts)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .remote import Fetcher, FetchError
-from .writer import ImportFailure, ImportWriter, sorted_warnings
+from .writer import ImportFailure, ImportWriter, slug_failure, sorted_warnings
 
 
 def _read(path: str) -> str:
@@ -53,6 +53,9 @@ def import_jekyll(args, writer: ImportWriter) -> None:
 
     if args.slug and len(args.pages) > 1:
         raise ImportFailure("--slug names one conference: give one page with it")
+    failure = args.slug and slug_failure(args.slug, "--slug")
+    if failure:
+        raise failure
     for page in args.pages:
         parsed = parse_page(
             _read(page), page, Path(page), args.date, args.slug, args.base_url

@@ -19,6 +19,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from ..schema import normalize_arxiv, normalize_doi
 from ..scholar import BIBTEX_MONTHS
+from ..text import clean_text
 from .common import (
     clean_url,
     conference_for,
@@ -26,7 +27,7 @@ from .common import (
     parse_venue,
     strip_html,
 )
-from .writer import ImportFailure, PaperRecord, Warning_
+from .writer import ImportFailure, PaperRecord, Warning_, site_file
 
 _DECODER = LatexNodes2Text(math_mode="verbatim", keep_comments=False)
 #: Fields that hold addresses or identifiers: never LaTeX-decoded.
@@ -328,8 +329,19 @@ class BibtexImport:
             return
         if self.site_root is not None:
             for folder in ("assets/img/publication_preview", "assets/img", ""):
-                candidate = self.site_root / folder / preview
-                if candidate.is_file():
+                candidate, refused = site_file(
+                    self.site_root, f"{folder}/{preview.lstrip('/')}".lstrip("/")
+                )
+                if refused:
+                    self.warn(
+                        line,
+                        f"the preview '{clean_text(preview)[:80]}' is not copied: "
+                        f"{refused}; copy the image into content/images/ and add "
+                        "an Image line",
+                    )
+                    paper.extra["Original-Image"] = preview
+                    return
+                if candidate is not None:
                     paper.image_source = candidate
                     return
         self.warn(

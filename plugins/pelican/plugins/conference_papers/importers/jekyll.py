@@ -32,6 +32,7 @@ from .writer import (
     PaperRecord,
     Warning_,
     make_slug,
+    site_file,
 )
 
 _ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
@@ -114,14 +115,21 @@ def parse_timeline(url: str) -> tuple[str, str]:
     return account, hashtag
 
 
-def _find_image(path: str, page: Path | None) -> Path | None:
-    """The image of the old site: relative to the page's folder or a parent."""
+def _find_image(path: str, page: Path | None, warn) -> Path | None:
+    """The image of the old site: relative to the page's folder or a parent
+    (the site's root), and inside that folder (``site_file``)."""
     path = re.sub(r"^\{\{\s*site\.\w+\s*\}\}", "", path.strip()).lstrip("/")
     if not path or page is None or not is_relative(path):
         return None
     for folder in [page.parent, *page.parent.parents][:4]:
-        candidate = folder / path
-        if candidate.is_file():
+        candidate, refused = site_file(folder, path)
+        if refused:
+            warn(
+                f"the image '{_short(path)}' is not copied: {refused}; copy it "
+                "into content/images/ and add an Image line"
+            )
+            return None
+        if candidate is not None:
             return candidate
     return None
 
@@ -417,7 +425,7 @@ def _add_feature(
         )
         paper.extra["Original-Image"] = image
         return
-    source = _find_image(image, page)
+    source = _find_image(image, page, warn)
     if source is None:
         warn(
             f"the image '{image}' was not found beside the page; "

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..schema import normalize_arxiv, normalize_doi
+from ..text import clean_text
 from .common import (
     add_main_link,
     clean_url,
@@ -29,7 +30,13 @@ from .common import (
     venue_of_metadata,
 )
 from .remote import FetchError
-from .writer import ConferenceRecord, ImportFailure, PaperRecord, Warning_
+from .writer import (
+    ConferenceRecord,
+    ImportFailure,
+    PaperRecord,
+    Warning_,
+    site_file,
+)
 
 #: Button types -> (label, icon) of a link; pdf/code/arxiv go to their fields.
 LINK_TYPES = {
@@ -295,11 +302,18 @@ class LwtImport:
             return
         found = None
         if self.site_root is not None:
-            for candidate in (
-                self.site_root / image.lstrip("/"),
-                self.site_root / "images" / image.lstrip("/"),
-            ):
-                if candidate.is_file():
+            for relative in (image.lstrip("/"), "images/" + image.lstrip("/")):
+                candidate, refused = site_file(self.site_root, relative)
+                if refused:
+                    self.warn(
+                        line,
+                        f"the image '{clean_text(image)[:80]}' is not copied: "
+                        f"{refused}; copy it into content/images/ and add an "
+                        "Image line",
+                    )
+                    paper.extra["Original-Image"] = image
+                    return
+                if candidate is not None:
                     found = candidate
                     break
         if found is None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
+from .. import paths
 from ..text import clean_text
 
 #: Order of the keys in a written conference file.
@@ -238,6 +239,35 @@ class Progress:
             print(f"{self.label}: {self.done}/{self.total}", file=sys.stderr)
 
 
+def site_file(site: Path, relative: str) -> tuple[Path | None, str | None]:
+    """(the file, None) that ``relative`` names in the old site's folder
+    ``site``, (None, None) when there is none, or (None, why it is refused).
+
+    A ``/`` in front means the site's root, as it does on the old site. A path
+    that climbs out (``../../.ssh/id_rsa``), names another file by an absolute
+    path or leads out through a link is refused: an import copies the file into
+    content/, and from there the build publishes it.
+    """
+    where = f"the old site's folder {site}"
+    normal, reason = paths.resolve(str(site), relative.strip().lstrip("/"), where)
+    if reason:
+        return None, reason if where in reason else f"{reason} (in {where})"
+    candidate = site / normal
+    return (candidate if candidate.is_file() else None), None
+
+
+def slug_failure(slug: str, what: str) -> ImportFailure | None:
+    """The failure to raise when ``slug`` cannot be a file name of content/."""
+    reason = paths.slug_problem(slug)
+    if reason is None:
+        return None
+    suggestion = make_slug(slug, fallback="neurips-2022")
+    return ImportFailure(
+        f"{what} '{clean_text(slug)[:80]}' cannot be used: {reason}; "
+        f"write e.g. '{suggestion}'"
+    )
+
+
 class ImportWriter:
     """Collects records, then writes them all or nothing."""
 
@@ -264,6 +294,10 @@ class ImportWriter:
         """Every file to write: its text, or the image file to copy."""
         files: dict[Path, bytes | Path] = {}
         for slug in sorted(self.conferences):
+            # A conference's slug names a file and a folder under content/.
+            failure = slug_failure(slug, "the conference slug")
+            if failure:
+                raise failure
             record = self.conferences[slug]
             if record.existing:
                 continue
