@@ -164,22 +164,64 @@ def test_the_scan_finds_what_it_looks_for():
     assert len(foreign_markup(html, set())) == 7
 
 
-def test_each_refused_file_is_refused(empty_site):
-    """URLs, icons, images and keys that could run or leak are errors, each."""
+def refused_lines() -> dict[str, int]:
+    """Each refused file and the line its payload is on (refused/LINES.txt)."""
+    lines = {}
+    for row in (HOSTILE / "refused" / "LINES.txt").read_text().splitlines():
+        if row and not row.startswith("#"):
+            path, line = row.split()
+            lines[path] = int(line)
+    return lines
+
+
+@pytest.fixture
+def refused_site(empty_site):
     shutil.copytree(HOSTILE / "refused", empty_site.content, dirs_exist_ok=True)
+    (empty_site.content / "LINES.txt").unlink()
     empty_site.write("conferences/neurips-2022.md", "Title: N\nDate: 2022-11-28\n")
+    return empty_site
+
+
+def test_each_refused_file_is_refused(refused_site):
+    """URLs, icons, images, placeholders and keys that could run or leak are
+    errors, each."""
     settings = cli.load_settings(
-        str(empty_site.root / "pelicanconf.py"), str(empty_site.content)
+        str(refused_site.root / "pelicanconf.py"), str(refused_site.content)
     )
     problems = cli.find_problems(settings)
     refused = sorted(
-        str(path.relative_to(empty_site.content))
-        for path in empty_site.content.rglob("*.md")
+        str(path.relative_to(refused_site.content))
+        for path in refused_site.content.rglob("*.md")
         if path.name != "neurips-2022.md"
     )
-    assert len(refused) == 25
+    assert refused == sorted(refused_lines()), "refused/LINES.txt lists every file"
     errors = {p.path for p in problems if p.severity == "error"}
     assert [path for path in refused if path not in errors] == []
+
+
+def test_check_names_the_file_and_line_of_each_refused_payload(refused_site, capsys):
+    """`pelican-papers check` exits 1 and names each payload where it is, so
+    the contributor can find it."""
+    status = cli.main(
+        [
+            "check",
+            str(refused_site.content),
+            "-s",
+            str(refused_site.root / "pelicanconf.py"),
+        ]
+    )
+    out, err = capsys.readouterr()
+    reported = {
+        match.group(1)
+        for match in re.finditer(r"^error: ([^:\n]+:\d+):", out + err, re.MULTILINE)
+    }
+    assert status == 1
+    missing = [
+        f"{path}:{line}"
+        for path, line in sorted(refused_lines().items())
+        if f"{path}:{line}" not in reported
+    ]
+    assert missing == []
 
 
 # --- in the browser ---------------------------------------------------------
