@@ -7,6 +7,11 @@ import random
 
 import pytest
 
+from pelican.plugins.conference_papers.identifiers import (
+    arxiv_key,
+    arxiv_of_doi,
+    doi_key,
+)
 from pelican.plugins.conference_papers.matching import (
     Existing,
     family_name,
@@ -199,3 +204,44 @@ def test_two_files_of_one_paper_are_both_named():
 def test_a_new_paper_finds_no_file():
     assert Existing.of(FILES).find(work("W5", "Brand New")) == ()
     assert Existing.of([]).find(work("W5", "Brand New")) == ()
+
+
+def test_a_file_under_the_preprint_title_is_found_after_a_rename():
+    published = work("W1", "Final Title", doi=D1, arxiv=A1, venue="J", year=2021)
+    preprint = work("W2", "Working Title", arxiv=A1, venue_type="repository")
+    [paper] = group([published, preprint])
+    assert paper.work.title == "Final Title"
+    existing = Existing.of([
+        {"path": "p.md", "title": "Working title", "authors": "Lovelace, Ada"},
+        {"path": "q.md", "title": "Working title", "authors": "Ada Lovelace",
+         "date": "2020", "doi": D2},
+    ])  # fmt: skip
+    assert existing.find(paper) == ()  # p.md has no year, q.md another DOI
+    existing = Existing.of(
+        [{"path": "p.md", "title": "Working title", "authors": "Lovelace, Ada",
+          "date": "2020-05"}]
+    )  # fmt: skip
+    assert existing.find(paper) == ("p.md",)
+
+
+@pytest.mark.parametrize(
+    ("function", "value", "expected"),
+    [
+        (arxiv_key, "2210.05938v3", "2210.05938"),
+        (arxiv_key, "arXiv:2210.05938", "2210.05938"),
+        (arxiv_key, "https://arxiv.org/pdf/2210.05938v2.pdf", "2210.05938"),
+        (arxiv_key, "HTTPS://ARXIV.ORG/abs/2210.05938", "2210.05938"),
+        (arxiv_key, "math.GT/0309136v1", "math.GT/0309136"),
+        (arxiv_key, "math/0309136v1", "math/0309136"),
+        (arxiv_key, "2210.059", None),
+        (arxiv_key, "MATH/0309136", None),  # archive names are lower case
+        (arxiv_of_doi, "10.48550/ARXIV.2210.05938", "2210.05938"),
+        (arxiv_of_doi, "10.5555/arxiv.2210.05938", None),
+        (doi_key, "https://doi.org/10.1007/S11263-023-0", "10.1007/s11263-023-0"),
+        (doi_key, "doi: 10.1234/ABC", "10.1234/abc"),
+        (doi_key, "10.12/short-registrant", None),
+        (doi_key, "https://example.org/10.1234/abc", None),
+    ],
+)  # fmt: skip
+def test_identifiers_compare_in_one_form(function, value, expected):
+    assert function(value) == expected

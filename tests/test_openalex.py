@@ -193,7 +193,10 @@ def test_unsafe_links_are_left_out_and_said_so(location, field, problem):
     work = parse_work({**BASE, "primary_location": location})
     assert getattr(work, field) == ""
     assert len(work.problems) == 1
-    assert work.problems[0].startswith("W1: ") and problem in work.problems[0]
+    note = work.problems[0]
+    assert note.source == "https://openalex.org/W1"
+    assert problem in note.message and "add a link by hand" in note.hint
+    assert str(note).startswith("https://openalex.org/W1: its ")
 
 
 def test_a_work_without_an_id_is_refused():

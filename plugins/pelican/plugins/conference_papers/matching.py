@@ -252,18 +252,20 @@ class Existing:
     def find(self, paper: Paper | Work) -> tuple[str, ...]:
         """The files that hold ``paper``: none (a new paper), one (update it in
         place) or more (the files are duplicates of each other: say so, write
-        nothing). Files matched by an identifier come before title matches."""
-        identity = (
-            paper.identity if isinstance(paper, Paper) else identity_of_work(paper)
-        )
-        by_key = [path for path, other in self.entries if identity.keys & other.keys]
+        nothing). An identifier in common decides; only when no file shares one
+        does the title rule, with the title of any of the paper's works."""
+        works = paper.works if isinstance(paper, Paper) else (paper,)
+        whole = paper.identity if isinstance(paper, Paper) else identity_of_work(paper)
+        by_key = [path for path, other in self.entries if whole.keys & other.keys]
         if by_key:
             return tuple(sorted(by_key))
+        titles = [identity_of_work(work) for work in works]
         return tuple(
             sorted(
                 path
                 for path, other in self.entries
-                if identity.same_title(other) and not _conflict(identity, other)
+                if not _conflict(whole, other)
+                and any(identity.same_title(other) for identity in titles)
             )
         )
 

@@ -64,6 +64,20 @@ class OpenAlexError(Exception):
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something of a work left out, with what to do: a ``schema.Problem`` without
+    a line, since the "file" is the work's page at OpenAlex (``source``)."""
+
+    source: str  # https://openalex.org/W…
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.source}: {self.message}"
+        return f"{text}; {self.hint}" if self.hint else text
+
+
+@dataclass(frozen=True)
 class Author:
     name: str
     orcid: str = ""
@@ -93,7 +107,7 @@ class Work:
     abstract: str = ""  # plain text
     cited_by: int = 0
     skip_reason: str = ""  # why this is no paper; "" for a paper
-    problems: tuple[str, ...] = field(default=(), compare=False)
+    problems: tuple[Note, ...] = field(default=(), compare=False)
 
     @property
     def is_preprint(self) -> bool:
@@ -205,7 +219,7 @@ def _arxiv(doi: str, locations: list[Mapping]) -> str:
     return (arxiv_key(found) or "") if found else ""
 
 
-def _url(value: Any, what: str, problems: list[str], openalex: str) -> str:
+def _url(value: Any, what: str, problems: list[Note], openalex: str) -> str:
     if not isinstance(value, str) or not value.strip():
         return ""
     value = value.strip()
@@ -216,7 +230,13 @@ def _url(value: Any, what: str, problems: list[str], openalex: str) -> str:
         else "it is not an http(s) address"
     )
     if why:
-        problems.append(f"{openalex}: {what} {value!r} left out: {why}")
+        problems.append(
+            Note(
+                f"https://openalex.org/{openalex}",
+                f"its {what} {value!r} is left out: {why}",
+                "the paper is written without it; add a link by hand if it is right",
+            )
+        )
         return ""
     return value
 
@@ -266,7 +286,7 @@ def parse_work(work: Any) -> Work:
 
     Raises :class:`OpenAlexError` only when the object has no OpenAlex id (then
     nothing can name it); any other gap becomes an empty field, a bad URL a
-    line in ``problems``, and a work without a title a ``skip_reason``.
+    :class:`Note` in ``problems``, and a work without a title a ``skip_reason``.
     """
     if not isinstance(work, Mapping):
         raise OpenAlexError(f"a work is {type(work).__name__}, not a JSON object")
@@ -276,7 +296,7 @@ def parse_work(work: Any) -> Work:
         raise OpenAlexError(
             f"a work has no OpenAlex id (id: {str(work.get('id'))[:80]!r})"
         )
-    problems: list[str] = []
+    problems: list[Note] = []
     locations = _locations(work)
     raw_doi = work.get("doi") or ids.get("doi") or ""
     doi = (normalize_doi(raw_doi) or "") if isinstance(raw_doi, str) else ""
