@@ -10,6 +10,8 @@ import urllib.error
 import urllib.request
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pelican.plugins.conference_papers.identifiers import normalize_orcid
 from pelican.plugins.conference_papers.openalex import (
@@ -384,3 +386,43 @@ def test_loopback_server_fails_on_demand():
         assert urllib_json(f"{server.base}/works/W4300000005")["title"] == (
             "Forty-Two Answers"
         )
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+KEYS = [
+    "doi",
+    "title",
+    "display_name",
+    "publication_year",
+    "publication_date",
+    "type",
+    "authorships",
+    "primary_location",
+    "locations",
+    "best_oa_location",
+    "biblio",
+    "ids",
+    "abstract_inverted_index",
+    "cited_by_count",
+    "is_paratext",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.fixed_dictionaries({}, optional=dict.fromkeys(KEYS, JSON)), st.data())
+def test_any_json_in_any_field_gives_a_record(work, data):
+    """What a broken or hostile server sends never crashes the reader."""
+    work["id"] = "https://openalex.org/W1"
+    if "locations" in work and data.draw(st.booleans()):
+        work["locations"] = [{"source": work["locations"], "pdf_url": "x"}]
+    record = parse_work(work)
+    assert record.openalex == "W1"
+    for value in (record.title, record.abstract, record.venue, record.pdf):
+        assert isinstance(value, str) and "<" not in value.replace("< ", "")

@@ -34,10 +34,14 @@ from .urls import url_problem
 
 #: The public API; ``--openalex-url`` replaces it.
 API = "https://api.openalex.org"
+#: Where a work's own page is: the "file" a Note names.
+OPENALEX_PAGE = "https://openalex.org/"
 #: The most OpenAlex gives on one page (documented range 1-200).
 PER_PAGE = 200
 #: 200 works a page: 10,000 works by one author before the pager gives up.
 MAX_PAGES = 50
+#: Locations a work may list (a real one has a handful); the rest are ignored.
+MAX_LOCATIONS = 100
 #: An abstract longer than this many words is not an abstract.
 MAX_ABSTRACT_WORDS = 5000
 
@@ -116,7 +120,7 @@ class Work:
 
     @property
     def url(self) -> str:
-        return f"https://openalex.org/{self.openalex}"
+        return OPENALEX_PAGE + self.openalex
 
 
 def short_id(value: Any) -> str:
@@ -163,8 +167,12 @@ def _text(value: Any) -> str:
     return plain(value)
 
 
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _date(work: Mapping, year: int | None) -> str:
-    match = _DATE.match(work.get("publication_date") or "")
+    match = _DATE.match(plain(work.get("publication_date")))
     if match and (year is None or int(match.group(1)) == year):
         return "-".join(part for part in match.groups() if part)
     return str(year) if year else ""
@@ -174,7 +182,7 @@ def _year(work: Mapping) -> int | None:
     year = work.get("publication_year")
     if type(year) is int and 1000 <= year <= 9999:
         return year
-    match = _DATE.match(work.get("publication_date") or "")
+    match = _DATE.match(plain(work.get("publication_date")))
     return int(match.group(1)) if match else None
 
 
@@ -183,7 +191,7 @@ def _locations(work: Mapping) -> list[Mapping]:
     found: list[Mapping] = []
     for location in [
         work.get("primary_location"),
-        *(work.get("locations") or []),
+        *_list(work.get("locations"))[:MAX_LOCATIONS],
         work.get("best_oa_location"),
     ]:
         if isinstance(location, Mapping) and location not in found:
@@ -209,14 +217,15 @@ def _venue(locations: list[Mapping]) -> Mapping:
 def _arxiv(doi: str, locations: list[Mapping]) -> str:
     """arXiv's own DOI, else the first arXiv abs/pdf URL of any location."""
     found = arxiv_of_doi(doi) if doi else None
-    urls = [
-        loc.get(key) for loc in locations for key in ("landing_page_url", "pdf_url")
-    ]
-    for url in urls:
-        if found:
-            break
-        found = arxiv_key(url) if isinstance(url, str) else None
-    return (arxiv_key(found) or "") if found else ""
+    if found:
+        return arxiv_key(found) or ""
+    for location in locations:
+        for key in ("landing_page_url", "pdf_url"):
+            url = location.get(key)
+            found = arxiv_key(url) if isinstance(url, str) else None
+            if found:
+                return found
+    return ""
 
 
 def _url(value: Any, what: str, problems: list[Note], openalex: str) -> str:
@@ -232,7 +241,7 @@ def _url(value: Any, what: str, problems: list[Note], openalex: str) -> str:
     if why:
         problems.append(
             Note(
-                f"https://openalex.org/{openalex}",
+                OPENALEX_PAGE + openalex,
                 f"its {what} {value!r} is left out: {why}",
                 "the paper is written without it; add a link by hand if it is right",
             )
@@ -250,7 +259,7 @@ def _pages(biblio: Mapping) -> str:
 
 def _authors(work: Mapping) -> tuple[Author, ...]:
     authors = []
-    for authorship in work.get("authorships") or []:
+    for authorship in _list(work.get("authorships")):
         if not isinstance(authorship, Mapping):
             continue
         author = authorship.get("author")
