@@ -234,19 +234,27 @@ def group(works: Iterable[Work]) -> list[Paper]:
     return [merge(groups[key]) for key in sorted(groups)]
 
 
-@dataclass(frozen=True)
 class Existing:
-    """The papers already in the content folder, indexed once for many look-ups."""
+    """The papers already in the content folder, indexed once for many look-ups:
+    by each identifier and by (title, first author), so that a look-up costs
+    the files it could match, not every file."""
 
-    entries: tuple[tuple[str, Identity], ...]  # (file path, identity)
+    def __init__(self, entries: Iterable[tuple[str, Identity]]):
+        self.entries = tuple(entries)  # (file path, identity)
+        self._by_key: dict[str, list[int]] = {}
+        self._by_title: dict[tuple[str, str], list[int]] = {}
+        for n, (_, identity) in enumerate(self.entries):
+            for key in identity.keys:
+                self._by_key.setdefault(key, []).append(n)
+            if identity.title:
+                title = (identity.title, identity.first_author)
+                self._by_title.setdefault(title, []).append(n)
 
     @classmethod
     def of(cls, papers: Iterable[Mapping[str, Any]]) -> Existing:
         """From dicts of a file's fields plus ``path`` (the file)."""
         return cls(
-            tuple(
-                (str(fields["path"]), identity_of_fields(fields)) for fields in papers
-            )
+            (str(fields["path"]), identity_of_fields(fields)) for fields in papers
         )
 
     def find(self, paper: Paper | Work) -> tuple[str, ...]:
@@ -256,18 +264,16 @@ class Existing:
         does the title rule, with the title of any of the paper's works."""
         works = paper.works if isinstance(paper, Paper) else (paper,)
         whole = paper.identity if isinstance(paper, Paper) else identity_of_work(paper)
-        by_key = [path for path, other in self.entries if whole.keys & other.keys]
+        by_key = {n for key in whole.keys for n in self._by_key.get(key, ())}
         if by_key:
-            return tuple(sorted(by_key))
-        titles = [identity_of_work(work) for work in works]
-        return tuple(
-            sorted(
-                path
-                for path, other in self.entries
-                if not _conflict(whole, other)
-                and any(identity.same_title(other) for identity in titles)
-            )
-        )
+            return tuple(sorted(self.entries[n][0] for n in by_key))
+        found = set()
+        for identity in map(identity_of_work, works):
+            for n in self._by_title.get((identity.title, identity.first_author), ()):
+                other = self.entries[n][1]
+                if identity.same_title(other) and not _conflict(whole, other):
+                    found.add(self.entries[n][0])
+        return tuple(sorted(found))
 
 
 def _conflict(a: Identity, b: Identity) -> bool:
