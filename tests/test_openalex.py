@@ -8,6 +8,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -360,7 +361,9 @@ def test_paging_through_the_loopback_server():
         "W4300000008",
     ]
     # three pages of two, then the empty page that ends the list, then by id
-    assert [request.split("cursor=")[1][:1] for request in server.requests][:1] == ["*"]
+    first = parse_qs(urlsplit(server.requests[0]).query)
+    assert first["cursor"] == ["*"] and first["per-page"] == ["2"]
+    assert first["filter"] == [f"author.orcid:{ADA}"]
     assert len(server.requests) == 4 + 2
 
 
