@@ -23,6 +23,7 @@ from pelican.utils import slugify
 
 from . import paths
 from .icons import normalize_icon_name
+from .identifiers import normalize_arxiv, normalize_doi
 from .text import clean_text
 from .urls import url_problem
 
@@ -39,12 +40,6 @@ PAPER_KEYS = frozenset(
     ).split()
 )
 
-_ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
-_ARXIV_URL = re.compile(
-    r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$"
-)
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\..+)$")
 _DATE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?$"
@@ -300,25 +295,6 @@ def icon_name(value: str) -> str | None:
     if not _ICON_NAME.match(value):
         return None
     return normalize_icon_name(value.lower())
-
-
-def normalize_arxiv(value: str) -> str | None:
-    """An arXiv identifier from an id, ``arXiv:id`` or an abs/pdf URL."""
-    value = value.strip()
-    match = _ARXIV_URL.match(value)
-    if match:
-        value = match.group(1)
-    value = re.sub(r"^arxiv:", "", value, flags=re.IGNORECASE)
-    return value if _ARXIV_ID.match(value) else None
-
-
-def normalize_doi(value: str) -> str | None:
-    value = value.strip()
-    match = _DOI_URL.match(value)
-    if match:
-        value = match.group(1)
-    value = re.sub(r"^doi:\s*", "", value, flags=re.IGNORECASE)
-    return value if _DOI.match(value) else None
 
 
 def _split_links(value: str) -> list[str]:
