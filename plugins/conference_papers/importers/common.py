@@ -15,7 +15,8 @@ from ..urls import url_problem
 from .writer import ConferenceRecord, PaperRecord, make_slug
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
-_TAG = re.compile(r"<[^>]*>")
+# A tag ends at the next > or before the next <: "<" * 10_000 costs one pass.
+_TAG = re.compile(r"<[^<>]*>")
 # A token of an acronym: two capitals at least (CVPR, NeurIPS, ApJ, ECCV-W, LBD@ISMIR):
 # ASCII letters, digits and @&+./- up to the second capital, word characters after.
 _ACRONYM_HEAD = frozenset(string.ascii_letters + string.digits + "@&+./-")
