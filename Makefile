@@ -74,5 +74,7 @@ screenshot: $(VENV)/.deps node_modules/.installed
 bench: $(VENV)/.deps
 	$(BIN)/python -m tests.bench
 
+# .output.*: the staging folder of a build that was killed (kill -9, power cut);
+# a build stopped with Ctrl-C or SIGTERM removes its own.
 clean:
-	rm -rf $(OUTPUTDIR) __pycache__ .pytest_cache cache build *.egg-info
+	rm -rf $(OUTPUTDIR) $(dir $(OUTPUTDIR)).$(notdir $(OUTPUTDIR)).* __pycache__ .pytest_cache cache build *.egg-info

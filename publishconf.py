@@ -12,3 +12,6 @@ RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 
 DELETE_OUTPUT_DIRECTORY = True
+# Kept when the output is replaced: a GitHub Pages checkout (output/ as a clone of
+# the gh-pages branch), its custom domain, and the file that turns Jekyll off.
+OUTPUT_RETENTION = [".git", "CNAME", ".nojekyll"]

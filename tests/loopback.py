@@ -135,3 +135,56 @@ class Services:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class Hostile:
+    """A loopback server that misbehaves on purpose: ``routes[path](handler)``
+    writes whatever it likes to ``handler.wfile`` (a byte a second, a redirect
+    elsewhere, an endless body). 127.0.0.1 only."""
+
+    def __init__(self):
+        self.routes: dict = {}
+        self.requests: list[str] = []
+        hostile = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                hostile.requests.append(self.path)
+                route = hostile.routes.get(urlsplit(self.path).path)
+                try:
+                    if route is None:
+                        self.send_response(404)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                    else:
+                        route(self)
+                except OSError:
+                    pass  # the client hung up: what the tests want
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.block_on_close = False
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def send(handler, status: int, body: bytes = b"", **headers) -> None:
+    """One whole answer."""
+    handler.send_response(status)
+    for name, value in {"Content-Length": str(len(body)), **headers}.items():
+        handler.send_header(name.replace("_", "-"), value)
+    handler.end_headers()
+    handler.wfile.write(body)

@@ -83,3 +83,59 @@ def test_devserver_serves_and_shows_an_edit(site):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def test_a_content_error_is_reported_once_per_save(site):
+    """Pelican's autoreload loop rebuilt at once after a failed build: ~150
+    identical errors a second and a busy core. Now it waits for the next save."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "pelican", "-lr", "content", "-o", "output",
+        "-s", "pelicanconf.py", "-b", "127.0.0.1", "-p", str(port),
+        "--log-handler", "plain",
+    ]  # fmt: skip
+    log = site.root / "devserver.log"
+    server = subprocess.Popen(
+        command,
+        cwd=site.root,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"},
+        start_new_session=True,
+    )
+    error = "bad.md:2: Date 'tomorrow' is not a date"
+
+    def reports() -> int:
+        return log.read_text().count(error)
+
+    bad = site.content / "papers/neurips-2022/bad.md"
+    try:
+        wait_for(lambda: "Done:" in log.read_text(), 60, "the first build to finish")
+        # Pelican starts watching an instant after the build: save until seen.
+        for _ in range(6):
+            bad.write_text("Title: Bad\nDate: tomorrow\n")
+            if wait_for_quietly(lambda: reports() >= 1, 5):
+                break
+        time.sleep(3)  # the old loop reported it hundreds of times by now
+        assert reports() == 1, log.read_text()[-2000:]
+
+        bad.write_text("Title: Bad\nDate: tomorrow\n\n")  # saved again, still bad
+        wait_for(lambda: reports() >= 2, 30, "the second save's report")
+        time.sleep(2)
+        assert reports() == 2
+
+        bad.unlink()  # fixed: the next build works
+        done = log.read_text().count("Done:")
+        wait_for(lambda: log.read_text().count("Done:") > done, 60, "a good build")
+        assert reports() == 2
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+
+
+def wait_for_quietly(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import http.client
 import io
 import json
 import os
@@ -23,16 +22,17 @@ import socket
 import ssl
 import sys
 import tempfile
-import urllib.error
-import urllib.request
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from html import escape
+from http.client import HTTPException
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from . import http
 from .schema import ERROR
 from .settings import setting
 from .text import clean_text
@@ -52,8 +52,10 @@ from .urls import url_problem
 USER_AGENT = "pelican-conference-papers fetch-timeline"
 JSON_LIMIT = 8_000_000
 MEDIA_LIMIT = 16_000_000
+# A post's image is shown at most a few hundred pixels wide: 40 million pixels
+# is a large photograph, and bounds the memory Pillow needs to check one.
+MEDIA_PIXELS = 40_000_000
 _IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class FetchError(Exception):
@@ -69,7 +71,7 @@ class StatusError(FetchError):
 def check_base_url(url: str, option: str) -> str:
     """An API base: https://host, or http://127.0.0.1:PORT (a local test server)."""
     parts = urlsplit(url)
-    loopback = parts.scheme == "http" and parts.hostname in _LOOPBACK
+    loopback = parts.scheme == "http" and parts.hostname in http.LOOPBACK
     if (parts.scheme != "https" and not loopback) or not parts.hostname:
         raise FetchError(
             f"{option} {url} is not usable: write https://host "
@@ -80,59 +82,30 @@ def check_base_url(url: str, option: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only to an address the fetcher would ask itself: never
-    from https down to http."""
-
-    def __init__(self, fetcher):
-        self.fetcher = fetcher
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        self.fetcher.check_url(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 class Fetcher:
-    """HTTP GET with clear errors: each failure becomes a one-line FetchError."""
+    """The shared HTTP client (http.py) with fetch-timeline's messages: each
+    failure becomes a one-line FetchError that says what to do."""
 
     def __init__(self, timeout: float, allow_loopback: bool, progress):
         self.timeout = timeout
-        self.allow_loopback = allow_loopback
         self.progress = progress
-        self.opener = urllib.request.build_opener(_CheckedRedirects(self))
+        self.client = http.Client(timeout, USER_AGENT, allow_loopback=allow_loopback)
 
     def check_url(self, url: str) -> str:
-        parts = urlsplit(url)
-        loopback = self.allow_loopback and parts.hostname in _LOOPBACK
-        if parts.scheme == "https" or (parts.scheme == "http" and loopback):
-            return url
-        raise FetchError(f"refusing to fetch {url}: only https:// addresses are used")
+        try:
+            return self.client.check_url(url)
+        except http.FetchError as error:
+            raise FetchError(str(error)) from None
 
     def get(self, url: str, what: str, accept: str, limit: int) -> bytes:
-        self.check_url(url)
-        host = urlsplit(url).netloc
-        request = urllib.request.Request(
-            url, headers={"User-Agent": USER_AGENT, "Accept": accept}
-        )
         try:
-            with self.opener.open(request, timeout=self.timeout) as response:
-                body = response.read(limit + 1)
-        except urllib.error.HTTPError as error:
-            raise StatusError(_status_message(error, host, what), error.code) from None
-        except urllib.error.URLError as error:
-            raise FetchError(_connection_message(error.reason, host, self)) from None
-        except TimeoutError:
-            raise FetchError(_connection_message(TimeoutError(), host, self)) from None
-        except (OSError, http.client.HTTPException) as error:
-            raise FetchError(
-                f"the connection to {host} broke off ({error.__class__.__name__}); "
-                "try again in a moment"
-            ) from None
-        if len(body) > limit:
-            raise FetchError(
-                f"{host} sent more than {limit // 1_000_000} MB for {what}"
-            )
-        return body
+            return self.client.get(url, limit, accept)
+        except http.StatusError as error:
+            raise StatusError(_status_message(error, what), error.status) from None
+        except http.ConnectionProblem as error:
+            raise FetchError(_connection_message(error, self)) from None
+        except http.FetchError as error:
+            raise FetchError(str(error)) from None
 
     def json(self, url: str, what: str, provider: str) -> Any:
         body = self.get(url, what, "application/json", JSON_LIMIT)
@@ -149,8 +122,8 @@ def _not_api(host: str, provider: str, detail: str) -> FetchError:
     )
 
 
-def _status_message(error: urllib.error.HTTPError, host: str, what: str) -> str:
-    status = error.code
+def _status_message(error: http.StatusError, what: str) -> str:
+    status, host = error.status, error.host
     if status in (401, 403):
         return (
             f"{host} refused to give out {what} (HTTP {status}): the server shares "
@@ -160,7 +133,7 @@ def _status_message(error: urllib.error.HTTPError, host: str, what: str) -> str:
     if status in (400, 404):
         detail = ""
         try:
-            found = json.loads(error.read(4000))
+            found = json.loads(error.body)
             detail = str(found.get("message") or found.get("error") or "")
         except Exception:  # an error page that is not JSON: no detail then
             detail = ""
@@ -181,7 +154,8 @@ def _status_message(error: urllib.error.HTTPError, host: str, what: str) -> str:
     return f"{host} answered HTTP {status} for {what}; try again later"
 
 
-def _connection_message(reason, host: str, fetcher: Fetcher) -> str:
+def _connection_message(error: http.ConnectionProblem, fetcher: Fetcher) -> str:
+    reason, host = error.reason, error.host
     if isinstance(reason, (TimeoutError, socket.timeout)):
         return (
             f"{host} did not answer within {fetcher.timeout:g} s; try again later, "
@@ -199,6 +173,8 @@ def _connection_message(reason, host: str, fetcher: Fetcher) -> str:
         )
     if isinstance(reason, ssl.SSLError):
         return f"the secure connection to {host} failed ({reason.__class__.__name__})"
+    if isinstance(reason, (OSError, HTTPException)):
+        return f"{error}; try again in a moment"
     return (
         f"could not connect to {host} ({clean_text(str(reason))}); check the network "
         "connection and run fetch-timeline again"
@@ -502,9 +478,21 @@ def download_image(fetcher: Fetcher, url: str, folder: Path, name: str):
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(body)) as image:
-            kind, (width, height) = image.format, image.size
-            image.verify()
+        with warnings.catch_warnings():
+            # Pillow only warns between MAX_IMAGE_PIXELS and twice that: an image
+            # that large is left out as well (a decompression bomb).
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(body)) as image:
+                kind, (width, height) = image.format, image.size
+                if width * height > MEDIA_PIXELS:
+                    raise Image.DecompressionBombError
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        fetcher.progress(
+            "  image left out: too many pixels (more than "
+            f"{MEDIA_PIXELS // 1_000_000} million)"
+        )
+        return None
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
         fetcher.progress("  image left out: not a PNG, JPEG, GIF or WebP file")
         return None
@@ -514,6 +502,20 @@ def download_image(fetcher: Fetcher, url: str, folder: Path, name: str):
     filename = f"{name}.{_IMAGE_FORMATS[kind]}"
     (folder / filename).write_bytes(body)
     return filename, width, height
+
+
+def _unique(posts: list[FetchedPost], fetcher) -> list[FetchedPost]:
+    """Each post once: pages of a timeline overlap when posts arrive while it
+    is paged through, and a server may send a page twice. The first one seen
+    (the newest page) is kept."""
+    seen, unique = set(), []
+    for post in posts:
+        if post.id not in seen:
+            seen.add(post.id)
+            unique.append(post)
+    if len(unique) < len(posts):
+        fetcher.progress(f"{len(posts) - len(unique)} repeated posts left out")
+    return unique
 
 
 def _progress(message: str) -> None:
@@ -532,11 +534,12 @@ def fetch_conference(conference, settings, args) -> str:
         fetch = fetch_mastodon
     else:
         base, fetch = args.appview_url, fetch_bluesky
-    fetcher = Fetcher(args.timeout, urlsplit(base).hostname in _LOOPBACK, _progress)
+    fetcher = Fetcher(args.timeout, urlsplit(base).hostname in http.LOOPBACK, _progress)
     _progress(
         f"{conference.slug}: {account.handle} #{hashtag} from {urlsplit(base).netloc}"
     )
     posts, source = fetch(account, hashtag, base, fetcher, args.pages)
+    posts = _unique(posts, fetcher)
     posts.sort(key=lambda p: (p.date, p.id), reverse=True)
 
     media_folder = media_path(settings, conference.slug)

@@ -92,6 +92,18 @@ def decode(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").split())
 
 
+_BOLD_START = re.compile(r"<b>", re.I)
+_BOLD_END = re.compile(r"</b>", re.I)
+
+
+def _first_bold(text: str) -> str | None:
+    """The text of the first ``<b>…</b>``, in one pass (a lazy ``<b>(.*?)</b>``
+    is quadratic in a venue of many ``<b>`` without an end)."""
+    start = _BOLD_START.search(text)
+    end = _BOLD_END.search(text, start.end()) if start else None
+    return text[start.end() : end.start()] if end else None
+
+
 def _strip_front_matter(text: str) -> str:
     """al-folio files start with Jekyll's ``---`` lines: blanked, lines kept."""
     lines = text.split("\n")
@@ -218,9 +230,9 @@ class BibtexImport:
         short, venue_name, _, note = (
             parse_venue(venue_raw) if venue_raw else ("", "", "", "")
         )
-        bold = re.search(r"<b>(.*?)</b>", venue_raw, re.I | re.S)
-        if bold and short == venue_name:
-            short = parse_venue(f"({strip_html(bold.group(1))})")[0] or short
+        bold = _first_bold(venue_raw)
+        if bold is not None and short == venue_name:
+            short = parse_venue(f"({strip_html(bold)})")[0] or short
         if text.get("abbr"):
             short = text["abbr"]
         arxiv_journal = re.search(r"arxiv[: ]\s*(\d{4}\.\d{4,5})", venue_raw, re.I)

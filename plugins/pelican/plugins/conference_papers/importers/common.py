@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import string
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..icons import normalize_icon_name
@@ -14,11 +15,12 @@ from ..urls import url_problem
 from .writer import ConferenceRecord, PaperRecord, make_slug
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
-_TAG = re.compile(r"<[^>]*>")
-# A token of an acronym: two capitals at least (CVPR, NeurIPS, ApJ, ECCV-W, LBD@ISMIR).
-_ACRONYM_TOKEN = re.compile(
-    r"^[A-Za-z0-9@&+./-]*[A-Z][A-Za-z0-9@&+./-]*[A-Z][\w@&+./-]*$"
-)
+# A tag ends at the next > or before the next <: "<" * 10_000 costs one pass.
+_TAG = re.compile(r"<[^<>]*>")
+# A token of an acronym: two capitals at least (CVPR, NeurIPS, ApJ, ECCV-W, LBD@ISMIR):
+# ASCII letters, digits and @&+./- up to the second capital, word characters after.
+_ACRONYM_HEAD = frozenset(string.ascii_letters + string.digits + "@&+./-")
+_ACRONYM_TAIL = re.compile(r"[\w@&+./-]*")
 _YEAR = re.compile(r"^'?(\d{2}|\d{4})$")
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
 
@@ -102,11 +104,25 @@ def add_main_link(paper: PaperRecord, url: str) -> None:
 # --- venues ------------------------------------------------------------------
 
 
+def is_acronym_token(token: str) -> bool:
+    """Whether ``token`` is (part of) an acronym, in one pass: the regular
+    expression this replaces backtracked, cubic in a long run of capitals."""
+    capitals = 0
+    for index, char in enumerate(token):
+        if char not in _ACRONYM_HEAD:
+            return False
+        if "A" <= char <= "Z":
+            capitals += 1
+            if capitals == 2:
+                return _ACRONYM_TAIL.fullmatch(token, index + 1) is not None
+    return False
+
+
 def _acronym(text: str) -> str:
     """The leading acronym tokens of ``text`` ("CVPR - Oral" -> "CVPR")."""
     tokens = []
     for token in text.split():
-        if _ACRONYM_TOKEN.match(token) and len(token) <= 16:
+        if len(token) <= 16 and is_acronym_token(token):
             tokens.append(token)
         else:
             break
@@ -140,7 +156,7 @@ def parse_venue(publisher: str) -> tuple[str, str, str, str]:
     # DBLP style: "IEEE/CVF Conference on …, CVPR 2022, New Orleans, …".
     for segment in text.split(","):
         match = re.fullmatch(r"\s*(\S+)\s+'?((?:19|20)\d{2})\s*", segment)
-        if match and _ACRONYM_TOKEN.match(match.group(1)):
+        if match and is_acronym_token(match.group(1)):
             name = clean_text(text.split(",")[0])
             return match.group(1), name, match.group(2), ""
     # "(Best Paper Award)": a note, not part of the venue's name.

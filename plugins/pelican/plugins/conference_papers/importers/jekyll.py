@@ -34,6 +34,7 @@ from .writer import (
     make_slug,
     site_file,
 )
+from .yaml_data import load_yaml
 
 _ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _ICON_HEADING = re.compile(r"""^<i\s+class\s*=\s*["']([^"']*)["']\s*>\s*</i>\s*""")
@@ -175,12 +176,13 @@ def parse_page(
         if end is None:
             raise ImportFailure(f"{name}:1: the front matter (---) is never closed")
         try:
-            loaded = yaml.safe_load("\n".join(lines[1:end]))
+            _, loaded = load_yaml("\n".join(lines[1:end]))
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 2 if mark else 1
+            problem = getattr(error, "problem", None) or "not YAML"
             raise ImportFailure(
-                f"{name}:{line}: the front matter is not YAML"
+                f"{name}:{line}: the front matter is not YAML ({problem})"
             ) from None
         meta = loaded if isinstance(loaded, dict) else {}
         start = end + 1

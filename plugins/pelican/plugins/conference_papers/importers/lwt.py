@@ -37,6 +37,7 @@ from .writer import (
     Warning_,
     site_file,
 )
+from .yaml_data import load_yaml
 
 #: Button types -> (label, icon) of a link; pdf/code/arxiv go to their fields.
 LINK_TYPES = {
@@ -77,8 +78,7 @@ KNOWN = {
 def load_entries(text: str, name: str) -> list[tuple[int, dict]]:
     """The entries of the file with the line each starts on."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(
             error, "context_mark", None

@@ -1,19 +1,21 @@
 """HTTP for the arXiv and Crossref importers: cached on disk, one clear error.
 
-Every answer is kept under the cache folder, keyed by its URL, so a second run
-of the same import asks nothing. Tests point the base URLs at a loopback server.
+The plugin's one HTTP client (http.py) asks: a total deadline, a size cap,
+https:// only (http:// on the loopback, where tests run their stand-ins for the
+services), redirects within the same host only. Every answer is kept under the
+cache folder, keyed by its URL, so a second run of the same import asks nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+from .. import http
 
 USER_AGENT = "pelican-papers (a Pelican plugin's importer)"
 TIMEOUT = 20
+#: An arXiv Atom entry or a Crossref work is a few kB; a reference list, 1 MB.
+LIMIT = 8_000_000
 
 
 class FetchError(Exception):
@@ -27,39 +29,34 @@ class FetchError(Exception):
 class Fetcher:
     """GET with a disk cache; after one failed connection it stops asking."""
 
-    def __init__(self, cache: Path, offline: bool = False):
-        self.cache = Path(cache)
-        self.offline = offline
-        self.requests = 0
+    def __init__(self, cache: Path, offline: bool = False, timeout: float = TIMEOUT):
+        self.client = http.Client(
+            timeout, USER_AGENT, allow_loopback=True, cache=cache, offline=offline
+        )
         self.unreachable = ""
 
-    def _path(self, key: str) -> Path:
-        return self.cache / hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    @property
+    def requests(self) -> int:
+        return self.client.requests
 
     def get(self, url: str, key: str | None = None) -> bytes:
         """The answer at ``url``, cached under ``key`` (e.g. ``arxiv:2210.05938``)."""
-        path = self._path(key or url)
-        if path.is_file():
-            return path.read_bytes()
-        if self.offline:
-            raise FetchError(f"{url} is not in the cache and --offline was given")
-        if self.unreachable:
-            raise FetchError(self.unreachable)
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-        self.requests += 1
+        if self.unreachable and not self.client.offline:
+            cached = self.client.get_cached(key or url)
+            if cached is None:
+                raise FetchError(self.unreachable)
+            return cached
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                body = response.read()
-        except urllib.error.HTTPError as error:
-            raise FetchError(
-                f"{url} answered {error.code} {error.reason}", error.code
-            ) from None
-        except (urllib.error.URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
-            self.unreachable = f"cannot reach {url.split('/')[2]}: {reason}"
+            return self.client.get(url, LIMIT, key=key)
+        except http.StatusError as error:
+            message = f"{url} answered {error.status} {error.reason}"
+            raise FetchError(message, error.status) from None
+        except http.ConnectionProblem as error:
+            reason = error.reason
+            if isinstance(reason, TimeoutError):
+                self.unreachable = str(error)
+            else:
+                self.unreachable = f"cannot reach {error.host}: {reason}"
             raise FetchError(self.unreachable) from None
-        self.cache.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".part")
-        partial.write_bytes(body)
-        os.replace(partial, path)
-        return body
+        except http.FetchError as error:
+            raise FetchError(str(error)) from None

@@ -1,0 +1,435 @@
+"""Bounded work (issue 12): a hostile server, data file or title costs seconds at
+most and ends in one clear line; nothing else is lost.
+
+The servers are loopback ones (tests/loopback.py) that trickle bytes, redirect
+elsewhere, send endless or decompression-bomb answers.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import time
+import zlib
+
+import pytest
+
+from pelican.plugins.conference_papers import http
+from pelican.plugins.conference_papers.importers import remote
+from pelican.plugins.conference_papers.importers.bibtex import (
+    BibtexImport,
+    parse_library,
+)
+from pelican.plugins.conference_papers.importers.common import parse_venue
+from pelican.plugins.conference_papers.importers.writer import ImportWriter
+
+from .loopback import Hostile, send
+from .test_timeline import SNAPSHOT, FakeServer, answer, fetch, mastodon
+from .test_timeline import mastodon_status as status_of
+from .test_timeline import run as papers
+
+# --- a server that trickles: a total deadline ----------------------------------
+
+
+def trickle_body(handler):
+    handler.send_response(200)
+    handler.send_header("Content-Length", "100")
+    handler.end_headers()
+    for _ in range(100):
+        handler.wfile.write(b"x")
+        handler.wfile.flush()
+        time.sleep(0.2)
+
+
+def trickle_headers(handler):
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+    for _ in range(100):
+        handler.wfile.write(b"X-Slow: 1\r\n")
+        handler.wfile.flush()
+        time.sleep(0.2)
+
+
+def trickle_chunks(handler):
+    handler.send_response(200)
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    for _ in range(100):
+        handler.wfile.write(b"1\r\nx\r\n")
+        handler.wfile.flush()
+        time.sleep(0.2)
+
+
+def silent(handler):
+    time.sleep(20)
+
+
+def redirect_to_trickle(handler):
+    send(handler, 302, Location="/trickle-body")
+
+
+TRICKLES = {
+    "body": trickle_body,
+    "headers": trickle_headers,
+    "chunks": trickle_chunks,
+    "silence": silent,
+    "redirected": redirect_to_trickle,
+}
+
+
+@pytest.mark.parametrize("how", TRICKLES)
+def test_a_trickling_server_is_cut_off_at_the_deadline(how):
+    with Hostile() as server:
+        server.routes["/trickle-body"] = trickle_body
+        server.routes["/x"] = TRICKLES[how]
+        client = http.Client(1, "test", allow_loopback=True)
+        started = time.monotonic()
+        with pytest.raises(http.ConnectionProblem) as caught:
+            client.get(f"{server.base}/x", 1_000_000)
+        took = time.monotonic() - started
+    assert took < 3, f"{how}: {took:.1f} s for a 1 s deadline"
+    host = server.base.split("//")[1]
+    assert str(caught.value) == f"{host} did not answer within 1 s"
+
+
+def test_fetch_timeline_gives_up_on_a_trickle_in_time(site):
+    with Hostile() as server:
+        server.routes["/api/v1/accounts/lookup"] = trickle_body
+        server.routes["/@KeuperLabs/tagged/NeurIPS2022.rss"] = trickle_body
+        started = time.monotonic()
+        code, _, err = fetch(
+            site, "neurips-2022", "--instance-url", server.base, "--timeout", "1"
+        )
+        took = time.monotonic() - started
+    assert code == 1
+    assert took < 5, f"{took:.1f} s for --timeout 1"
+    (line,) = [x for x in err.splitlines() if x.startswith("pelican-papers:")]
+    assert "did not answer within 1 s; try again later, or allow more time" in line
+    assert not (site.content / SNAPSHOT).exists()
+
+
+def test_an_importer_gives_up_on_a_trickle_and_asks_no_more(tmp_path):
+    with Hostile() as server:
+        server.routes["/arxiv/query"] = trickle_body
+        fetcher = remote.Fetcher(tmp_path / "cache", timeout=1)
+        started = time.monotonic()
+        for _ in range(3):
+            with pytest.raises(remote.FetchError, match="did not answer within 1 s"):
+                fetcher.get(f"{server.base}/arxiv/query?id_list=1")
+        assert time.monotonic() - started < 4
+        assert len(server.requests) == 1, "an unreachable service is asked once"
+
+
+# --- redirects: the same host only, and the error names the right one ----------
+
+
+@pytest.mark.parametrize(
+    ("location", "named"),
+    [
+        ("https://evil.example/x", "evil.example"),
+        ("//evil.example/x", "evil.example"),
+        ("HTTPS://Evil.Example:8443/x", "Evil.Example:8443"),
+        ("https://127.0.0.1.evil.example/", "127.0.0.1.evil.example"),
+        ("http://localhost:{port}/ok", "localhost:{port}"),
+        ("http://127.0.0.1:{other}/ok", "127.0.0.1:{other}"),
+        ("https://127.0.0.1:{port}/ok", "127.0.0.1:{port}"),  # another scheme
+        ("ftp://127.0.0.1:{port}/ok", "127.0.0.1:{port}"),
+    ],
+)
+def test_a_redirect_to_another_host_is_refused_and_named(location, named):
+    with Hostile() as server, Hostile() as other:
+        port = server.server.server_address[1]
+        values = {"port": port, "other": other.server.server_address[1]}
+        other.routes["/ok"] = lambda h: send(h, 200, b"elsewhere")
+        server.routes["/ok"] = lambda h: send(h, 200, b"here")
+        server.routes["/x"] = lambda h: send(h, 302, Location=location.format(**values))
+        client = http.Client(5, "test", allow_loopback=True)
+        with pytest.raises(http.FetchError) as caught:
+            client.get(f"{server.base}/x", 1000)
+        assert other.requests == [], "the other host was asked"
+        assert server.requests == ["/x"]
+    assert str(caught.value) == (
+        f"127.0.0.1:{port} redirected to another host ({named.format(**values)}); "
+        f"only redirects within 127.0.0.1:{port} are followed"
+    )
+
+
+def test_a_redirect_within_the_host_is_followed_a_few_times():
+    with Hostile() as server:
+        server.routes["/a"] = lambda h: send(h, 301, Location="/b")
+        server.routes["/b"] = lambda h: send(h, 307, Location=f"{server.base}/c")
+        server.routes["/c"] = lambda h: send(h, 200, b"found")
+        server.routes["/loop"] = lambda h: send(h, 302, Location="/loop")
+        client = http.Client(5, "test", allow_loopback=True)
+        assert client.get(f"{server.base}/a", 100) == b"found"
+        with pytest.raises(http.FetchError, match="redirected more than 5 times"):
+            client.get(f"{server.base}/loop", 100)
+        assert server.requests.count("/loop") == 6
+
+
+def test_fetch_timeline_names_the_host_that_redirected(site):
+    with Hostile() as server:
+        server.routes["/api/v1/accounts/lookup"] = lambda h: send(
+            h, 302, Location="https://evil.example/api"
+        )
+        code, _, err = fetch(site, "neurips-2022", "--instance-url", server.base)
+    assert code == 1
+    host = server.base.split("//")[1]
+    assert f"{host} redirected to another host (evil.example)" in err
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://example.org/x", "file:///etc/passwd", "ftp://example.org/", "//x/y", ""],
+)
+def test_only_https_is_asked(url):
+    with pytest.raises(http.FetchError, match="only https:// addresses are used"):
+        http.Client(5, "test", allow_loopback=True).get(url, 100)
+
+
+# --- too much: a size cap ---------------------------------------------------------
+
+
+def endless(handler):
+    handler.send_response(200)
+    handler.end_headers()
+    while True:
+        handler.wfile.write(b"x" * 65536)
+
+
+@pytest.mark.parametrize(
+    "route",
+    [endless, lambda h: send(h, 200, b"x" * 5000)],
+    ids=["endless", "too-long"],
+)
+def test_an_answer_over_the_cap_is_refused(route):
+    with Hostile() as server:
+        server.routes["/big"] = route
+        client = http.Client(5, "test", allow_loopback=True)
+        with pytest.raises(http.FetchError, match="sent more than 4 kB"):
+            client.get(f"{server.base}/big", 4000)
+
+
+# --- decompression bombs: the image is left out, the fetch goes on ---------------
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A small PNG file whose header claims ``width`` x ``height`` pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\0" * (3 * width + 1) * 2)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", pixels)
+        + chunk(b"IEND", b"")
+    )
+
+
+def gif_claiming(width: int, height: int) -> bytes:
+    screen = struct.pack("<HH", width, height) + b"\x80\x00\x00" + b"\0" * 6
+    image = b"," + struct.pack("<HHHH", 0, 0, width, height) + b"\x00"
+    return b"GIF89a" + screen + image + b"\x02\x02\x44\x01\x00;"
+
+
+@pytest.mark.parametrize(
+    "bomb",
+    [
+        png_claiming(20000, 20000),  # Pillow refuses it
+        png_claiming(10000, 10000),  # Pillow only warns
+        png_claiming(7000, 7000),  # under Pillow's limit, over ours
+        gif_claiming(65535, 65535),
+        gif_claiming(8000, 8000),
+    ],
+    ids=["png-400M", "png-100M", "png-49M", "gif-4G", "gif-64M"],
+)
+def test_a_decompression_bomb_is_left_out_with_a_warning(site, bomb):
+    server = mastodon(FakeServer())
+    try:
+        server.routes["/media/poster.png"] = answer(bomb, kind="image/png")
+        code, out, err = fetch(site, "neurips-2022", "--instance-url", server.url)
+    finally:
+        server.stop()
+    assert code == 0, err
+    assert "image left out: too many pixels (more than 40 million)" in err
+    assert out.strip() == f"wrote {site.content}/{SNAPSHOT}: 2 posts, 0 images"
+    assert not (site.content / "images/timeline/neurips-2022").exists()
+
+
+# --- pages that repeat posts -------------------------------------------------------
+
+
+@pytest.mark.parametrize("overlap", [40, 20, 1], ids=["same-page", "half", "one"])
+def test_posts_repeated_across_pages_are_kept_once(site, overlap):
+    server = FakeServer()
+    posts = [
+        status_of(
+            server, str(10**17 + n), f"2022-11-{1 + n % 28:02d}T10:00:00.000Z", ""
+        )
+        for n in range(80)
+    ]
+
+    def statuses(query):
+        # A server that pages badly: each page starts `overlap` posts too early.
+        page = 0 if "max_id" not in query else 1
+        start = page * (40 - overlap)
+        return (
+            200,
+            "application/json",
+            json.dumps(posts[start : start + 40]).encode(),
+            {},
+        )
+
+    server.routes.update(
+        {
+            "/api/v1/accounts/lookup": answer({"id": "1", "username": "KeuperLabs"}),
+            "/api/v1/accounts/1/statuses": statuses,
+        }
+    )
+    try:
+        code, _, err = fetch(
+            site, "neurips-2022", "--instance-url", server.url, "--pages", "2"
+        )
+    finally:
+        server.stop()
+    assert code == 0, err
+    ids = [p["id"] for p in json.loads((site.content / SNAPSHOT).read_text())["posts"]]
+    assert len(ids) == len(set(ids)) == 80 - overlap
+    assert f"{overlap} repeated posts left out" in err
+
+
+# --- YAML bombs: refused at once, with the line -----------------------------------
+
+
+def laughs(levels: int = 9) -> str:
+    """The "billion laughs": each level nine aliases of the one before."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels + 1):
+        aliases = ", ".join([f"*a{level - 1}"] * 9)
+        lines.append(f"a{level}: &a{level} [{aliases}]")
+    return "\n".join(lines)
+
+
+YAML_BOMBS = {
+    "laughs-in-entry": (
+        "- title: Fine\n  authors: [Ada]\n  date: 2020-01-01\n"
+        + "- title: Bomb\n  tags: &t [x]\n  description: *t\n",
+        6,
+        "an alias (*t)",
+    ),
+    "billion-laughs": (
+        "- title: Bomb\n  extra:\n"
+        + "".join(f"    {line}\n" for line in laughs().split("\n")),
+        4,
+        "an alias (*a0)",
+    ),
+    "merge-key": ("- &base {title: A}\n- <<: *base\n  title: B\n", 2, "an alias"),
+    "deep-flow": ("- title: " + "[" * 200_000, 1, "nested more than 64 levels"),
+    "deep-block": (
+        "".join("  " * n + "- \n" for n in range(100)),
+        65,
+        "nested more than 64 levels",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", YAML_BOMBS)
+def test_a_yaml_bomb_in_a_data_file_is_refused_quickly(capsys, tmp_path, kind):
+    text, line, says = YAML_BOMBS[kind]
+    sources = tmp_path / "_data" / "sources.yaml"
+    sources.parent.mkdir()
+    sources.write_text(text)
+    started = time.monotonic()
+    code, _, err = papers("import", "lwt", str(sources), "--into", str(tmp_path / "s"))
+    assert time.monotonic() - started < 5
+    assert code == 1
+    (message,) = [x for x in err.splitlines() if x.startswith("pelican-papers:")]
+    assert f"sources.yaml:{line}: this is not valid YAML (" in message
+    assert says in message
+    assert not (tmp_path / "s").exists() or not any((tmp_path / "s").rglob("*.md"))
+
+
+FRONT_MATTER_BOMBS = {
+    "billion-laughs": (
+        "extra:\n" + "".join(f"  {line}\n" for line in laughs().split("\n")),
+        "an alias (*a0)",
+    ),
+    "merge-key": ("base: &b {a: 1}\nother:\n  <<: *b\n", "an alias (*b)"),
+    "deep-flow": ("extra: " + "[" * 200_000, "nested more than 64 levels"),
+}
+
+
+@pytest.mark.parametrize("kind", FRONT_MATTER_BOMBS)
+def test_a_yaml_bomb_in_jekyll_front_matter_is_refused_quickly(tmp_path, kind):
+    text, says = FRONT_MATTER_BOMBS[kind]
+    page = tmp_path / "neurips-2022.md"
+    page.write_text(f"---\ntitle: NeurIPS 2022\n{text}\n---\n\n# Papers\n")
+    started = time.monotonic()
+    code, _, err = papers("import", "jekyll", str(page), "--into", str(tmp_path / "s"))
+    assert time.monotonic() - started < 5
+    assert code == 1
+    (message,) = [x for x in err.splitlines() if x.startswith("pelican-papers:")]
+    assert "neurips-2022.md:" in message
+    assert "the front matter is not YAML (" in message and says in message
+
+
+# --- text processing stays linear ---------------------------------------------------
+
+
+def best_time(function, text: str) -> float:
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        function(text)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+VENUES = {
+    "capitals": lambda n: "A" * n + "!",
+    "capitals-year": lambda n: "A" * n + "! 2020",
+    "spaced-capitals": lambda n: "A " * n + "!",
+    "bold": lambda n: "<b>" * n,
+    "tags": lambda n: "<" * n,
+    "parentheses": lambda n: "(" * n + "A 2020",
+    "acronym-parentheses": lambda n: "(" + "AB" * n + " 2020",
+}
+
+
+@pytest.mark.parametrize("kind", VENUES)
+def test_venue_parsing_is_linear(kind):
+    make = VENUES[kind]
+    small, large = (best_time(parse_venue, make(n)) for n in (2_000, 20_000))
+    # 10 times the text: linear is ~10 times the time, quadratic 100.
+    assert large < max(40 * small, 0.05), f"{kind}: {small:.4f} s -> {large:.4f} s"
+
+
+def import_one(field: str, value: str, into) -> None:
+    entry = f"@inproceedings{{k, {field} = {{{value}}}, author = {{Ada Lovelace}}, "
+    entry += "booktitle = {CVPR 2020}, year = {2020}}"
+    if field == "booktitle":
+        entry = entry.replace(", booktitle = {CVPR 2020}", "")
+    entries, _ = parse_library(entry, "papers.bib")
+    BibtexImport(ImportWriter(into), "papers.bib", None).add(entries[0])
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "A" * 1),
+        ("booktitle", "A" * 1),
+        ("booktitle", "<b>" * 1),
+        ("journal", "AB" * 1 + "!"),
+    ],
+    ids=["title-capitals", "booktitle-capitals", "booktitle-bold", "journal"],
+)
+def test_a_bibtex_entry_of_a_long_field_is_imported_in_linear_time(
+    tmp_path, field, value
+):
+    times = {}
+    for n in (500, 5_000):
+        times[n] = best_time(lambda long: import_one(field, long, tmp_path), value * n)
+    assert times[5_000] < max(40 * times[500], 0.2), times
