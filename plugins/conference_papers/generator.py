@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 
@@ -18,15 +19,17 @@ from pelican.plugins import signals
 
 from . import feeds, grouping, images, parallel, reading, scholar, timeline
 from .cards import CardRenderer
-from .model import Conference, Paper
+from .model import Conference, Paper, body_links
 from .schema import (
     ERROR,
+    WARNING,
     Problem,
     RawSource,
     parse_conference,
     parse_paper,
 )
 from .settings import apply_defaults, lab_members, setting
+from .text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +119,7 @@ class ConferencePapersGenerator(Generator):
         left_out: dict[str, str] = {}
         for source in self.read_sources(setting(self.settings, "CONFERENCES_PATH")):
             fields, problems = self._parse(parse_conference, source, timezone)
+            problems += _placeholder_links(source, self.settings)
             slug = (
                 fields.get("slug") or os.path.splitext(os.path.basename(source.path))[0]
             )
@@ -136,6 +140,7 @@ class ConferencePapersGenerator(Generator):
         papers_path = setting(self.settings, "PAPERS_PATH")
         for source in self.read_sources(papers_path):
             fields, problems = self._parse(parse_paper, source, timezone, papers_path)
+            problems += _placeholder_links(source, self.settings)
             conference = conferences.get(fields.get("conference"))
             self.problems += problems
             if conference is None:
@@ -158,6 +163,7 @@ class ConferencePapersGenerator(Generator):
 
         self.problems += grouping.group(conferences, papers, self.settings)
         self.problems += feeds.entry_id_problems(p for p in papers if p.conference)
+        self.problems += scholar.citekey_problems(p for p in papers if p.conference)
         self.conferences = grouping.newest_first(conferences.values())
         self.papers = grouping.newest_first(papers)
         timeline.attach_timelines(self)
@@ -275,6 +281,62 @@ def _unreadable(path: str, error: Exception) -> Problem:
         f"the file could not be read ({_describe(error)})",
         "correct or remove the file; 'pelican -D' shows where it failed",
     )
+
+
+def _placeholder_links(source: RawSource, settings) -> list[Problem]:
+    """A problem for each link of the text that the sanitizer leaves out (a
+    warning: the text stays) and each ``{static}``/``{filename}``… link whose
+    address the URL rule refuses (an error: Pelican's replacement would keep
+    it), at the line that writes it."""
+    refused, placeholders = body_links(source.body, settings)
+    if not refused and not placeholders:
+        return []
+    with open(source.full_path, encoding="utf-8", errors="replace") as handle:
+        text = handle.read()
+    body_start = text.find("\n\n")
+    problems: list[Problem] = []
+    start = max(body_start, 0)
+    for placeholder, address, reason in placeholders:
+        # The first occurrence after the previous one, as written or just the
+        # placeholder (the address may be written with character references).
+        line, start = _line_of(text, (placeholder + address, placeholder), start)
+        problems.append(
+            Problem(
+                source.path,
+                line,
+                f"the link '{clean_text(placeholder + address)}' in the text cannot "
+                f"be used: {reason}",
+                "after a placeholder write a path under content/ "
+                "('{static}images/figure.png', '{filename}other-paper.md'); "
+                "an address on the web needs no placeholder: write https://…",
+            )
+        )
+    start = max(body_start, 0)
+    for attribute, address, reason in refused:
+        # As written, or up to where a character reference may stand for it.
+        written = re.match(r"[^&\s]*", address).group()
+        line, start = _line_of(text, (address, written), start)
+        problems.append(
+            Problem(
+                source.path,
+                line,
+                f"the address {attribute}='{clean_text(address)}' in the text is left "
+                f"out of the page: {reason}",
+                "write an http://, https:// or mailto: address, or a path of the site",
+                WARNING,
+            )
+        )
+    return problems
+
+
+def _line_of(text: str, needles, start: int) -> tuple[int, int]:
+    """The line of the first of ``needles`` found in ``text`` from ``start``
+    (else the first line of the body), and where to look for the next one."""
+    for needle in needles:
+        at = text.find(needle, start) if needle else -1
+        if at >= 0:
+            return text.count("\n", 0, at) + 1, at + 1
+    return text.count("\n", 0, max(text.find("\n\n"), 0)) + 2, start
 
 
 def _same_slug(source: RawSource, slug: str, other: str) -> Problem:

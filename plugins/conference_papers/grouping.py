@@ -67,7 +67,7 @@ def group(conferences: dict[str, Conference], papers: list[Paper], settings):
             problems.append(
                 Problem(
                     paper.relative_source_path,
-                    1,
+                    _line(paper, "slug"),  # 1 when the slug is the file's name
                     f"two papers have the slug '{paper.slug}' in the conference "
                     f"'{paper.conference_slug}' (the other is "
                     f"{seen[key].relative_source_path})",
