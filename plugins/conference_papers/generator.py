@@ -315,7 +315,7 @@ def _placeholder_links(source: RawSource, settings) -> list[Problem]:
     for attribute, address, reason in refused:
         # As written, or up to where a character reference may stand for it.
         written = re.match(r"[^&\s]*", address).group()
-        line, start = _line_of(text, (address, written), start)
+        line, start = _line_of(text, (address, written + "&", written), start)
         problems.append(
             Problem(
                 source.path,

@@ -9,7 +9,6 @@ plugin's ``CONFERENCE_PAPERS_<KIND>_URL``/``_SAVE_AS`` settings.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,10 +17,16 @@ from typing import Any
 from markupsafe import Markup
 from pelican.contents import Content
 
-from .sanitize import clean_html, placeholder_problems, plain_text, preview_html
+from .sanitize import (
+    clean_html,
+    placeholder_problems,
+    plain_text,
+    preview_html,
+    replaced_url_problem,
+)
 from .schema import Link, Person
 from .settings import setting
-from .text import cut_at_word
+from .text import clean_text, cut_at_word
 
 logger = logging.getLogger(__name__)
 
@@ -75,19 +80,34 @@ class _PluginContent(Content):
         every body to the end of the build (tens of MB at 10,000 papers): the
         link substitution is cheap, and cards are cached already.
         """
-        refused: list[tuple[str, str, str]] = []
-        body = clean_html(self._update_content(self._content, siteurl), refused)
-        for attribute, url, reason in refused:
-            # The check at load time refuses what the file wrote; this is what
-            # only the replacement made (a static file's name, a setting).
-            logger.error(
-                "conference_papers: error: %s: the link %s='%s' was left out: %s",
-                self.relative_source_path,
-                attribute,
-                html.escape(url),
-                reason,
-            )
-        return body
+        links = self._get_intrasite_link_regex()
+        body = links.sub(lambda m: self._checked_link(siteurl, m), self._content)
+        return clean_html(body)
+
+    def _checked_link(self, siteurl: str, match) -> str:
+        """Pelican's replacement of one placeholder link, or the attribute
+        emptied when what it gives fails the URL rule. The check at load time
+        refuses what the file wrote; this is what only the replacement makes (a
+        static file's name joined to SITEURL, a setting)."""
+        replaced = self._link_replacer(siteurl, match)
+        markup, quote = match.group("markup"), match.group("quote")
+        value = replaced[len(markup) + len(quote) : -len(quote)]
+        reason = replaced_url_problem(markup, value)
+        if reason is None:
+            return replaced
+        logger.error(
+            "conference_papers: error: %s: the link '%s' became '%s', left out: %s",
+            self.relative_source_path,
+            clean_text(match.group("path")),
+            clean_text(value),
+            reason,
+        )
+        return f"{markup}{quote}{quote}"  # an empty address: clean_html drops it
+
+    @property
+    def html(self) -> Markup:
+        """The Markdown body, sanitized, with ``{static}`` links resolved."""
+        return Markup(self.content)
 
 
 def body_links(body: str, settings) -> tuple[list, list]:

@@ -115,6 +115,14 @@ def plain_text(value: str) -> str:
     return " ".join(html.unescape(nh3.clean(value, tags=set())).split())
 
 
+def replaced_url_problem(markup: str, value: str) -> str | None:
+    """Why the attribute value ``value`` (as serialized) at the end of ``markup``
+    (``<a class="x" href=``: what Pelican's regex of placeholder links matched
+    before it) may not be written."""
+    attribute = markup.rstrip(" =\t\n").rsplit(None, 1)[-1].lower()
+    return attribute_url_problem(attribute, html.unescape(value))
+
+
 def placeholder_problems(value: str, links) -> list[tuple[str, str, str]]:
     """``(placeholder, address, why)`` for each placeholder link of sanitized
     HTML ``value`` (``links``: Pelican's regex of them) whose address fails the
@@ -128,10 +136,9 @@ def placeholder_problems(value: str, links) -> list[tuple[str, str, str]]:
     problems = []
     for match in links.finditer(value):
         address = html.unescape(match.group("value"))
-        attribute = match.group("markup").rsplit(None, 1)[-1].split("=")[0].lower()
-        if not address and attribute != "srcset":
+        if not address:
             continue  # "{index}": the site's home page
-        reason = attribute_url_problem(attribute, address)
+        reason = replaced_url_problem(match.group("markup"), match.group("value"))
         if reason:
             placeholder = match.group("path")[: -len(match.group("value")) or None]
             problems.append((placeholder, address, reason))
