@@ -152,6 +152,14 @@ class ConferencePapersGenerator(Generator):
                     )
                 continue
             if any(p.severity == ERROR for p in problems):
+                # Left out, but every mistake is reported at once: its warnings too.
+                track = grouping.unlisted_track(
+                    source.path,
+                    lambda source=source: source.line("track"),
+                    fields.get("track"),
+                    conference,
+                )
+                self.problems += [track] if track else []
                 continue
             # A paper without a Date came out when its conference began.
             fields["date"] = fields["date"] or conference.date
