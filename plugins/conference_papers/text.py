@@ -29,5 +29,5 @@ def cut_at_word(value: str, limit: int, end: str = "…") -> str:
         return value
     head = value[: max(limit - len(end), 0) + 1]
     space = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"))
-    head = head[:space] if space > 0 else head[:-1]
+    head = head[:space] if space >= 0 else head[:-1]  # one long word: cut in it
     return head.rstrip() + end
