@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from pelican.plugins.conference_papers import cli
+from pelican.plugins.conference_papers.generator import ContentError
 
 from .browser_support import serve
 from .conftest import copy_site
@@ -389,7 +390,8 @@ def test_a_link_that_only_the_replacement_makes_a_script_is_left_out(empty_site)
     """A static file named 'javascript:alert(1)' passes the check (the file says
     '{static}/javascript:alert(1)', a path); in a published build Pelican joins
     its URL to SITEURL, which gives 'javascript:alert(1)'. The last pass over
-    the body leaves it out of the page, the card and the feeds, and says so."""
+    the body leaves it out of the page, the card and the feeds, says so, and
+    the build fails (``make publish`` then keeps the last good site)."""
     empty_site.write("conferences/neurips-2022.md", "Title: N\nDate: 2022-11-28\n")
     empty_site.write(
         "papers/neurips-2022/static.md",
@@ -406,10 +408,12 @@ def test_a_link_that_only_the_replacement_makes_a_script_is_left_out(empty_site)
             "pelican.plugins.conference_papers.model.logger.error",
             lambda *args: logged.append(args[0] % args[1:]),
         )
-        output = empty_site.build(
-            "publishconf.py", STATIC_PATHS=["images", "javascript:alert(1)"]
-        )
-    assert (output / "javascript:alert(1)").is_file(), "the file is published"
+        with pytest.raises(ContentError, match="1 link"):
+            empty_site.build(
+                "publishconf.py", STATIC_PATHS=["images", "javascript:alert(1)"]
+            )
+    output = empty_site.output
+    # What was written before the build stopped holds no such link.
     assert_no_script_link(output)
     page = empty_site.page("papers/neurips-2022/static/")
     assert page.select_one(".paper-abstract a").get_text() == "the file"

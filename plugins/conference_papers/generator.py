@@ -247,6 +247,15 @@ class ConferencePapersGenerator(Generator):
             self.thumbnails.encoded,
         )
         forked.join()
+        # Every paper's card is on its conference page, written here: a link
+        # that only Pelican's replacement made unusable was seen (and logged
+        # with its file) in this process.
+        refused = sum(len(c.refused_links) for c in [*self.conferences, *self.papers])
+        if refused:
+            raise ContentError(
+                f"conference_papers: {refused} link(s) were left out after Pelican "
+                "replaced their placeholders (listed above); the build failed"
+            )
 
     def write_papers(self, writer, papers) -> None:
         relative = self.settings["RELATIVE_URLS"]

@@ -49,6 +49,9 @@ def forget_previous_build() -> None:
 class _PluginContent(Content):
     """URLs come from the plugin's own, prefixed settings."""
 
+    #: Links the last pass left out of this body (see ``_checked_link``).
+    refused_links: frozenset[str] = frozenset()
+
     def __init__(self, fields: dict[str, Any], settings, source_path, context):
         body = fields.pop("_body")
         extra = fields.pop("extra")
@@ -95,6 +98,9 @@ class _PluginContent(Content):
         reason = replaced_url_problem(markup, value)
         if reason is None:
             return replaced
+        # The generator fails the build after writing; each link counted once
+        # (a body is replaced for its page, its card and its feed entries).
+        self.refused_links = self.refused_links | {match.group("path")}
         logger.error(
             "conference_papers: error: %s: the link '%s' became '%s', left out: %s",
             self.relative_source_path,
