@@ -496,3 +496,73 @@ def test_the_subscribe_link_is_visible_in_a_browser(built_site, new_context):
     assert box["height"] >= 24 and box["width"] >= 60, box
     icon = link.locator("svg").bounding_box()
     assert 8 <= icon["width"] <= 40, "the feed icon is sized like text"
+
+
+# --- bounded previews ------------------------------------------------------------
+
+
+def long_abstract(words: int) -> str:
+    """Paragraphs of words with emphasis and character references in them."""
+    paragraphs = []
+    for start in range(0, words, 100):
+        paragraphs.append(
+            " ".join(
+                f"*w{n}* &amp;" if n % 17 == 0 else f"w{n}"
+                for n in range(start, min(start + 100, words))
+            )
+        )
+    return "\n\n".join(paragraphs) + "\n\nThe last words.\n"
+
+
+def test_a_long_abstract_is_previewed_on_cards_and_in_feeds_whole_on_its_page(site):
+    most = 500
+    site.write(
+        "papers/neurips-2022/long.md",
+        "Title: A Long Abstract\nAuthors: Julia Grabinski\nTrack: Full Paper\n"
+        "Date: 2030-01-01\n\n" + long_abstract(40_000),
+    )
+    output = site.build(CONFERENCE_PAPERS_SUMMARY_MAX_CHARS=most)
+    paper = site.page("papers/neurips-2022/long/")
+    assert "The last words." in paper.select_one(".paper-abstract").get_text()
+    for page in ("index.html", "conferences/neurips-2022/"):
+        card = site.page(page).select_one("#long")
+        preview = card.select_one(".paper-card-abstract")
+        assert "The last words." not in preview.get_text()
+        more = card.select_one(".paper-card-more a")
+        assert more is not None and more["href"].endswith("papers/neurips-2022/long/")
+        # The preview proper: at most `most` characters of the abstract's text.
+        body = preview.get_text().split("Read the full abstract", 1)[-1]
+        body = body.replace(more.get_text(), "")
+        assert len(" ".join(body.split())) <= most + 1, len(body)
+    # A word is never cut, nor a reference; emphasis is closed.
+    html = str(site.page("index.html").select_one("#long .paper-card-abstract"))
+    assert "&amp;" in html and not re.search(r"&(?!amp;|lt;|gt;|quot;|#)", html)
+    assert re.search(r"w\d+…", html) and not re.search(r"w…", html)
+    entry = next(
+        e for e in feedparser.parse(output / SITE_FEED).entries if "Long" in e.title
+    )
+    assert len(entry.summary) <= most and entry.summary.endswith("…")
+    assert "The last words." not in entry.content[0].value
+    item = next(
+        i
+        for i in json_feeds(output)["feeds/papers.json"]["items"]
+        if "Long" in i["title"]
+    )
+    assert len(item["summary"]) <= most
+    assert len(item["content_html"]) < 10 * most
+    # The feed and the home page stay small although the abstract is 300 KB.
+    assert (output / SITE_FEED).stat().st_size < 200_000
+    assert (output / "index.html").stat().st_size < 200_000
+
+
+def test_preview_html_cuts_at_a_word_and_closes_what_is_open():
+    from pelican.plugins.conference_papers.sanitize import preview_html
+
+    html = "<p>One <em>two three</em> four &amp; five</p><p>six</p>"
+    assert preview_html(html, 100) == (html, False)
+    assert preview_html(html, 11) == ("<p>One <em>two…</em></p>", True)
+    assert preview_html(html, 17) == ("<p>One <em>two three</em>…</p>", True)
+    assert preview_html(html, 20) == ("<p>One <em>two three</em> four &amp;…</p>", True)
+    huge = "<p>" + "word " * 1_000_000 + "</p>"  # 5 MB
+    preview, cut = preview_html(huge, 3000)
+    assert cut and len(preview) <= 3010 and preview.endswith("word…</p>")

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from pelican.plugins.conference_papers import cli
+from pelican.plugins.conference_papers.generator import ContentError
 
 from .browser_support import serve
 from .conftest import copy_site
@@ -302,3 +303,190 @@ def test_no_script_from_the_content_runs_in_chromium(hostile_site, served, new_c
     }  # fmt: skip
     assert ran == {}
     assert "output/papers/hostile-2023/html-payloads/index.html" in results
+
+
+# --- links that change scheme when Pelican replaces a placeholder ---------------
+
+# Each a paragraph of its own: (what the file writes, the address Pelican would
+# have written into the page, as a browser reads it). {index}, {tag}, {author}
+# and {category} keep the scheme and host of what follows them; {static},
+# {filename} and {attach} keep all of it when they find no file.
+PLACEHOLDER_PAYLOADS = [
+    "[a]({static}javascript:alert(1))",
+    "[b]({filename}javascript:alert(2))",
+    "[c]({attach}vbscript:msgbox(3))",
+    "[d]({index}javascript://x%0aalert(4))",
+    "[e]({tag}data:text/html;base64,PHNjcmlwdD5hbGVydCg1KTwvc2NyaXB0Pg==)",
+    "[f]({author}javascript:alert(6))",
+    "[g]({category}JaVaScRiPt:alert(7))",
+    '<a href="{static}javascript&#58;alert(8)">h</a>',
+    '<a href="{static}&#106;avascript:alert(9)">i</a>',
+    '<a href="{filename}&#x6A;&#x61;vascript&colon;alert(10)">j</a>',
+    "<a href='|static|javascript:alert(11)'>k</a>",
+    '<a href="{static}VBScript:msgbox(12)">l</a>',
+    '<a href="{filename}data:text/html,%3Cscript%3Ealert(13)%3C/script%3E">m</a>',
+    '<a href="{static}javascript:alert(14)#{static}x">n</a>',
+    "<a href={static}javascript:alert(15)>o</a>",
+    '<a href="{static}//evil.example/16">p</a>',
+    '<a href="{attach}javascript:alert(17)?x=1">q</a>',
+    "[r]({static}javascript:alert`18`)",
+]
+# Hidden inside the scheme: the first pass already leaves these out (a warning).
+HIDDEN_PAYLOADS = [
+    '<a href="{static}java&#9;script:alert(20)">s</a>',
+    '<a href="{filename}java&#10;script:alert(21)">t</a>',
+    '<a href="{static}java&#13;script:alert(22)">u</a>',
+    '<a href="{static} javascript:alert(23)">v</a>',
+    '<a href="{static}http:/\\evil.example/24">w</a>',
+]
+HEADER = ["Title: Placeholders", "Authors: Julia Grabinski", "Track: Full Paper"]
+
+
+def placeholder_paper(payloads) -> tuple[str, list[int]]:
+    """A paper with each payload in a paragraph of its own, and their lines."""
+    lines = [*HEADER, ""]
+    numbers = []
+    for payload in payloads:
+        lines += [f"Before {payload} after.", ""]
+        numbers.append(len(lines) - 1)
+    return "\n".join(lines), numbers
+
+
+def assert_no_script_link(output: Path) -> None:
+    """No file of the build links a scheme outside http(s) and mailto."""
+    bad = []
+    for path in output.rglob("*"):
+        if path.suffix not in (".html", ".xml", ".json"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for value in re.findall(r"""(?:href|src)\s*=\s*\\?["']([^"'\\]*)""", text):
+            if scheme(value) not in SCHEMES:
+                bad.append((path.name, value))
+        if re.search(r"(?i)(java|vb)script\s*:|data:text", text):
+            bad.append((path.name, "a script scheme in the text"))
+    assert bad == []
+
+
+def test_each_placeholder_link_to_a_script_is_an_error_at_its_line(empty_site):
+    empty_site.write("conferences/neurips-2022.md", "Title: N\nDate: 2022-11-28\n")
+    text, lines = placeholder_paper(PLACEHOLDER_PAYLOADS)
+    empty_site.write("papers/neurips-2022/placeholders.md", text)
+    hidden, hidden_lines = placeholder_paper(HIDDEN_PAYLOADS)
+    empty_site.write("papers/neurips-2022/hidden.md", hidden)
+    settings = cli.load_settings(
+        str(empty_site.root / "publishconf.py"), str(empty_site.content)
+    )
+    problems = cli.find_problems(settings)
+    errors = [
+        p.line
+        for p in problems
+        if p.path == "papers/neurips-2022/placeholders.md" and p.severity == "error"
+    ]
+    assert errors == lines
+    assert all(
+        "in the text cannot be used" in p.message and "write https://" in p.hint
+        for p in problems
+        if p.severity == "error"
+    )
+    warned = [p.line for p in problems if p.path == "papers/neurips-2022/hidden.md"]
+    assert warned == hidden_lines
+    with pytest.raises(Exception, match="error"):
+        empty_site.build("publishconf.py")
+    assert not any(empty_site.output.rglob("*.html")), "nothing was written"
+
+
+def test_a_conference_intro_is_checked_too(empty_site, capsys):
+    empty_site.write(
+        "conferences/neurips-2022.md",
+        "Title: N\nDate: 2022-11-28\n\nIntro.\n\n"
+        "See [it]({static}javascript:alert(1)).\n",
+    )
+    code = cli.main(
+        [
+            "check",
+            str(empty_site.content),
+            "-s",
+            str(empty_site.root / "publishconf.py"),
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert (
+        "error: conferences/neurips-2022.md:6: the link '{static}javascript:" in printed
+    )
+
+
+def test_the_hidden_payloads_leave_no_link_in_a_published_build(empty_site):
+    """They pass as warnings; the page keeps the text, never the address."""
+    empty_site.write("conferences/neurips-2022.md", "Title: N\nDate: 2022-11-28\n")
+    hidden, _lines = placeholder_paper(HIDDEN_PAYLOADS)
+    empty_site.write("papers/neurips-2022/hidden.md", hidden)
+    output = empty_site.build("publishconf.py")
+    page = empty_site.page("papers/neurips-2022/hidden/")
+    text = page.select_one(".paper-abstract").get_text()
+    assert [w for w in "stuvw" if f" {w} " not in text] == [], text
+    assert_no_script_link(output)
+
+
+def test_a_link_that_only_the_replacement_makes_a_script_is_left_out(empty_site):
+    """A static file named 'javascript:alert(1)' passes the check (the file says
+    '{static}/javascript:alert(1)', a path); in a published build Pelican joins
+    its URL to SITEURL, which gives 'javascript:alert(1)'. The last pass over
+    the body leaves it out of the page, the card and the feeds, says so, and
+    the build fails (``make publish`` then keeps the last good site)."""
+    empty_site.write("conferences/neurips-2022.md", "Title: N\nDate: 2022-11-28\n")
+    empty_site.write(
+        "papers/neurips-2022/static.md",
+        "\n".join([*HEADER, "", "See [the file]({static}/javascript:alert(1))."]),
+    )
+    (empty_site.content / "javascript:alert(1)").write_text("x", encoding="utf-8")
+    settings = cli.load_settings(
+        str(empty_site.root / "publishconf.py"), str(empty_site.content)
+    )
+    assert cli.find_problems(settings) == []
+    with pytest.MonkeyPatch.context() as patch:
+        logged = []
+        patch.setattr(
+            "pelican.plugins.conference_papers.model.logger.error",
+            lambda *args: logged.append(args[0] % args[1:]),
+        )
+        with pytest.raises(ContentError, match="1 link"):
+            empty_site.build(
+                "publishconf.py", STATIC_PATHS=["images", "javascript:alert(1)"]
+            )
+    output = empty_site.output
+    # What was written before the build stopped holds no such link.
+    assert_no_script_link(output)
+    page = empty_site.page("papers/neurips-2022/static/")
+    assert page.select_one(".paper-abstract a").get_text() == "the file"
+    assert not page.select_one(".paper-abstract a").has_attr("href")
+    assert any(
+        "papers/neurips-2022/static.md: the link '{static}/javascript:alert(1)' became "
+        "'javascript:alert(1)', left out: the scheme javascript: is not allowed" in line
+        for line in logged
+    ), logged
+
+
+def test_the_last_pass_checks_every_url_attribute():
+    """srcset entries, decoded references, any URL attribute."""
+    from pelican.plugins.conference_papers.sanitize import attribute_url_problem
+
+    refused = [
+        ("srcset", "a.webp 480w, javascript:alert(1) 960w"),
+        ("srcset", "data:image/svg+xml,<svg onload=alert(1)> 1x"),
+        ("href", "JAVASCRIPT:alert(1)"),
+        ("src", "vbscript:msgbox(1)"),
+        ("poster", "data:text/html,x"),
+        ("href", "java\tscript:alert(1)"),
+        ("href", "\\\\evil.example/x"),
+        ("href", "//evil.example/x"),
+        ("cite", "javascript:alert(1)"),
+    ]
+    assert [a for a, v in refused if attribute_url_problem(a, v) is None] == []
+    for attribute, value in [
+        ("srcset", "a.webp 480w, https://x.example/b.webp 960w"),
+        ("href", "../paper/"),
+        ("href", "mailto:x@example.org"),
+        ("href", "#fn1"),
+    ]:
+        assert attribute_url_problem(attribute, value) is None, value

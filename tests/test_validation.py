@@ -89,6 +89,58 @@ CASES = [
         "error",
     ),
     (
+        "pdf-without-scheme",
+        f"{NEURIPS}/bare-pdf.md",
+        paper(*GOOD, "Pdf: www.example.org/paper.pdf"),
+        3,
+        "Pdf 'www.example.org/paper.pdf' is not a usable link: it has no scheme; "
+        "write https://www.example.org/paper.pdf",
+        "error",
+    ),
+    (
+        "code-without-scheme",
+        f"{NEURIPS}/bare-code.md",
+        paper(*GOOD, "Track: Full Paper", "Code: github.com/x"),
+        4,
+        "Code 'github.com/x' is not a usable link: it has no scheme; "
+        "write https://github.com/x",
+        "error",
+    ),
+    (
+        "conference-url-without-scheme",
+        "conferences/bare-url.md",
+        "Title: Bare 23\nDate: 2023-07-23\nUrl: neurips.cc\n",
+        3,
+        "Url 'neurips.cc' is not a usable link: it has no scheme; write https://neurips.cc",
+        "error",
+    ),
+    (
+        "link-without-scheme",
+        f"{NEURIPS}/bare-link.md",
+        paper(*GOOD, "Links: Poster <example.org/poster.pdf> fa-solid fa-image"),
+        3,
+        "the link 'Poster' cannot be used: it has no scheme; "
+        "write https://example.org/poster.pdf between < and >",
+        "error",
+    ),
+    (
+        "relative-pdf",
+        f"{NEURIPS}/relative-pdf.md",
+        paper(*GOOD, "Pdf: files/paper.pdf"),
+        3,
+        "Pdf 'files/paper.pdf' is not a usable link: it has no scheme; "
+        "write a full https:// address",
+        "error",
+    ),
+    (
+        "citekey-unusable",
+        f"{NEURIPS}/citekey.md",
+        paper(*GOOD, "Citekey: a key, with commas"),
+        3,
+        "Citekey 'a key, with commas' is not a usable BibTeX key",
+        "warning",
+    ),
+    (
         "custom-link",
         f"{NEURIPS}/links.md",
         paper(*GOOD, "Links: Poster https://example.org/poster.pdf"),
@@ -303,6 +355,61 @@ def test_two_papers_with_one_slug(site, capsys, caplog):
     assert next(p for p in printed if "two papers" in p) in logged
 
 
+def test_a_citekey_taken_by_another_paper_is_named_with_both_files(site, capsys):
+    write(site, f"{NEURIPS}/a.md", paper(*GOOD, "Citekey: lab2022key"))
+    write(
+        site,
+        f"{NEURIPS}/b.md",
+        paper(*GOOD, "Track: Full Paper", "Citekey: LAB2022key"),
+    )
+    code, printed = run_check(site, capsys)
+    assert code == 0
+    assert (
+        f"warning: {NEURIPS}/b.md:4: Citekey 'LAB2022key' is taken by "
+        f"{NEURIPS}/a.md; a key is made instead" in "\n".join(printed)
+    ), printed
+    site.build()
+    bib = site.output / "conferences/neurips-2022/neurips-2022.bib"
+    bib = bib.read_text(encoding="utf-8")
+    assert bib.count("{lab2022key,") == 1 and "{LAB2022key," not in bib
+
+
+def test_a_duplicate_slug_points_at_the_slug_line(site, capsys):
+    write(
+        site,
+        f"{NEURIPS}/zz.md",
+        paper(*GOOD, "Track: Full Paper", "Slug: robust-models"),
+    )
+    code, printed = run_check(site, capsys)
+    assert code == 1
+    assert any(
+        p.startswith(
+            f"error: {NEURIPS}/zz.md:4: two papers have the slug 'robust-models'"
+        )
+        for p in printed
+    ), printed
+
+
+def test_warnings_of_a_file_with_errors_are_listed_too(site, capsys):
+    write(
+        site,
+        f"{NEURIPS}/both.md",
+        paper(
+            "Titel: A Paper",
+            "Authors: Julia Grabinski",
+            "Date: 11.10.2022",
+            "Track: Demo",
+        ),
+    )
+    code, printed = run_check(site, capsys)
+    assert code == 1
+    mine = [
+        p.split(":")[0] + ":" + p.split(":")[2] for p in printed if "/both.md:" in p
+    ]
+    # The missing Title, the Date; the unknown key, the unlisted Track.
+    assert sorted(mine) == ["error:1", "error:3", "warning:1", "warning:4"], printed
+
+
 def test_two_conferences_with_one_slug(site, capsys):
     write(site, "conferences/copy.md", "Title: Copy\nDate: 2022-11-28\n")
     write(site, "conferences/neurips-22.md", "Title: Copy\nDate: 2022-11-28\n")
@@ -457,3 +564,21 @@ def test_a_failed_build_leaves_yesterdays_output_untouched(site):
         assert snapshot(site.output) == yesterday, f"{name} changed the output"
         leftovers = sorted(p.name for p in site.root.iterdir() if p.name[0] == ".")
         assert leftovers == [], f"{name} left {leftovers}"
+
+
+def test_a_member_page_without_a_scheme_is_not_linked(caplog):
+    from pelican.plugins.conference_papers.settings import lab_members
+
+    members = {
+        "Margret Keuper": "www.uni-mannheim.de/~keuper",
+        "Julia Grabinski": "/people/julia-grabinski/",
+        "Paul Gavrikov": "https://example.org/paul",
+    }
+    with caplog.at_level(logging.WARNING):
+        pages = lab_members({"CONFERENCE_PAPERS_MEMBERS": members})
+    assert pages == {
+        "Margret Keuper": None,
+        "Julia Grabinski": "/people/julia-grabinski/",
+        "Paul Gavrikov": "https://example.org/paul",
+    }
+    assert "write https://www.uni-mannheim.de/~keuper" in caplog.text

@@ -40,11 +40,15 @@ class CardRenderer:
         return card
 
     def card_context(self, paper, siteurl: str) -> dict:
+        # A bounded preview: the card is on the conference page, the home page
+        # and in every feed; the paper's page has the whole abstract.
+        abstract, cut = paper.preview(siteurl)
         return {
             **self.generator.context,
             "SITEURL": siteurl,
             "paper": paper,
-            "abstract": Markup(paper.get_content(siteurl)),
+            "abstract": abstract,
+            "abstract_cut": cut,
             "image": self.image(paper, siteurl),
             "members": self.generator.members,
             "fold": setting(self.generator.settings, "ABSTRACT_FOLD"),

@@ -218,7 +218,7 @@ def make_entry(paper, generator, urls: FeedUrls, members: dict) -> Entry:
             )
             for author in paper.authors
         ],
-        summary=xml_text(paper.abstract_text),
+        summary=xml_text(paper.summary_text),
         content=feed_html(card, urls),
         image=urls.absolute(image["src"]) if image else None,
         categories=[

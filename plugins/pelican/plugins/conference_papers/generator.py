@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import re
 import tempfile
 from collections.abc import Iterator
 from urllib.parse import urlparse
@@ -20,9 +21,10 @@ from pelican.plugins import signals
 
 from . import feeds, grouping, images, parallel, paths, reading, scholar, timeline
 from .cards import CardRenderer
-from .model import Conference, Paper
+from .model import Conference, Paper, body_links
 from .schema import (
     ERROR,
+    WARNING,
     Problem,
     RawSource,
     parse_conference,
@@ -145,6 +147,7 @@ class ConferencePapersGenerator(Generator):
         left_out: dict[str, str] = {}
         for source in self.read_sources(setting(self.settings, "CONFERENCES_PATH")):
             fields, problems = self._parse(parse_conference, source, timezone)
+            problems += _placeholder_links(source, self.settings)
             slug = (
                 fields.get("slug") or os.path.splitext(os.path.basename(source.path))[0]
             )
@@ -165,6 +168,7 @@ class ConferencePapersGenerator(Generator):
         papers_path = setting(self.settings, "PAPERS_PATH")
         for source in self.read_sources(papers_path):
             fields, problems = self._parse(parse_paper, source, timezone, papers_path)
+            problems += _placeholder_links(source, self.settings)
             conference = conferences.get(fields.get("conference"))
             self.problems += problems
             if conference is None:
@@ -176,6 +180,14 @@ class ConferencePapersGenerator(Generator):
                     )
                 continue
             if any(p.severity == ERROR for p in problems):
+                # Left out, but every mistake is reported at once: its warnings too.
+                track = grouping.unlisted_track(
+                    source.path,
+                    lambda source=source: source.line("track"),
+                    fields.get("track"),
+                    conference,
+                )
+                self.problems += [track] if track else []
                 continue
             # A paper without a Date came out when its conference began.
             fields["date"] = fields["date"] or conference.date
@@ -187,6 +199,7 @@ class ConferencePapersGenerator(Generator):
 
         self.problems += grouping.group(conferences, papers, self.settings)
         self.problems += feeds.entry_id_problems(p for p in papers if p.conference)
+        self.problems += scholar.citekey_problems(p for p in papers if p.conference)
         self.conferences = grouping.newest_first(conferences.values())
         self.papers = grouping.newest_first(papers)
         timeline.attach_timelines(self)
@@ -262,6 +275,15 @@ class ConferencePapersGenerator(Generator):
             self.thumbnails.encoded,
         )
         forked.join()
+        # Every paper's card is on its conference page, written here: a link
+        # that only Pelican's replacement made unusable was seen (and logged
+        # with its file) in this process.
+        refused = sum(len(c.refused_links) for c in [*self.conferences, *self.papers])
+        if refused:
+            raise ContentError(
+                f"conference_papers: {refused} link(s) were left out after Pelican "
+                "replaced their placeholders (listed above); the build failed"
+            )
 
     def write_papers(self, writer, papers) -> None:
         relative = self.settings["RELATIVE_URLS"]
@@ -315,13 +337,16 @@ def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
     for match in content._get_intrasite_link_regex().finditer(content._content):
         if match.group("what") not in paths.FILE_PLACEHOLDERS:
             continue
-        target = urlparse(match.group("value")).path
+        parts = urlparse(match.group("value"))
+        if parts.scheme:  # "{static}javascript:…": the URL rule reports it
+            continue
+        target = parts.path
         _, reason = paths.link_target(root, folder, target)
         if reason:
             problems.append(
                 Problem(
                     source.path,
-                    _line_of(source.full_path, match.group("value")),
+                    _first_line_with(source.full_path, match.group("value")),
                     f"the link '{clean_text(match.group('path'))[:120]}' "
                     f"cannot be used: {reason}",
                     "link a file under content/, e.g. '{static}/images/poster.pdf' "
@@ -331,7 +356,7 @@ def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
     return problems
 
 
-def _line_of(full_path: str, text: str) -> int:
+def _first_line_with(full_path: str, text: str) -> int:
     """The first line of the file that holds ``text`` (1 when none does)."""
     try:
         with open(full_path, encoding="utf-8", errors="replace") as handle:
@@ -341,6 +366,62 @@ def _line_of(full_path: str, text: str) -> int:
     except OSError:
         pass
     return 1
+
+
+def _placeholder_links(source: RawSource, settings) -> list[Problem]:
+    """A problem for each link of the text that the sanitizer leaves out (a
+    warning: the text stays) and each ``{static}``/``{filename}``… link whose
+    address the URL rule refuses (an error: Pelican's replacement would keep
+    it), at the line that writes it."""
+    refused, placeholders = body_links(source.body, settings)
+    if not refused and not placeholders:
+        return []
+    with open(source.full_path, encoding="utf-8", errors="replace") as handle:
+        text = handle.read()
+    body_start = text.find("\n\n")
+    problems: list[Problem] = []
+    start = max(body_start, 0)
+    for placeholder, address, reason in placeholders:
+        # The first occurrence after the previous one, as written or just the
+        # placeholder (the address may be written with character references).
+        line, start = _line_of(text, (placeholder + address, placeholder), start)
+        problems.append(
+            Problem(
+                source.path,
+                line,
+                f"the link '{clean_text(placeholder + address)}' in the text cannot "
+                f"be used: {reason}",
+                "after a placeholder write a path under content/ "
+                "('{static}images/figure.png', '{filename}other-paper.md'); "
+                "an address on the web needs no placeholder: write https://…",
+            )
+        )
+    start = max(body_start, 0)
+    for attribute, address, reason in refused:
+        # As written, or up to where a character reference may stand for it.
+        written = re.match(r"[^&\s]*", address).group()
+        line, start = _line_of(text, (address, written + "&", written), start)
+        problems.append(
+            Problem(
+                source.path,
+                line,
+                f"the address {attribute}='{clean_text(address)}' in the text is left "
+                f"out of the page: {reason}",
+                "write an http://, https:// or mailto: address, or a path of the site",
+                WARNING,
+            )
+        )
+    return problems
+
+
+def _line_of(text: str, needles, start: int) -> tuple[int, int]:
+    """The line of the first of ``needles`` found in ``text`` from ``start``
+    (else the first line of the body), and where to look for the next one."""
+    for needle in needles:
+        at = text.find(needle, start) if needle else -1
+        if at >= 0:
+            return text.count("\n", 0, at) + 1, at + 1
+    return text.count("\n", 0, max(text.find("\n\n"), 0)) + 2, start
 
 
 def _same_slug(source: RawSource, slug: str, other: str) -> Problem:

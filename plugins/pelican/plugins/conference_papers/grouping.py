@@ -67,7 +67,7 @@ def group(conferences: dict[str, Conference], papers: list[Paper], settings):
             problems.append(
                 Problem(
                     paper.relative_source_path,
-                    1,
+                    _line(paper, "slug"),  # 1 when the slug is the file's name
                     f"two papers have the slug '{paper.slug}' in the conference "
                     f"'{paper.conference_slug}' (the other is "
                     f"{seen[key].relative_source_path})",
@@ -88,18 +88,14 @@ def group(conferences: dict[str, Conference], papers: list[Paper], settings):
             paper.track = paper.track or (listed[0] if listed else default_track)
             paper.track_slug = slug_of(paper.track, settings)
             if paper.track not in tracks:
-                if listed:
-                    problems.append(
-                        Problem(
-                            paper.relative_source_path,
-                            _line(paper, "track"),
-                            f"the track '{paper.track}' is not one of the tracks of "
-                            f"{conference.title} ({'; '.join(listed)}); it comes last",
-                            f"add it to 'Tracks:' in {conference.relative_source_path}"
-                            " or correct the Track",
-                            WARNING,
-                        )
-                    )
+                problem = unlisted_track(
+                    paper.relative_source_path,
+                    lambda paper=paper: _line(paper, "track"),
+                    paper.track,
+                    conference,
+                )
+                if problem:
+                    problems.append(problem)
                 tracks[paper.track] = Track(paper.track, paper.track_slug)
             tracks[paper.track].papers.append(paper)
         for track in tracks.values():
@@ -108,6 +104,24 @@ def group(conferences: dict[str, Conference], papers: list[Paper], settings):
         conference.tracks = [t for t in tracks.values() if t.papers]
         conference.papers = [p for t in conference.tracks for p in t.papers]
     return problems
+
+
+def unlisted_track(path: str, line, track: str, conference) -> Problem | None:
+    """The warning for a paper whose ``track`` its conference does not list
+    (``line()``: the line of its Track, read only then); the grouping and the
+    check of a file with errors (its warnings are reported all the same)."""
+    listed = list(conference.listed_tracks)
+    if not track or not listed or track in listed:
+        return None
+    return Problem(
+        path,
+        line(),
+        f"the track '{track}' is not one of the tracks of "
+        f"{conference.title} ({'; '.join(listed)}); it comes last",
+        f"add it to 'Tracks:' in {conference.relative_source_path}"
+        " or correct the Track",
+        WARNING,
+    )
 
 
 def _line(paper: Paper, key: str) -> int:

@@ -9,6 +9,7 @@ plugin's ``CONFERENCE_PAPERS_<KIND>_URL``/``_SAVE_AS`` settings.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -16,8 +17,18 @@ from typing import Any
 from markupsafe import Markup
 from pelican.contents import Content
 
-from .sanitize import clean_html, plain_text
+from .sanitize import (
+    clean_html,
+    placeholder_problems,
+    plain_text,
+    preview_html,
+    replaced_url_problem,
+)
 from .schema import Link, Person
+from .settings import setting
+from .text import clean_text, cut_at_word
+
+logger = logging.getLogger(__name__)
 
 
 def forget_previous_build() -> None:
@@ -37,6 +48,9 @@ def forget_previous_build() -> None:
 
 class _PluginContent(Content):
     """URLs come from the plugin's own, prefixed settings."""
+
+    #: Links the last pass left out of this body (see ``_checked_link``).
+    refused_links: frozenset[str] = frozenset()
 
     def __init__(self, fields: dict[str, Any], settings, source_path, context):
         body = fields.pop("_body")
@@ -61,18 +75,67 @@ class _PluginContent(Content):
         return {"slug": self.slug, "lang": self.lang, "date": self.date}
 
     def get_content(self, siteurl: str) -> str:
-        """The body with ``{filename}`` links for ``siteurl``.
+        """The body with ``{filename}`` links for ``siteurl``, sanitized again
+        after Pelican replaced them: the last step before any page, card or feed
+        holds it (``sanitize`` says why).
 
         Not memoized as in Pelican, whose cache keeps a copy per page depth of
         every body to the end of the build (tens of MB at 10,000 papers): the
         link substitution is cheap, and cards are cached already.
         """
-        return self._update_content(self._content, siteurl)
+        links = self._get_intrasite_link_regex()
+        body = links.sub(lambda m: self._checked_link(siteurl, m), self._content)
+        return clean_html(body)
+
+    def _checked_link(self, siteurl: str, match) -> str:
+        """Pelican's replacement of one placeholder link, or the attribute
+        emptied when what it gives fails the URL rule. The check at load time
+        refuses what the file wrote; this is what only the replacement makes (a
+        static file's name joined to SITEURL, a setting)."""
+        replaced = self._link_replacer(siteurl, match)
+        markup, quote = match.group("markup"), match.group("quote")
+        value = replaced[len(markup) + len(quote) : -len(quote)]
+        reason = replaced_url_problem(markup, value)
+        if reason is None:
+            return replaced
+        # The generator fails the build after writing; each link counted once
+        # (a body is replaced for its page, its card and its feed entries).
+        self.refused_links = self.refused_links | {match.group("path")}
+        logger.error(
+            "conference_papers: error: %s: the link '%s' became '%s', left out: %s",
+            self.relative_source_path,
+            clean_text(match.group("path")),
+            clean_text(value),
+            reason,
+        )
+        return f"{markup}{quote}{quote}"  # an empty address: clean_html drops it
 
     @property
     def html(self) -> Markup:
         """The Markdown body, sanitized, with ``{static}`` links resolved."""
         return Markup(self.content)
+
+
+def body_links(body: str, settings) -> tuple[list, list]:
+    """What the sanitizer refuses of the links in the Markdown ``body`` (HTML),
+    as ``(attribute, address, why)`` (left out of the page; the text stays),
+    and ``(placeholder, what follows it, why)`` for each ``{static}``,
+    ``{filename}``… link whose address would not pass the URL rule once Pelican
+    replaced the placeholder (``sanitize.placeholder_problems``), with
+    Pelican's own regex of placeholder links (``INTRASITE_LINK_REGEX``)."""
+    refused: list[tuple[str, str, str]] = []
+    clean = clean_html(body, refused)
+    if "{" not in body and "|" not in body:
+        return refused, []  # no placeholder: most papers
+    links = Content._get_intrasite_link_regex(_Settings(settings))
+    return refused, placeholder_problems(clean, links)
+
+
+@dataclass
+class _Settings:
+    """What ``Content._get_intrasite_link_regex`` reads of a content object."""
+
+    settings: Any
 
 
 class Conference(_PluginContent):
@@ -135,6 +198,20 @@ class Paper(_PluginContent):
     def abstract_text(self) -> str:
         """The abstract as plain text: meta descriptions, feeds, citations."""
         return plain_text(self._content)
+
+    @property
+    def summary_text(self) -> str:
+        """The start of the abstract as plain text, bounded (feed summaries)."""
+        most = setting(self.settings, "SUMMARY_MAX_CHARS")
+        return cut_at_word(self.abstract_text, most)
+
+    def preview(self, siteurl: str) -> tuple[Markup, bool]:
+        """The start of the abstract as HTML for ``siteurl``, bounded (cards on
+        every page and in the feeds), and whether it was cut; the paper page
+        shows the whole abstract."""
+        return preview_html(
+            self.get_content(siteurl), setting(self.settings, "SUMMARY_MAX_CHARS")
+        )
 
     def link(self, kind: str) -> Link | None:
         return next((link for link in self.links if link.kind == kind), None)

@@ -25,7 +25,7 @@ from . import paths
 from .icons import normalize_icon_name
 from .identifiers import normalize_arxiv, normalize_doi
 from .text import clean_text
-from .urls import url_problem
+from .urls import field_url_problem
 
 ERROR = "error"
 WARNING = "warning"
@@ -349,12 +349,13 @@ def _url_field(source: RawSource, problems: Collector, key: str) -> str | None:
     value = source.text(key)
     if not value:
         return None
-    reason = url_problem(value)
-    if reason:
+    problem = field_url_problem(value)
+    if problem:
+        reason, hint = problem
         problems.error(
             key,
             f"{key.title()} '{clean_text(value)}' is not a usable link: {reason}",
-            "write a full https:// address",
+            hint,
         )
         return None
     return value
@@ -550,13 +551,14 @@ def _links(source: RawSource, problems: Collector) -> list[Link]:
             )
             continue
         url = match.group("url").strip()
-        reason = url_problem(url)
-        if reason:
+        problem = field_url_problem(url)
+        if problem:
+            reason, hint = problem
             problems.error(
                 "links",
                 f"the link '{clean_text(match.group('label'))}' cannot be used: "
                 f"{reason}",
-                "write a full https:// address between < and >",
+                f"{hint} between < and >",
             )
             continue
         icon = match.group("icon").strip()

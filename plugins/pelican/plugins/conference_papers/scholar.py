@@ -39,7 +39,7 @@ from markupsafe import Markup
 from unidecode import unidecode
 
 from .output import write_output_file
-from .schema import Person
+from .schema import WARNING, Person, Problem, header_lines
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -195,27 +195,53 @@ def _suffix(number: int) -> str:
     return letters
 
 
-def assign_keys(papers) -> dict[int, str]:
-    """A stable, unique citekey for each paper (by ``id(paper)``)."""
-    ordered = sorted(
-        papers, key=lambda p: (p.date.timestamp(), p.conference_slug, p.slug)
-    )
+def _pinned_keys(ordered) -> tuple[dict[int, str], set[str], list[Problem]]:
+    """The ``Citekey:`` of each paper that may keep it, the keys taken, and a
+    problem for each ``Citekey:`` that cannot be used (taken, or not BibTeX)."""
     keys: dict[int, str] = {}
-    taken: set[str] = set()
+    owners: dict[str, object] = {}  # key (lower case) -> the paper that has it
+    problems: list[Problem] = []
     for paper in ordered:
         wanted = str(getattr(paper, "citekey", "") or "").strip()
         if not wanted:
             continue
-        if _KEY.match(wanted) and wanted.lower() not in taken:
+        if _KEY.match(wanted) and wanted.lower() not in owners:
             keys[id(paper)] = wanted
-            taken.add(wanted.lower())
-        else:
-            logger.warning(
-                "conference_papers: %s: Citekey '%s' is %s; a key is made instead",
+            owners[wanted.lower()] = paper
+            continue
+        owner = owners.get(wanted.lower())
+        why = (
+            f"is taken by {owner.relative_source_path}"
+            if owner is not None
+            else "is not a usable BibTeX key"
+        )
+        problems.append(
+            Problem(
                 paper.relative_source_path,
-                wanted,
-                "taken" if _KEY.match(wanted) else "not a usable BibTeX key",
+                header_lines(paper.source_path).get("citekey", 1),
+                f"Citekey '{wanted}' {why}; a key is made instead",
+                "write letters, digits and _ : . + / - only, one key per paper, "
+                "e.g. 'Citekey: grabinski2022robust'",
+                WARNING,
             )
+        )
+    return keys, set(owners), problems
+
+
+def _by_date(papers):
+    return sorted(papers, key=lambda p: (p.date.timestamp(), p.conference_slug, p.slug))
+
+
+def citekey_problems(papers) -> list[Problem]:
+    """The ``Citekey:`` lines that cannot be used, with file and line (``check``
+    and the build report them with every other problem)."""
+    return _pinned_keys(_by_date(papers))[2]
+
+
+def assign_keys(papers) -> dict[int, str]:
+    """A stable, unique citekey for each paper (by ``id(paper)``)."""
+    ordered = _by_date(papers)
+    keys, taken, _problems = _pinned_keys(ordered)  # reported by citekey_problems
     next_suffix: dict[str, int] = {}  # linear even when a thousand keys clash
     for paper in ordered:
         if id(paper) in keys:

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 import re
 
-from .urls import url_problem
+from .urls import bare_host, url_problem
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,10 @@ DEFAULTS: dict[str, object] = {
     "MEMBERS": [],
     # Abstracts longer than this (in characters) are folded behind "Read more".
     "ABSTRACT_FOLD": 600,
+    # Previews of an abstract (cards on the conference and home pages, the feed
+    # entries' content and summary) hold at most this many characters of text,
+    # cut at a word; the paper's own page shows the whole abstract.
+    "SUMMARY_MAX_CHARS": 3000,
     # Track name for papers without a Track when the conference lists none.
     "DEFAULT_TRACK": "Papers",
     # How many of the newest papers the home page shows.
@@ -115,6 +119,10 @@ def lab_members(settings) -> dict[str, str | None]:
     pages: dict[str, str | None] = {}
     for name, url in members.items():
         reason = url_problem(str(url)) if url else None
+        if url and not reason and bare_host(str(url)):
+            # A path of the site is fine ("/people/keuper/"); "www.uni.de/~k" is
+            # a dead link beside every card.
+            reason = f"it has no scheme; write https://{url}"
         if reason:
             logger.warning(
                 "conference_papers: the member page of %s in "
@@ -169,6 +177,9 @@ def _check(settings):
                 yield f"{key} must be a string, not {value!r}"
         elif not isinstance(value, (list, tuple, dict)):
             yield f"{key} must be a list of names or a dict of name -> URL"
+    most = settings[PREFIX + "SUMMARY_MAX_CHARS"]
+    if isinstance(most, int) and not isinstance(most, bool) and 0 <= most < 100:
+        yield f"{PREFIX}SUMMARY_MAX_CHARS must be at least 100, not {most!r}"
     yield from _check_paths(settings)
     yield from _check_feeds(settings)
     from .timeline import check_site_timeline  # it imports this module
