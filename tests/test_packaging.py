@@ -47,18 +47,19 @@ def test_twine_accepts_the_wheel_and_the_sdist(dist):
 
 def test_the_wheel_holds_templates_scripts_and_licence(dist):
     (wheel,) = dist.glob("*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        licence = next(n for n in names if n.endswith("licenses/LICENSE"))
+        text = archive.read(licence).decode()
+        metadata = archive.read(
+            next(n for n in names if n.endswith(".dist-info/METADATA"))
+        ).decode()
     templates = REPO / "plugins" / "conference_papers" / "templates"
     for path in templates.rglob("*.html"):
         assert f"{PACKAGE}/templates/{path.relative_to(templates)}" in names
     assert f"{PACKAGE}/static/conference-papers/timeline.js" in names
     assert f"{PACKAGE}/static/conference-papers/cite.js" in names
-    licence = next(n for n in names if n.endswith("licenses/LICENSE"))
-    text = zipfile.ZipFile(wheel).read(licence).decode()
     assert "GNU AFFERO GENERAL PUBLIC LICENSE" in text
-    metadata = zipfile.ZipFile(wheel).read(
-        next(n for n in names if n.endswith(".dist-info/METADATA"))
-    ).decode()
     assert "License-Expression: AGPL-3.0-or-later" in metadata
     assert "Project-URL: Changelog" in metadata
     assert "Description-Content-Type: text/markdown" in metadata
@@ -66,7 +67,8 @@ def test_the_wheel_holds_templates_scripts_and_licence(dist):
 
 def test_the_sdist_builds_the_same_package(dist):
     (sdist,) = dist.glob("*.tar.gz")
-    names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
+    with tarfile.open(sdist) as archive:
+        names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
     assert "LICENSE" in names
     assert "plugins/conference_papers/templates/conference_papers/card.html" in names
     assert "plugins/conference_papers/static/conference-papers/timeline.js" in names

@@ -40,8 +40,10 @@ MEASURE = """(column) => {
   }));
   const images = [...document.images].map((i) => ({src: i.currentSrc,
     loaded: i.complete && i.naturalWidth > 0, width: box(i).width}));
-  return {content: [content.left, content.right], theme: [theme.left, theme.right],
-          scroll: document.documentElement.scrollWidth, width: innerWidth, pills, images};
+  return {content: [content.left, content.right],
+          theme: [theme.left, theme.right],
+          scroll: document.documentElement.scrollWidth, width: innerWidth,
+          pills, images};
 }"""
 
 
@@ -63,7 +65,9 @@ def test_plugin_pages_sit_in_the_themes_column(
     name, origin = themed_site
     tab = new_context(viewport={"width": width, "height": 900}).new_page()
     tab.goto(f"{origin}/{PAGES[page]}", wait_until="load")
-    tab.evaluate("Promise.all([...document.images].map((i) => i.decode().catch(() => 0)))")
+    tab.evaluate(
+        "Promise.all([...document.images].map((i) => i.decode().catch(() => 0)))"
+    )
     seen = tab.evaluate(MEASURE, THEMES[name][1])
     tab.screenshot(path=str(artifacts / f"any-theme-{name}-{page}-{width}.png"))
 
