@@ -71,16 +71,14 @@ def filters() -> Image.Image:
     rng = random.Random(22)
     for row in range(4):
         for col in range(8):
-            x0, y0 = 60 + col * 108, 100 + row * 108
+            kernel = Image.new("RGB", (3, 3))
             for i in range(3):
                 for j in range(3):
-                    value = rng.uniform(-1, 1)
-                    shade = int(127 + 120 * value)
-                    colour = (shade, shade, 255 - shade // 2)
-                    draw.rectangle(
-                        (x0 + j * 30, y0 + i * 30, x0 + j * 30 + 29, y0 + i * 30 + 29),
-                        fill=colour,
-                    )
+                    shade = int(127 + 120 * rng.uniform(-1, 1))
+                    kernel.putpixel((j, i), (shade, shade, 255 - shade // 2))
+            # Smoothly interpolated, as filter visualisations usually are.
+            tile = kernel.resize((90, 90), Image.Resampling.BICUBIC)
+            image.paste(tile, (60 + col * 108, 100 + row * 108))
     return image
 
 
