@@ -14,13 +14,15 @@ PUBLISHCONF ?= publishconf.py
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help html devserver publish check test lint bench screenshot clean
+.PHONY: help html devserver publish check import sync test lint bench screenshot clean
 
 help:
 	@echo 'make html        build the site into $(OUTPUTDIR)/ (previous output kept on errors)'
 	@echo 'make devserver   serve on http://127.0.0.1:$(PORT) and rebuild on changes (PORT=8000)'
 	@echo 'make publish     build with $(PUBLISHCONF) (absolute URLs) into $(OUTPUTDIR)/'
 	@echo 'make check       validate the content without building'
+	@echo 'make import KIND=bibtex SOURCE=papers.bib   import into $(INPUTDIR)/ (KIND: jekyll, lwt, bibtex, arxiv, doi)'
+	@echo 'make sync        the works of members with an Orcid:/Openalex: line (pelican-papers sync)'
 	@echo 'make test        run the tests'
 	@echo 'make bench       time 1,000 and 10,000 papers beside plain Pelican'
 	@echo 'make screenshot  take docs/neurips-2022.png (the README picture) in chromium'
@@ -47,6 +49,23 @@ devserver: $(VENV)/.deps
 
 check: $(VENV)/.deps
 	$(PAPERS) check $(INPUTDIR) -s $(CONFFILE)
+
+# `pelican-papers import KIND SOURCE... --into content` without activating .venv.
+KIND ?=
+SOURCE ?=
+import: $(VENV)/.deps
+	@test -n "$(KIND)" -a -n "$(SOURCE)" || { \
+	  echo 'usage: make import KIND=jekyll|lwt|bibtex|arxiv|doi SOURCE="FILE-OR-ID ..."'; exit 2; }
+	$(PAPERS) import $(KIND) $(SOURCE) --into $(INPUTDIR)
+
+# `pelican-papers sync content`; says so when this version has no sync command yet.
+sync: $(VENV)/.deps
+	@if $(PAPERS) sync --help >/dev/null 2>&1; then \
+	  $(PAPERS) sync $(INPUTDIR); \
+	else \
+	  echo "make sync needs 'pelican-papers sync', which this version of the plugin does not have yet"; \
+	  exit 1; \
+	fi
 
 lint: $(VENV)/.deps
 	$(BIN)/ruff check plugins tests pelicanconf.py publishconf.py

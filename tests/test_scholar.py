@@ -397,9 +397,13 @@ def test_venue_line_and_member_links(site):
     )
     page = site.page("papers/neurips-2022/medical-imaging-filters/")
     venue = " ".join(page.select_one(".paper-venue").get_text().split())
-    assert venue.startswith("NeurIPS 2022 · Workshop Paper · MedNeurIPS Workshop ·")
+    # The conference's own title, as its page and the cards write it.
+    assert venue.startswith("NeurIPS 22 · Workshop Paper · MedNeurIPS Workshop ·")
     authors = page.select_one(".paper-authors")
     assert authors.get_text() == "Paul Gavrikov, Janis Keuper"
+    # Members stand out as on the cards, linked or not.
+    highlighted = [s.get_text() for s in authors.select("strong.member")]
+    assert highlighted == ["Paul Gavrikov", "Janis Keuper"]
     links = {a.get_text(): a["href"] for a in authors.find_all("a")}
     assert links == {"Janis Keuper": "https://lab.example.org/people/janis/"}
     person = json_ld(page)["author"][1]

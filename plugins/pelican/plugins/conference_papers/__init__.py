@@ -1,6 +1,12 @@
 """Conference pages, paper pages, citations and feeds for a research lab's site.
 
 Add ``"conference_papers"`` to ``PLUGINS``; see the README for the settings.
+
+Here the plugin meets Pelican: the signals it listens to, the templates every
+theme finds, the theme's menu (through Pelican's own ``MENUITEMS``, which
+``notmyidea``, ``simple`` and most themes show, so no theme needs editing) and
+the one line at the end of a build that says what the plugin made: Pelican's own
+"Processed 0 articles" says nothing about papers.
 """
 
 from __future__ import annotations
@@ -11,12 +17,15 @@ import io
 import logging
 import os
 import sys
+import time
 from importlib.resources import files
 
 from jinja2 import FileSystemLoader
 from pelican import DEFAULT_CONFIG_NAME, parse_arguments, signals
+from pelican.log import console
 from pelican.utils import wait_for_changes
 
+from . import feeds
 from .cards import paper_card
 from .generator import ConferencePapersGenerator
 from .icons import icon_svg
@@ -50,6 +59,8 @@ def initialized(pelican) -> None:
     if STATIC not in theme_static:
         settings["THEME_STATIC_PATHS"] = [*theme_static, STATIC]
     wait_after_a_failed_build(pelican)
+    if setting(settings, "MENU"):
+        settings["MENUITEMS"] = menu_items(settings)
 
 
 def wait_after_a_failed_build(pelican) -> None:
@@ -97,9 +108,61 @@ def _settings_file() -> str:
     return DEFAULT_CONFIG_NAME if os.path.isfile(DEFAULT_CONFIG_NAME) else ""
 
 
+def menu_items(settings) -> tuple:
+    """``MENUITEMS`` with the conference index added (once: not when an item
+    already links it or is called "Conferences").
+
+    A menu item is one fixed address for every page, so it cannot follow
+    ``RELATIVE_URLS``: it is absolute with an absolute ``SITEURL`` (``make
+    publish``), else root-relative, which the devserver serves."""
+    siteurl = (settings.get("SITEURL") or "").rstrip("/")
+    prefix = siteurl if siteurl.startswith(("http://", "https://")) else ""
+    link = f"{prefix}/{setting(settings, 'INDEX_URL')}"
+    items = tuple(settings.get("MENUITEMS") or ())
+    if any(title == MENU_TITLE or url == link for title, url in items):
+        return items
+    return (*items, (MENU_TITLE, link))
+
+
+MENU_TITLE = "Conferences"
+
+#: The build under way (devserver rebuilds start again): when it began and our
+#: generator, for the summary at its end.
+_build: dict = {}
+
+
 def get_generators(pelican):
     forget_previous_build()  # every build starts here, devserver rebuilds too
+    _build.clear()
+    _build["start"] = time.perf_counter()
     return ConferencePapersGenerator
+
+
+def keep_generator(generators) -> None:
+    for generator in generators:
+        if isinstance(generator, ConferencePapersGenerator):
+            _build["generator"] = generator
+
+
+def summarize(pelican) -> None:
+    """One line after the build: what the plugin wrote, and how long it took.
+
+    Printed the way Pelican prints its own "Done: Processed …" line (just before
+    it), so it shows without ``-v`` as that one does."""
+    generator = _build.get("generator")
+    if generator is None:
+        return
+    settings = generator.settings
+    console.print(
+        "conference_papers: built "
+        f"{len(generator.papers)} paper(s) in {len(generator.conferences)} "
+        f"conference(s), {len(generator.members)} member(s), "
+        f"{feeds.feed_count(settings, generator.conferences, generator.members)} "
+        f"feed(s), {generator.citation_files} citation file(s) in "
+        f"{time.perf_counter() - _build['start']:.2f} seconds",
+        markup=False,
+        highlight=False,
+    )
 
 
 def add_templates(generator) -> None:
@@ -113,3 +176,5 @@ def register() -> None:
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_templates)
+    signals.all_generators_finalized.connect(keep_generator)
+    signals.finalized.connect(summarize)

@@ -62,7 +62,9 @@ class CardRenderer:
         it too: ``conference_papers_cards.image(paper, SITEURL, sizes=…)``."""
         if not paper.image:
             return None
-        prefix = f"{siteurl}/" if siteurl else ""
+        # As the templates write {{ SITEURL }}/…: with SITEURL "" (and absolute
+        # URLs) that is "/…" from the site root, never relative to the page.
+        prefix = f"{siteurl}/"
         static = self.generator.context["static_content"].get(paper.image)
         full = prefix + (static.url if static else paper.image)
         alt = f"Figure of “{paper.title}”"

@@ -91,6 +91,10 @@ def is_absolute(url: str) -> bool:
     return bool(url) and bool(_ABSOLUTE.match(url))
 
 
+#: Addresses of the author's own machine: no domain to advise for tag: ids.
+_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
+
+
 class FeedUrls:
     """Absolute URLs and tag: URIs for one build.
 
@@ -118,13 +122,20 @@ class FeedUrls:
 
     def _authority(self, conferences) -> str:
         years = [c.date.year for c in conferences] or [EPOCH.year]
-        authority = f"{urlsplit(self.site).hostname},{min(years)}"
+        host = urlsplit(self.site).hostname or ""
+        authority = f"{host},{min(years)}"
+        # In development the site is the devserver's address: advise the domain
+        # the lab will publish at, never '127.0.0.1,2024'.
+        local = host in _LOCAL_HOSTS or not host
+        advice = f"your-lab.example.org,{min(years)}" if local else authority
         logger.warning(
             "conference_papers: %sTAG_AUTHORITY is not set; feed entry ids use "
-            "'%s' and change when the site moves: set it, e.g. to '%s'",
+            "'%s' and change when the site moves: set it to the domain you publish "
+            "at and a year you held it, e.g. %sTAG_AUTHORITY = '%s'",
             PREFIX,
             authority,
-            authority,
+            PREFIX,
+            advice,
         )
         return authority
 
@@ -431,6 +442,20 @@ def feed_specs(generator, urls: FeedUrls, members: dict) -> list[FeedSpec]:
             )
         )
     return specs
+
+
+def feed_count(settings, conferences, members) -> int:
+    """How many files ``write_feeds`` writes: the feeds ``feed_specs`` lists (one
+    for the site, one per conference, one per member), each as Atom and JSON where
+    its setting is not "". For the build summary: the feeds may be written in a
+    forked process, whose own count does not come back."""
+    per = {"": 1, "CONFERENCE_": len(conferences), "MEMBER_": len(members)}
+    return sum(
+        count
+        for kind, count in per.items()
+        for form in ("ATOM", "JSON")
+        if setting(settings, f"{kind}FEED_{form}")
+    )
 
 
 def _slug_path(settings, name: str, slug: str) -> str:

@@ -70,6 +70,7 @@ class ConferencePapersGenerator(Generator):
         self.papers: list[Paper] = []
         self.problems: list[Problem] = []
         self._files: list[str] = []
+        self.citation_files = 0  # written by generate_output (the build summary)
         self.members = lab_members(self.settings)  # name -> member page or None
         self.cards = CardRenderer(self)
         self.thumbnails = images.Thumbnails(self.settings, self.path)
@@ -229,6 +230,7 @@ class ConferencePapersGenerator(Generator):
         self.context["conferences"] = self.conferences
         self.context["papers"] = self.papers
         self.context["conference_years"] = grouping.by_year(self.conferences)
+        self.context["conference_papers_members"] = self.members
         self.context["conference_papers_cards"] = self.cards
         self.context["conference_papers_citations"] = scholar.Citations(self)
 
@@ -267,7 +269,7 @@ class ConferencePapersGenerator(Generator):
 
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
         self.write_papers(writer, mine)
-        scholar.write_citations(self)
+        self.citation_files = scholar.write_citations(self)
         written = self.thumbnails.write(self.output_path)
         logger.info(
             "conference_papers: %d thumbnail(s) written, %d encoded (others cached)",

@@ -699,8 +699,9 @@ def citations_of(generator) -> Citations:
     return found if isinstance(found, Citations) else Citations(generator)
 
 
-def write_citations(generator) -> None:
-    """Write the BibTeX and CSL-JSON files (the generator calls it after the pages)."""
+def write_citations(generator) -> int:
+    """Write the BibTeX and CSL-JSON files (the generator calls it after the pages);
+    how many were written."""
     citations = citations_of(generator)
     settings = generator.settings
     site = citations.site_name or "the lab"
@@ -735,3 +736,4 @@ def write_citations(generator) -> None:
         citations.csl_file([citations.paper(p).csl for p in everything]),
     )
     logger.info("conference_papers: wrote %d BibTeX and CSL-JSON files", written)
+    return written

@@ -26,6 +26,9 @@ DEFAULTS: dict[str, object] = {
     "PAPER_SAVE_AS": "papers/{conference}/{slug}/index.html",
     "INDEX_URL": "conferences/",
     "INDEX_SAVE_AS": "conferences/index.html",
+    # Add the conference index to the theme's menu (Pelican's MENUITEMS, which
+    # notmyidea, simple and most themes show); False leaves MENUITEMS alone.
+    "MENU": True,
     # Lab members: their names are highlighted on cards. A list of names, or a
     # dict of name -> URL of the member's page.
     "MEMBERS": [],
