@@ -14,6 +14,7 @@ from .cards import paper_card
 from .generator import ConferencePapersGenerator
 from .icons import icon_svg
 from .model import forget_previous_build
+from .search import build_index, check_search
 from .settings import apply_defaults, setting
 
 TEMPLATES = str(files(__name__) / "templates")
@@ -58,3 +59,5 @@ def register() -> None:
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_templates)
+    signals.initialized.connect(check_search)
+    signals.finalized.connect(build_index)
