@@ -3,7 +3,6 @@ of our own whose abstracts each hold a word no other page has."""
 
 from __future__ import annotations
 
-import filecmp
 import json
 import re
 import subprocess
@@ -92,9 +91,7 @@ def tab_to_search(page) -> None:
     """Press Tab until the search input has the focus (as a keyboard user does)."""
     for _ in range(40):
         page.keyboard.press("Tab")
-        if page.evaluate(
-            "document.activeElement && document.activeElement.matches('.site-search input')"
-        ):
+        if page.evaluate("document.activeElement.matches('.site-search input')"):
             return
     raise AssertionError("Tab never reached the search box")
 
@@ -119,9 +116,7 @@ def test_a_word_of_one_abstract_finds_that_paper(browser, search_url, start):
     # Keyboard only: from the box to the result, then follow it.
     for _ in range(10):
         page.keyboard.press("Tab")
-        if page.evaluate(
-            "document.activeElement.matches('.pagefind-ui__result-link')"
-        ):
+        if page.evaluate("document.activeElement.matches('.pagefind-ui__result-link')"):
             break
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -133,9 +128,7 @@ def test_a_word_of_one_abstract_finds_that_paper(browser, search_url, start):
     page.context.close()
 
 
-def test_the_box_is_labelled_and_conference_pages_are_not_results(
-    browser, search_url
-):
+def test_the_box_is_labelled_and_conference_pages_are_not_results(browser, search_url):
     visit = new_page(browser, 1280, 900)
     page = visit.page
     page.goto(search_url + "/conferences/searchconf-2024/", wait_until="load")
@@ -187,12 +180,13 @@ def test_pages_with_the_box_are_valid_html(search_site, vnu_command):
 def test_rebuilding_gives_the_same_index(search_site, tmp_path):
     again = lab(tmp_path / "again")
     left, right = search_site.output / "pagefind", again.output / "pagefind"
-    compare = filecmp.dircmp(left, right)
     files = sorted(p.relative_to(left) for p in left.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(right) for p in right.rglob("*") if p.is_file())
+    assert files
+    assert files == sorted(
+        p.relative_to(right) for p in right.rglob("*") if p.is_file()
+    )
     for name in files:
         assert (left / name).read_bytes() == (right / name).read_bytes(), name
-    assert not compare.diff_files
 
 
 def test_search_off_writes_no_index_and_no_box(tmp_path):
@@ -202,9 +196,7 @@ def test_search_off_writes_no_index_and_no_box(tmp_path):
     assert site.page("papers/searchconf-2024/third-paper/").select(".site-search") == []
 
 
-def test_a_missing_pagefind_stops_the_build_with_what_to_install(
-    tmp_path, monkeypatch
-):
+def test_a_missing_pagefind_stops_the_build_with_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-pagefind"))
     with pytest.raises(SettingsError, match=re.escape("pip install 'pagefind[bin]'")):
         lab(tmp_path / "missing")
