@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import subprocess
 import time
 
@@ -81,6 +82,9 @@ def build_index(pelican) -> None:
     if binary is None:  # removed since the start of the build
         raise SearchIndexError(f"conference_papers: Pagefind is gone; {INSTALL_HINT}")
     output = os.path.abspath(pelican.output_path)
+    # Pagefind adds files named by their content and deletes none: the index of a
+    # rebuild into the same folder (devserver) would keep every earlier fragment.
+    shutil.rmtree(os.path.join(output, BUNDLE_DIR), ignore_errors=True)
     command = [binary, "--site", output, "--output-subdir", BUNDLE_DIR]
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, check=False)
