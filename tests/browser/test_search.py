@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -125,6 +126,60 @@ def test_a_word_of_one_abstract_finds_that_paper(browser, search_url, start):
     assert visit.offsite_requests == []
     assert visit.failed_requests == []
     assert visit.console_errors == []
+    page.context.close()
+
+
+def test_pagefind_loads_only_when_the_box_is_used(browser, search_url):
+    visit = new_page(browser, 1280, 900)
+    page = visit.page
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+    page.goto(search_url + PAPER_PATH.format(slug="third-paper"), wait_until="load")
+    page.wait_for_selector(".site-search input")  # search.js has run
+    page.wait_for_timeout(300)
+    assert [path for path in asked if path.startswith("/pagefind/")] == []
+    assert "/theme/conference-papers/search.js" in asked
+    # "/" goes to the box (as on many sites); typing there finds the paper.
+    page.locator("h1").click()
+    page.keyboard.press("/")
+    page.keyboard.type(ABSTRACT_WORDS["plain-baselines"])
+    page.wait_for_function(SEARCH_DONE)
+    results = page.locator(".pagefind-ui__result-link")
+    assert results.all_inner_texts() == [TITLES["plain-baselines"]]
+    assert "/pagefind/pagefind-ui.js" in asked
+    assert "/pagefind/pagefind-ui.css" in asked
+    # The label now names Pagefind's own field, which has the focus.
+    box = page.get_by_label("Search the papers")
+    assert box.evaluate("element => element === document.activeElement")
+    assert box.input_value() == ABSTRACT_WORDS["plain-baselines"]
+    assert visit.failed_requests == []
+    assert visit.console_errors == []
+    page.context.close()
+
+
+def test_results_show_no_bibtex(browser, search_site, search_url):
+    """The Cite block is not indexed: no result for its words, no BibTeX in excerpts."""
+    cite = search_site.page(PAPER_PATH.format(slug="quokka-attention")[1:])
+    bibtex = cite.select_one(".paper-cite-bibtex").get_text()
+    assert "@inproceedings{" in bibtex and "booktitle" in bibtex
+    visit = new_page(browser, 1280, 900)
+    page = visit.page
+    page.goto(search_url + "/", wait_until="load")
+    # Words that only the BibTeX has are not found.
+    assert search(page, "inproceedings").count() == 0
+    assert "No results" in page.locator(".pagefind-ui__message").inner_text()
+    page.locator(".pagefind-ui__search-input").fill("booktitle")
+    page.wait_for_function(
+        "() => /for .booktitle/.test("
+        "document.querySelector('.pagefind-ui__message').textContent)"
+    )
+    page.wait_for_function(SEARCH_DONE)
+    assert page.locator(".pagefind-ui__result-link").count() == 0
+    page.locator(".pagefind-ui__search-input").fill(ABSTRACT_WORDS["quokka-attention"])
+    page.wait_for_function(SEARCH_DONE)
+    page.locator(".pagefind-ui__result-excerpt").first.wait_for()
+    excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+    assert excerpts and not [e for e in excerpts if "@inproceedings" in e], excerpts
     page.context.close()
 
 
