@@ -170,7 +170,7 @@ def test_results_show_no_bibtex(browser, search_site, search_url):
     assert "No results" in page.locator(".pagefind-ui__message").inner_text()
     page.locator(".pagefind-ui__search-input").fill("booktitle")
     page.wait_for_function(
-        "() => /for .booktitle/.test("
+        "() => /booktitle/.test("
         "document.querySelector('.pagefind-ui__message').textContent)"
     )
     page.wait_for_function(SEARCH_DONE)
