@@ -15,12 +15,20 @@ def cards(soup):
     return soup.select("article.paper-card")
 
 
+# The plugin's own scripts a conference page loads: the timeline's consent script
+# and the search box's (which loads Pagefind only when the box is used).
+OUR_SCRIPTS = (
+    "../../theme/conference-papers/search.js",
+    "../../theme/conference-papers/timeline.js",
+)
+
+
 def scripts_from_content(soup):
-    """Every script but the timeline's consent script (the plugin's own file)."""
+    """Every script but the plugin's own files (an inline one is never ours)."""
     return [
         s
         for s in soup.find_all("script")
-        if not s.get("src", "").endswith("/conference-papers/timeline.js")
+        if s.get("src") not in OUR_SCRIPTS or s.string
     ]
 
 

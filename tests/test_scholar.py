@@ -379,6 +379,7 @@ def test_hostile_title_stays_inside_the_json_ld(site):
     page = site.page("papers/neurips-2022/hostile/")
     assert [s.get("type") or s.get("src") for s in page.find_all("script")] == [
         "application/ld+json",
+        "../../../theme/conference-papers/search.js",
         "../../../theme/conference-papers/cite.js",
     ]
     data = json_ld(page)

@@ -694,7 +694,8 @@ def test_the_page_shows_the_snapshot_newest_first_sanitized(timeline_site):
     )
     assert page.find("script", src=False) is None
     assert [s["src"] for s in page.find_all("script")] == [
-        "../../theme/conference-papers/timeline.js"
+        "../../theme/conference-papers/search.js",
+        "../../theme/conference-papers/timeline.js",
     ]
     assert not [
         (tag.name, name)

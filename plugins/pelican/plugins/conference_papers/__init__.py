@@ -30,6 +30,7 @@ from .cards import paper_card
 from .generator import ConferencePapersGenerator
 from .icons import icon_svg
 from .model import forget_previous_build
+from .search import build_index, check_search
 from .settings import apply_defaults, setting
 
 logger = logging.getLogger(__name__)
@@ -176,5 +177,7 @@ def register() -> None:
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_templates)
+    signals.initialized.connect(check_search)
     signals.all_generators_finalized.connect(keep_generator)
+    signals.finalized.connect(build_index)  # before the summary, which counts it
     signals.finalized.connect(summarize)

@@ -99,6 +99,12 @@ DEFAULTS: dict[str, object] = {
     # half of the paper pages): 0 = one per CPU when there are 200 papers or
     # more, 1 = everything in Pelican's own process.
     "PROCESSES": 0,
+    # Search (search.py): a Pagefind index of the built pages and a box on every
+    # page that includes templates/conference_papers/_search.html. False: neither.
+    "SEARCH": True,
+    # Where the box links when script is off: a page that lists the papers,
+    # relative to the site; "" = the conference index (INDEX_URL).
+    "SEARCH_FALLBACK_URL": "",
     # Keep what each paper file gave in memory, keyed by the file's bytes and
     # the settings, so that the devserver's rebuilds re-read only changed files.
     "READ_CACHE": False,
