@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -433,3 +434,16 @@ def test_the_table_script_prints_a_row_per_venue_and_a_summary(tmp_path):
     assert "eccv-2024" in result.stdout
     assert "3 venues" in result.stdout
     assert "workshop 1" in result.stdout and "preprint 1" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["<" * 40_000, "<b>" * 20_000, "A" * 40_000, "AB " * 15_000, "CVPR-" * 8_000],
+    ids=["angles", "bold", "capitals", "acronyms", "dashes"],
+)
+def test_a_hostile_venue_is_recognised_in_linear_time(payload):
+    """A venue string of tens of thousands of characters (an attacker's BibTeX
+    or data file) takes milliseconds, not minutes: no regex retries per position."""
+    started = time.perf_counter()
+    recognise(payload)
+    assert time.perf_counter() - started < 2.0

@@ -164,8 +164,17 @@ _ORDINAL = re.compile(
     r"|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|fortieth|fiftieth))\s+",
     re.I,
 )
-_TAG = re.compile(r"<[^>]*>")
-_BOLD = re.compile(r"<b>(.*?)</b>", re.I | re.S)
+# "[^<>]" keeps a run of "<" linear: each match attempt stops at the next "<".
+_TAG = re.compile(r"<[^<>]*>")
+
+def _first_bold(raw: str) -> str:
+    """The text of the first ``<b>…</b>``, found with two searches (a lazy regex
+    retries from every "<b>" and is quadratic in a run of them)."""
+    lower = raw.lower()
+    start = lower.find("<b>")
+    end = lower.find("</b>", start + 3) if start >= 0 else -1
+    return raw[start + 3 : end] if end >= 0 else ""
+
 
 #: BibTeX entry types that say the kind on their own.
 _ENTRY_KINDS = {
@@ -273,8 +282,7 @@ def _clean(venue: str) -> tuple[str, str, tuple[str, ...]]:
     """``(text, bold, notes)``: the name without markup, its bold part, its notes."""
     raw = html.unescape(str(venue or ""))
     notes: list[str] = []
-    bold_match = _BOLD.search(raw)
-    bold = clean_text(_TAG.sub(" ", bold_match.group(1))) if bold_match else ""
+    bold = clean_text(_TAG.sub(" ", _first_bold(raw)))
     text = _TAG.sub(" ", raw)
     text = text.replace("\\&", "&").replace("{", "").replace("}", "")
     text = text.replace("---", "\u2014").replace("--", "\u2013")
@@ -389,7 +397,7 @@ def _leading_acronym(text: str) -> str:
     candidate = match.group("acr") if match else text
     tokens = candidate.split()
     if 1 <= len(tokens) <= 2 and all(
-        _ACRONYM.match(t) and len(t) <= 16 for t in tokens
+        len(t) <= 16 and _ACRONYM.match(t) for t in tokens
     ):
         return candidate
     return ""
@@ -584,7 +592,7 @@ def _is_short_name(inside: str, before: str) -> bool:
     tokens = inside.split()
     if not tokens or len(tokens) > 3:
         return False
-    if all(_ACRONYM.match(t) and len(t) <= 16 for t in tokens):
+    if all(len(t) <= 16 and _ACRONYM.match(t) for t in tokens):
         return True
     return all(t[:1].isupper() for t in tokens) and inside.lower() in before.lower()
 
