@@ -45,7 +45,9 @@ def launch_chromium() -> Iterator:
     """A headless chromium (Playwright's sync API), closed on leaving."""
     require(os.access(CHROMIUM, os.X_OK), "chromium", "apt-get install chromium")
     try:
-        from playwright.sync_api import sync_playwright
+        # Imported here so that a missing Playwright is a skip (or a CI failure)
+        # with the line that installs it, not a collection error.
+        from playwright.sync_api import sync_playwright  # noqa: PLC0415
     except ImportError:
         require(False, "Playwright", "pip install -e '.[test]' (make .venv/.deps)")
     with sync_playwright() as playwright:

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+from .bench import write_lab
 from .conftest import REPO
 
 
@@ -41,8 +42,6 @@ def test_quick_bench_builds_both_sites_and_reports_sane_figures(tmp_path):
 
 
 def test_synthetic_lab_is_the_same_for_the_same_seed(tmp_path):
-    from .bench import write_lab
-
     first = write_lab(tmp_path / "a", 30, 3)
     second = write_lab(tmp_path / "b", 30, 3)
     files = sorted(p.relative_to(first) for p in first.rglob("*.md"))

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pelican.plugins.conference_papers import cli
+from pelican.plugins.conference_papers.commands import main as cli
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:

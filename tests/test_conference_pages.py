@@ -5,8 +5,12 @@ from __future__ import annotations
 import filecmp
 import logging
 import re
+import shutil
 
+import pelican
 import pytest
+
+from pelican.plugins.conference_papers.settings import SettingsError
 
 NEURIPS = "conferences/neurips-2022/"
 
@@ -213,8 +217,6 @@ def test_math_in_an_abstract_is_mathml(site):
 
 
 def test_builds_in_pelicans_notmyidea_theme(site):
-    import pelican
-
     notmyidea = str(
         __import__("pathlib").Path(pelican.__file__).parent / "themes/notmyidea"
     )
@@ -233,7 +235,6 @@ def test_builds_in_pelicans_notmyidea_theme(site):
 def test_two_builds_give_the_same_bytes(site, tmp_path):
     first = site.build()
     copy = tmp_path / "first"
-    import shutil
 
     shutil.copytree(first, copy)
     shutil.rmtree(first)
@@ -305,7 +306,5 @@ def test_member_pages_link_from_cards_only_through_the_allowlist(site, caplog):
     ],
 )
 def test_unusable_path_settings_are_named_before_the_build(site, name, value, message):
-    from pelican.plugins.conference_papers.settings import SettingsError
-
     with pytest.raises(SettingsError, match=re.escape(message)):
         site.build(**{f"CONFERENCE_PAPERS_{name}": value})

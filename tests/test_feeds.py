@@ -16,10 +16,12 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import pelican
 import pytest
 from lxml import etree
 
 from pelican.plugins.conference_papers.generator import ContentError
+from pelican.plugins.conference_papers.sanitize import preview_html
 from pelican.plugins.conference_papers.settings import SettingsError
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -462,8 +464,6 @@ def test_news_articles_add_no_invalid_feed(site):
 
 
 def test_feeds_in_pelicans_notmyidea_theme_are_linked(site):
-    import pelican
-
     site.build(THEME=str(Path(pelican.__file__).parent / "themes/notmyidea"))
     soup = site.page("conferences/neurips-2022/")
     hrefs = [link["href"] for link in soup.select(ATOM_LINKS)]
@@ -556,8 +556,6 @@ def test_a_long_abstract_is_previewed_on_cards_and_in_feeds_whole_on_its_page(si
 
 
 def test_preview_html_cuts_at_a_word_and_closes_what_is_open():
-    from pelican.plugins.conference_papers.sanitize import preview_html
-
     html = "<p>One <em>two three</em> four &amp; five</p><p>six</p>"
     assert preview_html(html, 100) == (html, False)
     assert preview_html(html, 11) == ("<p>One <em>two…</em></p>", True)

@@ -13,8 +13,10 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from pelican.plugins.conference_papers import cli
+from pelican.plugins.conference_papers.commands import check
+from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.generator import ContentError
+from pelican.plugins.conference_papers.sanitize import attribute_url_problem
 
 from .browser_support import serve
 from .conftest import copy_site
@@ -186,10 +188,10 @@ def refused_site(empty_site):
 def test_each_refused_file_is_refused(refused_site):
     """URLs, icons, images, placeholders and keys that could run or leak are
     errors, each."""
-    settings = cli.load_settings(
+    settings = check.load_settings(
         str(refused_site.root / "pelicanconf.py"), str(refused_site.content)
     )
-    problems = cli.find_problems(settings)
+    problems = check.find_problems(settings)
     refused = sorted(
         str(path.relative_to(refused_site.content))
         for path in refused_site.content.rglob("*.md")
@@ -373,10 +375,10 @@ def test_each_placeholder_link_to_a_script_is_an_error_at_its_line(empty_site):
     empty_site.write("papers/neurips-2022/placeholders.md", text)
     hidden, hidden_lines = placeholder_paper(HIDDEN_PAYLOADS)
     empty_site.write("papers/neurips-2022/hidden.md", hidden)
-    settings = cli.load_settings(
+    settings = check.load_settings(
         str(empty_site.root / "publishconf.py"), str(empty_site.content)
     )
-    problems = cli.find_problems(settings)
+    problems = check.find_problems(settings)
     errors = [
         p.line
         for p in problems
@@ -440,10 +442,10 @@ def test_a_link_that_only_the_replacement_makes_a_script_is_left_out(empty_site)
         "\n".join([*HEADER, "", "See [the file]({static}/javascript:alert(1))."]),
     )
     (empty_site.content / "javascript:alert(1)").write_text("x", encoding="utf-8")
-    settings = cli.load_settings(
+    settings = check.load_settings(
         str(empty_site.root / "publishconf.py"), str(empty_site.content)
     )
-    assert cli.find_problems(settings) == []
+    assert check.find_problems(settings) == []
     with pytest.MonkeyPatch.context() as patch:
         logged = []
         patch.setattr(
@@ -469,7 +471,6 @@ def test_a_link_that_only_the_replacement_makes_a_script_is_left_out(empty_site)
 
 def test_the_last_pass_checks_every_url_attribute():
     """srcset entries, decoded references, any URL attribute."""
-    from pelican.plugins.conference_papers.sanitize import attribute_url_problem
 
     refused = [
         ("srcset", "a.webp 480w, javascript:alert(1) 960w"),

@@ -11,8 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from pelican.plugins.conference_papers import cli
+from pelican.plugins.conference_papers.commands import check
+from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.importers import arxiv, bibtex, doi, jekyll, lwt
+from pelican.plugins.conference_papers.importers.common import parse_venue
 from pelican.plugins.conference_papers.importers.remote import FetchError
 from pelican.plugins.conference_papers.importers.writer import (
     ImportFailure,
@@ -34,7 +36,7 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 
 def problems(content: Path):
-    found = cli.find_problems(cli.load_settings(None, str(content)))
+    found = check.find_problems(check.load_settings(None, str(content)))
     return [p for p in found if p.severity == "error"], found
 
 
@@ -535,7 +537,5 @@ def test_service_answers_of_any_kind_give_metadata_or_fetch_error(data):
     ],
 )  # fmt: skip
 def test_venues_from_publisher_strings(publisher, expected):
-    from pelican.plugins.conference_papers.importers.common import parse_venue
-
     short, _, year, note = parse_venue(publisher)
     assert (short, year, note) == expected

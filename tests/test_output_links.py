@@ -12,6 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
+from .conftest import copy_site
+
 SITE = "https://site.invalid/"  # stands for the output folder's root
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")
 # (tag, attribute) pairs that hold one URL; srcset is split separately.
@@ -150,7 +152,6 @@ class LinkChecker:
 @pytest.fixture(scope="module")
 def published_site(tmp_path_factory):
     """The lab site built as `make publish` builds it: absolute URLs, feeds."""
-    from .conftest import copy_site
 
     site = copy_site(tmp_path_factory.mktemp("published") / "site")
     site.build("publishconf.py", SITEURL="https://keuperlabs.example.org")

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pelican.plugins.conference_papers import cli, paths, schema, timeline
+from pelican.plugins.conference_papers import paths, schema, timeline
+from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.generator import ContentError
 
 BIN = Path(sys.executable).parent

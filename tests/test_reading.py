@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import filecmp
+import gc
 import os
 import shutil
+import weakref
 from pathlib import Path
 
 from pelican import Pelican
@@ -13,6 +15,7 @@ from pelican.readers import MarkdownReader
 from pelican.settings import DEFAULT_CONFIG, read_settings
 
 from pelican.plugins.conference_papers import reading
+from pelican.plugins.conference_papers.model import Paper
 from pelican.plugins.conference_papers.reading import PaperMarkdownReader
 
 from .bench import write_lab
@@ -187,10 +190,6 @@ def test_read_cache_is_not_used_after_the_markdown_settings_change(tmp_path):
 def test_a_devserver_rebuild_lets_the_previous_build_go(site):
     """Pelican's autoreload runs one Pelican object again and again: the papers
     of a finished build must not stay in memory (20 MB a rebuild at 1,000)."""
-    import gc
-    import weakref
-
-    from pelican.plugins.conference_papers.model import Paper
 
     pelican = Pelican(site.settings())
     pelican.run()

@@ -14,12 +14,14 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pelican
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from pelican.plugins.conference_papers import cli
-from pelican.plugins.conference_papers.timeline import AccountError, parse_account
+from pelican.plugins.conference_papers.accounts import AccountError, parse_account
+from pelican.plugins.conference_papers.commands import main as cli
+from pelican.plugins.conference_papers.settings import SettingsError
 from pelican.plugins.conference_papers.timeline_fetch import bluesky_html
 
 from .browser_support import serve
@@ -297,8 +299,6 @@ def test_the_site_wide_account_serves_every_conference_with_a_hashtag(site):
 
 
 def test_a_bad_site_wide_account_stops_the_build(site):
-    from pelican.plugins.conference_papers.settings import SettingsError
-
     with pytest.raises(SettingsError, match="CONFERENCE_PAPERS_TIMELINE: Timeline"):
         site.build(CONFERENCE_PAPERS_TIMELINE="mastodon nobody")
 
@@ -727,8 +727,6 @@ def test_without_a_snapshot_the_region_links_out(built_site):
 
 
 def test_the_script_reaches_notmyidea_too(site):
-    import pelican
-
     site.build(THEME=str(Path(pelican.__file__).parent / "themes/notmyidea"))
     src = site.page(NEURIPS).select_one("section.timeline script")["src"]
     assert (site.output / NEURIPS / src).resolve().is_file()

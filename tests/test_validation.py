@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pelican.plugins.conference_papers import cli
+from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.generator import ContentError
+from pelican.plugins.conference_papers.settings import lab_members
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -567,8 +568,6 @@ def test_a_failed_build_leaves_yesterdays_output_untouched(site):
 
 
 def test_a_member_page_without_a_scheme_is_not_linked(caplog):
-    from pelican.plugins.conference_papers.settings import lab_members
-
     members = {
         "Margret Keuper": "www.uni-mannheim.de/~keuper",
         "Julia Grabinski": "/people/julia-grabinski/",

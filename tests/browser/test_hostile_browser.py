@@ -28,7 +28,7 @@ from lxml import etree
 from playwright.sync_api import Error as PlaywrightError
 from pybtex.database import parse_string
 
-from pelican.plugins.conference_papers import cli
+from pelican.plugins.conference_papers.commands import check
 
 from ..browser_support import serve
 from ..conftest import copy_site
@@ -300,8 +300,8 @@ def let_through(tmp_path_factory):
     site = copy_site(tmp_path_factory.mktemp("hostile-let-through") / "site")
     shutil.copytree(HOSTILE / "refused", site.content, dirs_exist_ok=True)
     (site.content / "LINES.txt").unlink()
-    settings = cli.load_settings(str(site.root / "pelicanconf.py"), str(site.content))
-    refused = {p.path for p in cli.find_problems(settings) if p.severity == "error"}
+    settings = check.load_settings(str(site.root / "pelicanconf.py"), str(site.content))
+    refused = {p.path for p in check.find_problems(settings) if p.severity == "error"}
     kept = []
     for path in sorted(site.content.rglob("*.md")):
         relative = path.relative_to(site.content).as_posix()

@@ -11,25 +11,19 @@ the one line at the end of a build that says what the plugin made: Pelican's own
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import io
 import logging
-import os
-import sys
 import time
 from importlib.resources import files
 
 from jinja2 import FileSystemLoader
-from pelican import DEFAULT_CONFIG_NAME, parse_arguments, signals
+from pelican import signals
 from pelican.log import console
-from pelican.utils import wait_for_changes
 
 from . import feeds
 from .cards import paper_card
 from .generator import ConferencePapersGenerator
 from .icons import icon_svg
-from .model import forget_previous_build
+from .pelican_hooks import forget_content_memo, wait_after_a_failed_build
 from .search import build_index, check_search
 from .settings import apply_defaults, setting
 
@@ -64,51 +58,6 @@ def initialized(pelican) -> None:
         settings["MENUITEMS"] = menu_items(settings)
 
 
-def wait_after_a_failed_build(pelican) -> None:
-    """After a build that failed, the next one waits for a change first.
-
-    The one Pelican-internal hook of the plugin, kept here: ``pelican -lr``
-    (make devserver) runs ``pelican.run()`` in a loop (pelican.autoreload in
-    Pelican 4.12) and waits for a change only after a build that worked; when
-    the build raises (a content error) the loop logs it and builds again at
-    once: the same error ~150 times a second and a busy core, until the file is
-    fixed. Only the autoreload loop calls ``run()`` twice on one instance, so
-    waiting at the start of a run that follows a failed one changes nothing
-    else: one report per save. It waits as that loop does (wait_for_changes,
-    the same folders and filters).
-    """
-    run = pelican.run
-    failed = False
-
-    @functools.wraps(run)
-    def run_once_per_change(*args, **kwargs):
-        nonlocal failed
-        if failed:
-            logger.warning(
-                "conference_papers: waiting for a change to the content, the theme "
-                "or the settings before building again"
-            )
-            wait_for_changes(_settings_file(), pelican.settings)
-        failed = True
-        run(*args, **kwargs)
-        failed = False
-
-    pelican.run = run_once_per_change
-
-
-def _settings_file() -> str:
-    """The settings file ``pelican`` was started with (the autoreload loop also
-    watches it), or none when this process is not the pelican command."""
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            args = parse_arguments(sys.argv[1:])
-    except SystemExit:  # not pelican's command line (e.g. a test runner's)
-        return ""
-    if args.settings:
-        return args.settings
-    return DEFAULT_CONFIG_NAME if os.path.isfile(DEFAULT_CONFIG_NAME) else ""
-
-
 def menu_items(settings) -> tuple:
     """``MENUITEMS`` with the conference index added (once: not when an item
     already links it or is called "Conferences").
@@ -133,7 +82,7 @@ _build: dict = {}
 
 
 def get_generators(pelican):
-    forget_previous_build()  # every build starts here, devserver rebuilds too
+    forget_content_memo()  # every build starts here, devserver rebuilds too
     _build.clear()
     _build["start"] = time.perf_counter()
     return ConferencePapersGenerator

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 from pelican.generators import Generator
-from pelican.plugins import signals
 
 from . import feeds, grouping, images, parallel, paths, reading, scholar, timeline
 from .cards import CardRenderer
 from .model import Conference, Paper, body_links
+from .pelican_hooks import written_files_are_watched
 from .schema import (
     ERROR,
     WARNING,
@@ -259,7 +259,7 @@ class ConferencePapersGenerator(Generator):
         # With many papers a forked process shares the work: it writes the feeds
         # and every other paper page, this one the other pages. Not when a plugin
         # listens for written files: its receiver must see every page here.
-        split = not signals.content_written.receivers
+        split = not written_files_are_watched()
         mine = self.papers[1::2] if split else self.papers
 
         def beside() -> None:

@@ -15,8 +15,13 @@ from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
-from pelican.contents import Content
 
+from .pelican_hooks import (
+    PrefixedURLContent,
+    placeholder_regex,
+    raw_body,
+    replace_placeholder,
+)
 from .sanitize import (
     clean_html,
     placeholder_problems,
@@ -31,22 +36,7 @@ from .text import clean_text, cut_at_word
 logger = logging.getLogger(__name__)
 
 
-def forget_previous_build() -> None:
-    """Empty Pelican's memo of content bodies and summaries.
-
-    Pelican memoizes ``Content.get_content``/``get_summary`` in one dict for the
-    whole process, keyed by the content object: in the devserver every rebuild
-    kept the previous one alive through it (each page holds the build's context,
-    hence every paper), some 20 MB a rebuild at 1,000 papers. The entries of a
-    finished build are never used again.
-    """
-    for name in ("get_content", "get_summary"):
-        memo = Content.__dict__.get(name)
-        if hasattr(memo, "cache"):
-            memo.cache.clear()
-
-
-class _PluginContent(Content):
+class _PluginContent(PrefixedURLContent):
     """URLs come from the plugin's own, prefixed settings."""
 
     #: Links the last pass left out of this body (see ``_checked_link``).
@@ -65,15 +55,6 @@ class _PluginContent(Content):
             clean_html(body), metadata, settings, source_path, context=context
         )
 
-    def _expand_settings(self, key: str, klass: str | None = None) -> str:
-        kind = (klass or self.__class__.__name__).upper()
-        pattern = self.settings[f"CONFERENCE_PAPERS_{kind}_{key.upper()}"]
-        return str(pattern).format(**self.url_format)
-
-    @property
-    def url_format(self) -> dict[str, Any]:
-        return {"slug": self.slug, "lang": self.lang, "date": self.date}
-
     def get_content(self, siteurl: str) -> str:
         """The body with ``{filename}`` links for ``siteurl``, sanitized again
         after Pelican replaced them: the last step before any page, card or feed
@@ -83,8 +64,8 @@ class _PluginContent(Content):
         every body to the end of the build (tens of MB at 10,000 papers): the
         link substitution is cheap, and cards are cached already.
         """
-        links = self._get_intrasite_link_regex()
-        body = links.sub(lambda m: self._checked_link(siteurl, m), self._content)
+        links = placeholder_regex(self.settings)
+        body = links.sub(lambda m: self._checked_link(siteurl, m), raw_body(self))
         return clean_html(body)
 
     def _checked_link(self, siteurl: str, match) -> str:
@@ -92,7 +73,7 @@ class _PluginContent(Content):
         emptied when what it gives fails the URL rule. The check at load time
         refuses what the file wrote; this is what only the replacement makes (a
         static file's name joined to SITEURL, a setting)."""
-        replaced = self._link_replacer(siteurl, match)
+        replaced = replace_placeholder(self, siteurl, match)
         markup, quote = match.group("markup"), match.group("quote")
         value = replaced[len(markup) + len(quote) : -len(quote)]
         reason = replaced_url_problem(markup, value)
@@ -127,15 +108,8 @@ def body_links(body: str, settings) -> tuple[list, list]:
     clean = clean_html(body, refused)
     if "{" not in body and "|" not in body:
         return refused, []  # no placeholder: most papers
-    links = Content._get_intrasite_link_regex(_Settings(settings))
+    links = placeholder_regex(settings)
     return refused, placeholder_problems(clean, links)
-
-
-@dataclass
-class _Settings:
-    """What ``Content._get_intrasite_link_regex`` reads of a content object."""
-
-    settings: Any
 
 
 class Conference(_PluginContent):
@@ -197,7 +171,7 @@ class Paper(_PluginContent):
     @cached_property
     def abstract_text(self) -> str:
         """The abstract as plain text: meta descriptions, feeds, citations."""
-        return plain_text(self._content)
+        return plain_text(raw_body(self))
 
     @property
     def summary_text(self) -> str:

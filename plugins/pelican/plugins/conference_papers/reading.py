@@ -29,6 +29,7 @@ from pelican.utils import pelican_open
 
 from .mathml import MathExtension
 from .parallel import processes_for
+from .pelican_hooks import keep_raw_metadata
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -62,11 +63,6 @@ class PaperMarkdownReader(MarkdownReader):
         }
 
 
-def _keep_raw(name, value):
-    """A reader's ``process_metadata`` that keeps the text as written."""
-    return value
-
-
 def paper_readers(settings) -> Readers:
     """Pelican's readers (Markdown extensions, readers of other plugins), with
     math rendered to MathML and the metadata left for the schema to check."""
@@ -78,7 +74,7 @@ def paper_readers(settings) -> Readers:
     for extension, reader in list(readers.readers.items()):
         if type(reader) is MarkdownReader:
             readers.readers[extension] = reader = PaperMarkdownReader(reader.settings)
-        reader.process_metadata = _keep_raw
+        keep_raw_metadata(reader)
     return readers
 
 

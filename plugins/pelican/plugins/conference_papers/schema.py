@@ -22,6 +22,7 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
 from . import paths
+from .accounts import AccountError, parse_account
 from .icons import normalize_icon_name
 from .identifiers import normalize_arxiv, normalize_doi
 from .text import clean_text
@@ -361,12 +362,25 @@ def _url_field(source: RawSource, problems: Collector, key: str) -> str | None:
     return value
 
 
-def _reserved_keys(kind: str) -> frozenset[str]:
-    from . import model  # here: model imports this module
+# The public names of Pelican's Content (methods and attributes a header key
+# would shadow: ``Content: x`` would replace the page's HTML) and of our model's
+# classes. Written out here because the model imports this module; names with a
+# leading ``_`` are refused anyway. tests/test_pelican_hooks.py checks that these
+# lists still cover dir(Paper) and dir(Conference) for the installed Pelican.
+CONTENT_NAMES = frozenset({
+    "content", "default_template", "filename", "get_content",
+    "get_relative_source_path", "get_siteurl", "get_static_links", "get_summary",
+    "get_url_setting", "is_valid", "mandatory_properties",
+    "refresh_metadata_intersite_links", "relative_dir", "status", "url_format",
+})  # fmt: skip
+MODEL_NAMES = {
+    "conference": frozenset({"refused_links"}),
+    "paper": frozenset({"refused_links", "link", "preview", "summary_text"}),
+}
 
-    cls = model.Conference if kind == "conference" else model.Paper
-    attributes = {name for name in dir(cls) if not name.startswith("__")}
-    return _CONTENT_ATTRIBUTES | attributes
+
+def _reserved_keys(kind: str) -> frozenset[str]:
+    return _CONTENT_ATTRIBUTES | CONTENT_NAMES | MODEL_NAMES[kind]
 
 
 def _extra_fields(
@@ -517,8 +531,6 @@ def parse_conference(source: RawSource, timezone: str) -> tuple[dict, list[Probl
     if fields["date"] and fields["end"] and fields["end"] < fields["date"]:
         problems.error("end", "the End comes before the Date", "swap the two dates")
     if fields["timeline"]:
-        from .timeline import AccountError, parse_account  # it imports this module
-
         try:
             parse_account(fields["timeline"])
         except AccountError as error:

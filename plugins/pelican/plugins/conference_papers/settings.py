@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import re
 
+from .accounts import check_site_timeline
 from .urls import bare_host, url_problem
 
 logger = logging.getLogger(__name__)
@@ -191,8 +192,6 @@ def _check(settings):
         yield f"{PREFIX}SUMMARY_MAX_CHARS must be at least 100, not {most!r}"
     yield from _check_paths(settings)
     yield from _check_feeds(settings)
-    from .timeline import check_site_timeline  # it imports this module
-
     reason = check_site_timeline(str(settings[PREFIX + "TIMELINE"]))
     if reason:
         yield f"{PREFIX}TIMELINE: {reason}"

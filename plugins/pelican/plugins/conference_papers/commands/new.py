@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .importers.common import normalize_date
-from .importers.writer import make_slug
+from ..importers.common import normalize_date
+from ..importers.writer import make_slug
 
 
 def _conference_text(args) -> str:

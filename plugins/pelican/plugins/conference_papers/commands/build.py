@@ -1,11 +1,9 @@
-"""``pelican-papers``: check, build, scaffold, import and fetch, from the shell."""
+"""``pelican-papers build``: run Pelican into a staging folder and swap it in
+only when the build worked, so a failed build leaves the last good site."""
 
 from __future__ import annotations
 
-import argparse
 import ctypes
-import json
-import logging
 import os
 import shutil
 import signal
@@ -14,63 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .schema import ERROR, Problem
-from .settings import SettingsError
-
-# Modules with ``add_parser(subparsers)``: each adds one command.
-COMMAND_MODULES = ["scaffold", "importers", "timeline"]
-
-
-def load_settings(settings_file: str | None, content: str | None) -> dict:
-    """Pelican's settings for ``content`` (from pelicanconf.py when there is one)."""
-    from pelican.settings import read_settings
-
-    if settings_file is None and Path("pelicanconf.py").is_file():
-        settings_file = "pelicanconf.py"
-    override = {"PATH": os.path.abspath(content)} if content else {}
-    return read_settings(settings_file, override=override)
-
-
-def find_problems(settings: dict) -> list[Problem]:
-    """Everything the build validates, without writing a file."""
-    from .generator import load_content
-
-    problems = load_content(settings).problems
-    return sorted(problems, key=lambda p: (p.path, p.line))
-
-
-def check(args) -> int:
-    if not Path(args.content).is_dir():
-        print(f"pelican-papers: no content folder at {args.content}", file=sys.stderr)
-        return 2
-    if args.settings and not Path(args.settings).is_file():
-        print(f"pelican-papers: no settings file at {args.settings}", file=sys.stderr)
-        return 2
-    # Pelican warns about feed settings while reading them: not the user's question.
-    logging.getLogger("pelican.settings").setLevel(logging.ERROR)
-    try:
-        settings = load_settings(args.settings, args.content)
-    except Exception as error:  # the settings file is Python: anything can go wrong
-        print(
-            f"pelican-papers: the settings file failed: {type(error).__name__}: "
-            f"{error}",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        problems = find_problems(settings)
-    except SettingsError as error:
-        print(f"pelican-papers: {error}", file=sys.stderr)
-        return 2
-    errors = sum(p.severity == ERROR for p in problems)
-    if args.format == "json":
-        print(json.dumps([p.as_dict() for p in problems], indent=2))
-    else:
-        for problem in problems:
-            print(f"{problem.severity}: {problem}")
-        warnings = len(problems) - errors
-        print(f"{errors} error(s), {warnings} warning(s) in {args.content}")
-    return 1 if errors else 0
+from .check import load_settings
 
 
 def build(args) -> int:
@@ -215,19 +157,8 @@ def _recover(output: Path, previous: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
-        prog="pelican-papers",
-        description="Conference and paper pages for a lab's Pelican site.",
-    )
-    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    sub = commands.add_parser("check", help="validate the content without building")
-    sub.add_argument("content", nargs="?", default="content", help="content folder")
-    sub.add_argument("-s", "--settings", help="settings file (pelicanconf.py)")
-    sub.add_argument("--format", choices=["text", "json"], default="text")
-    sub.set_defaults(func=check)
-
+def add_parser(commands) -> None:
+    """``pelican-papers build``."""
     sub = commands.add_parser(
         "build", help="run pelican; keep the previous output when the build fails"
     )
@@ -235,21 +166,3 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", default="output", help="output folder")
     sub.add_argument("-s", "--settings", help="settings file (pelicanconf.py)")
     sub.set_defaults(func=build)
-
-    for name in COMMAND_MODULES:
-        module = __import__(f"{__package__}.{name}", fromlist=["add_parser"])
-        module.add_parser(commands)
-    return top
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    try:
-        return args.func(args) or 0
-    except KeyboardInterrupt:
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Every place the plugin touches a part of Pelican that is not public API.
+
+Pelican's signals and documented settings are public; the names below are not,
+and a Pelican release may change them without notice. Each sits behind one
+small function or class here, with a comment on why we need it, so that an
+upgrade means reading one file; tests/test_pelican_hooks.py pins each to the
+Pelican versions we checked (the shape we rely on: the attribute exists, the
+signature is the one we call). Two overrides stay in their classes because
+they are the classes' job, and are pinned by the same test:
+``reading.PaperMarkdownReader`` overrides ``MarkdownReader._parse_metadata``
+and sets its ``_source_path`` as ``MarkdownReader.read`` does.
+
+This module imports nothing of ours: the model, the reader, the generator and
+register() all use it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from pelican import DEFAULT_CONFIG_NAME, parse_arguments, signals
+from pelican.contents import Content
+from pelican.utils import wait_for_changes
+
+logger = logging.getLogger(__name__)
+
+#: The Pelican releases whose internals were read for this module (>= first,
+#: < last); the pin test fails outside it, so a new release is read first.
+CHECKED_PELICAN = ((4, 12), (4, 13))
+
+
+class PrefixedURLContent(Content):
+    """Content whose ``url``/``save_as`` come from the plugin's own settings.
+
+    Pelican builds them in ``Content._expand_settings`` from ``ARTICLE_URL``,
+    ``PAGE_SAVE_AS``…, keyed by the class name; our ``Paper`` and ``Conference``
+    have ``CONFERENCE_PAPERS_PAPER_URL`` and the like instead, so the method is
+    overridden (Pelican has no setting or signal for a new content kind's URLs).
+    """
+
+    def _expand_settings(self, key: str, klass: str | None = None) -> str:
+        kind = (klass or self.__class__.__name__).upper()
+        pattern = self.settings[f"CONFERENCE_PAPERS_{kind}_{key.upper()}"]
+        return str(pattern).format(**self.url_format)
+
+    @property
+    def url_format(self) -> dict[str, Any]:
+        return {"slug": self.slug, "lang": self.lang, "date": self.date}
+
+
+def raw_body(content: Content) -> str:
+    """The body before placeholder links are replaced (``Content._content``):
+    the link checks must see ``{static}…`` as written, and Pelican keeps the
+    unreplaced HTML only there."""
+    return content._content
+
+
+def placeholder_regex(settings) -> Any:
+    """Pelican's own regex of ``{static}``/``{filename}`` links
+    (``Content._get_intrasite_link_regex``, built from INTRASITE_LINK_REGEX), so
+    that our checks find exactly the links Pelican will replace. It only reads
+    ``self.settings``: called on a stand-in, no content object is needed."""
+    return Content._get_intrasite_link_regex(_SettingsOnly(settings))
+
+
+@dataclass
+class _SettingsOnly:
+    """What ``Content._get_intrasite_link_regex`` reads of a content object."""
+
+    settings: Any
+
+
+def replace_placeholder(content: Content, siteurl: str, match) -> str:
+    """Pelican's replacement of one placeholder link (``Content._link_replacer``):
+    the model re-checks each replaced address against the URL rule, which
+    ``get_content`` (replacing all at once) gives no chance to."""
+    return content._link_replacer(siteurl, match)
+
+
+def forget_content_memo() -> None:
+    """Empty Pelican's memo of content bodies and summaries.
+
+    Pelican memoizes ``Content.get_content``/``get_summary`` (pelican.utils.
+    memoized) in one dict for the whole process, keyed by the content object:
+    in the devserver every rebuild kept the previous one alive through it (each
+    page holds the build's context, hence every paper), some 20 MB a rebuild at
+    1,000 papers. The entries of a finished build are never used again. The
+    memo is reachable only through the class ``__dict__``.
+    """
+    for name in ("get_content", "get_summary"):
+        memo = Content.__dict__.get(name)
+        if hasattr(memo, "cache"):
+            memo.cache.clear()
+
+
+def _keep_raw(name, value):
+    """A reader's ``process_metadata`` that keeps the text as written."""
+    return value
+
+
+def keep_raw_metadata(reader) -> None:
+    """Make ``reader`` (any of Pelican's readers, other plugins' too) hand over
+    the metadata as written: Pelican's ``BaseReader.process_metadata`` turns
+    ``Date``, ``Authors``, ``Tags``… into objects with its own rules and
+    messages; the schema parses and reports them with the file and line.
+    There is no setting for it, so the bound method is replaced per reader."""
+    reader.process_metadata = _keep_raw
+
+
+def written_files_are_watched() -> bool:
+    """Whether a plugin listens to ``content_written``. The forked writer
+    (parallel.py) writes half the paper pages in another process, where such a
+    receiver would never see them; it is used only when nobody listens.
+    ``receivers`` is blinker's, not Pelican's API."""
+    return bool(signals.content_written.receivers)
+
+
+def wait_after_a_failed_build(pelican) -> None:
+    """After a build that failed, the next one waits for a change first.
+
+    ``pelican -lr`` (make devserver) runs ``pelican.run()`` in a loop
+    (pelican.autoreload in Pelican 4.12) and waits for a change only after a
+    build that worked; when the build raises (a content error) the loop logs it
+    and builds again at once: the same error ~150 times a second and a busy
+    core, until the file is fixed. Only the autoreload loop calls ``run()``
+    twice on one instance, so waiting at the start of a run that follows a
+    failed one changes nothing else: one report per save. It waits as that loop
+    does (wait_for_changes, the same folders and filters).
+    """
+    run = pelican.run
+    failed = False
+
+    @functools.wraps(run)
+    def run_once_per_change(*args, **kwargs):
+        nonlocal failed
+        if failed:
+            logger.warning(
+                "conference_papers: waiting for a change to the content, the theme "
+                "or the settings before building again"
+            )
+            wait_for_changes(_settings_file(), pelican.settings)
+        failed = True
+        run(*args, **kwargs)
+        failed = False
+
+    pelican.run = run_once_per_change
+
+
+def _settings_file() -> str:
+    """The settings file ``pelican`` was started with (the autoreload loop also
+    watches it), or none when this process is not the pelican command."""
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            args = parse_arguments(sys.argv[1:])
+    except SystemExit:  # not pelican's command line (e.g. a test runner's)
+        return ""
+    if args.settings:
+        return args.settings
+    return DEFAULT_CONFIG_NAME if os.path.isfile(DEFAULT_CONFIG_NAME) else ""
