@@ -13,6 +13,8 @@ from PIL import Image, ImageDraw
 REPO = Path(__file__).resolve().parents[1]
 QUICKSTART = REPO / "tests" / "fixtures" / "quickstart"
 PELICAN = Path(sys.executable).with_name("pelican")
+SHORT_PLUGINS = 'PLUGINS = ["conference_papers"]'
+FULL_PLUGINS = 'PLUGINS = ["pelican.plugins.conference_papers"]'
 
 
 def example_figure(path: Path) -> None:
@@ -26,9 +28,12 @@ def example_figure(path: Path) -> None:
     image.save(path)
 
 
-def quickstart_site(root: Path, theme: str | None = None) -> Path:
+def quickstart_site(
+    root: Path, theme: str | None = None, *, installed: bool = False
+) -> Path:
     """Copy the quickstart site to ``root``, with ``THEME = theme`` (Pelican's
-    ``notmyidea`` when None) and an image on one paper; return ``root``."""
+    ``notmyidea`` when None) and an image on one paper; return ``root``.
+    ``installed``: built with an installed wheel, so the short name stays."""
     shutil.copytree(QUICKSTART, root)
     example_figure(root / "content" / "images" / "sparse-attention.png")
     paper = root / "content" / "papers" / "iclr-2024" / "sparse-attention.md"
@@ -37,8 +42,19 @@ def quickstart_site(root: Path, theme: str | None = None) -> Path:
         text.replace("Track:", "Image: images/sparse-attention.png\nTrack:", 1),
         encoding="utf-8",
     )
+    # The fixture names the plugin as a lab that installs the wheel does
+    # (PLUGINS = ["conference_papers"]); tests/test_packaging.py builds it so.
+    # Pelican's short-name discovery looks only in its own pelican/plugins/
+    # folder, which an editable install of the working tree is not in: these
+    # sites are built from the working tree, so they name it in full.
+    conf_path = root / "pelicanconf.py"
+    conf_text = conf_path.read_text(encoding="utf-8")
+    assert SHORT_PLUGINS in conf_text, "the quickstart fixture lost its PLUGINS line"
+    if not installed:
+        conf_text = conf_text.replace(SHORT_PLUGINS, FULL_PLUGINS)
+        conf_path.write_text(conf_text, encoding="utf-8")
     if theme:
-        with open(root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        with open(conf_path, "a", encoding="utf-8") as conf:
             conf.write(f"THEME = {theme!r}\n")
     return root
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .any_site import build, quickstart_site
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PACKAGE = "pelican/plugins/conference_papers"
@@ -54,7 +56,8 @@ def test_the_wheel_holds_templates_scripts_and_licence(dist):
         metadata = archive.read(
             next(n for n in names if n.endswith(".dist-info/METADATA"))
         ).decode()
-    templates = REPO / "plugins" / "conference_papers" / "templates"
+    templates = REPO / "plugins" / PACKAGE / "templates"
+    assert any(templates.rglob("*.html")), templates
     for path in templates.rglob("*.html"):
         assert f"{PACKAGE}/templates/{path.relative_to(templates)}" in names
     assert f"{PACKAGE}/static/conference-papers/timeline.js" in names
@@ -70,8 +73,34 @@ def test_the_sdist_builds_the_same_package(dist):
     with tarfile.open(sdist) as archive:
         names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
     assert "LICENSE" in names
-    assert "plugins/conference_papers/templates/conference_papers/card.html" in names
-    assert "plugins/conference_papers/static/conference-papers/timeline.js" in names
+    assert f"plugins/{PACKAGE}/__init__.py" in names
+    assert f"plugins/{PACKAGE}/templates/conference_papers/card.html" in names
+    assert f"plugins/{PACKAGE}/static/conference-papers/timeline.js" in names
+    assert f"plugins/{PACKAGE}/static/conference-papers/search.js" in names
+
+
+def test_a_lab_installs_the_wheel_and_names_the_plugin_short(dist, tmp_path):
+    """What a lab does: the wheel in a venv of its own (not this repository's
+    editable install), and ``PLUGINS = ["conference_papers"]`` as the README
+    says; Pelican's namespace discovery must find the installed package."""
+    (wheel,) = dist.glob("*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    site = quickstart_site(tmp_path / "site", installed=True)
+    assert 'PLUGINS = ["conference_papers"]' in (site / "pelicanconf.py").read_text()
+    result = build(site, pelican=venv / "bin" / "pelican")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "conference_papers: built 2 paper(s) in 1 conference(s)" in result.stdout
+    output = site / "output"
+    assert (output / "conferences" / "index.html").is_file()
+    assert (output / "theme" / "conference-papers" / "search.js").is_file()
 
 
 @pytest.mark.parametrize(

@@ -194,8 +194,9 @@ def test_a_file_name_with_a_trailing_newline_is_refused(site, capsys):
         ("{static}../../../../etc/passwd", "points outside content/"),
         ("{attach}../../../outside.txt", "points outside content/"),
         ("{filename}/../../outside.md", "points outside content/"),
-        # Pelican reads "//etc" as a host name: what is left names no file.
-        ("{static}//etc/passwd", "there is no file content/passwd"),
+        # Pelican reads "//etc" as a host name: reported once, as that (the URL
+        # rule's "it has no scheme" named the wrong mistake).
+        ("{static}//etc/passwd", "reads '//etc' as a host name"),
         ("{static}missing.pdf", "there is no file content/papers/neurips-2022/"),
         ("{static}/images/evil.svg%23.png", "'%'"),
     ],

@@ -387,15 +387,28 @@ def _placeholder_links(source: RawSource, settings) -> list[Problem]:
         # The first occurrence after the previous one, as written or just the
         # placeholder (the address may be written with character references).
         line, start = _line_of(text, (placeholder + address, placeholder), start)
+        hint = (
+            "after a placeholder write a path under content/ "
+            "('{static}images/figure.png', '{filename}other-paper.md'); "
+            "an address on the web needs no placeholder: write https://…"
+        )
+        host = paths.placeholder_host(placeholder, address)
+        if host:
+            reason = (
+                f"after '{placeholder}' Pelican reads '//{clean_text(host)}' as a "
+                "host name, not a folder of content/"
+            )
+            hint = (
+                f"write one slash: '{placeholder}/{clean_text(address.lstrip('/'))}'"
+                " names that path from content/"
+            )
         problems.append(
             Problem(
                 source.path,
                 line,
                 f"the link '{clean_text(placeholder + address)}' in the text cannot "
                 f"be used: {reason}",
-                "after a placeholder write a path under content/ "
-                "('{static}images/figure.png', '{filename}other-paper.md'); "
-                "an address on the web needs no placeholder: write https://…",
+                hint,
             )
         )
     start = max(body_start, 0)

@@ -235,6 +235,19 @@ def walk(
 FILE_PLACEHOLDERS = frozenset({"static", "attach", "filename"})
 
 
+def placeholder_host(placeholder: str, address: str) -> str | None:
+    """The host name Pelican reads in ``address`` after a file placeholder
+    (``{static}//etc/passwd``: the host ``etc``, the file ``passwd``), or None.
+
+    The author meant a path; the URL rule refuses the address as schemeless,
+    which names the wrong mistake: the fix is one slash, not a scheme."""
+    if placeholder.strip("{}|") not in FILE_PLACEHOLDERS:
+        return None
+    if not address.startswith("//"):
+        return None
+    return address[2:].split("/", 1)[0] or None
+
+
 def link_target(
     root: str, source_dir: str, target: str
 ) -> tuple[str | None, str | None]:
