@@ -336,9 +336,16 @@ def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
     body Pelican will rewrite)."""
     problems = []
     folder = posixpath.dirname(source.path)
-    for match in content._get_intrasite_link_regex().finditer(content._content):
+    regex = content._get_intrasite_link_regex()
+    seen: set[str] = set()
+    # The body as written too: a tag the sanitizer drops (``<img>``) may still
+    # name a file outside content/, and the contributor must hear of it.
+    for match in [*regex.finditer(content._content), *regex.finditer(source.body)]:
         if match.group("what") not in paths.FILE_PLACEHOLDERS:
             continue
+        if match.group("path") in seen:
+            continue
+        seen.add(match.group("path"))
         parts = urlparse(match.group("value"))
         if parts.scheme:  # "{static}javascript:…": the URL rule reports it
             continue
@@ -419,10 +426,13 @@ def _placeholder_links(source: RawSource, settings) -> list[Problem]:
 def _line_of(text: str, needles, start: int) -> tuple[int, int]:
     """The line of the first of ``needles`` found in ``text`` from ``start``
     (else the first line of the body), and where to look for the next one."""
-    for needle in needles:
-        at = text.find(needle, start) if needle else -1
-        if at >= 0:
-            return text.count("\n", 0, at) + 1, at + 1
+    # From ``start`` first (the same link written twice), then from the top
+    # (a link only the written body holds comes after those of the clean one).
+    for begin in (start, 0):
+        for needle in needles:
+            at = text.find(needle, begin) if needle else -1
+            if at >= 0:
+                return text.count("\n", 0, at) + 1, max(at + 1, start)
     return text.count("\n", 0, max(text.find("\n\n"), 0)) + 2, start
 
 
