@@ -223,6 +223,16 @@ def test_check_names_the_file_and_line_of_each_refused_payload(refused_site, cap
         if f"{path}:{line}" not in reported
     ]
     assert missing == []
+    # And nowhere else: a payload written with character references is found
+    # where it is written, not reported again at line 1.
+    elsewhere = [
+        where
+        for where in reported
+        if where.rsplit(":", 1)[0] in refused_lines()
+        and where
+        != f"{where.rsplit(':', 1)[0]}:{refused_lines()[where.rsplit(':', 1)[0]]}"
+    ]
+    assert elsewhere == []
 
 
 # --- in the browser ---------------------------------------------------------

@@ -8,6 +8,7 @@ Write: the pages here; feeds, citations and the timeline in their own modules.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import posixpath
@@ -338,26 +339,28 @@ def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
     folder = posixpath.dirname(source.path)
     regex = content._get_intrasite_link_regex()
     seen: set[str] = set()
-    # The body as written too: a tag the sanitizer drops (``<img>``) may still
-    # name a file outside content/, and the contributor must hear of it.
-    for match in [*regex.finditer(content._content), *regex.finditer(source.body)]:
+    # The body as written first: a tag the sanitizer drops (``<img>``) may still
+    # name a file outside content/, and its value is what the file holds (the
+    # line is found by it). Each link once, as a browser (and, after the
+    # sanitizer, Pelican) reads it: character references decoded.
+    for match in [*regex.finditer(source.body), *regex.finditer(content._content)]:
         if match.group("what") not in paths.FILE_PLACEHOLDERS:
             continue
-        if match.group("path") in seen:
+        if html.unescape(match.group("path")) in seen:
             continue
-        seen.add(match.group("path"))
-        parts = urlparse(match.group("value"))
+        seen.add(html.unescape(match.group("path")))
+        parts = urlparse(html.unescape(match.group("value")))
         if parts.scheme:  # "{static}javascript:…": the URL rule reports it
             continue
         target = parts.path
+        written = clean_text(html.unescape(match.group("path")))[:120]
         _, reason = paths.link_target(root, folder, target)
         if reason:
             problems.append(
                 Problem(
                     source.path,
                     _first_line_with(source.full_path, match.group("value")),
-                    f"the link '{clean_text(match.group('path'))[:120]}' "
-                    f"cannot be used: {reason}",
+                    f"the link '{written}' cannot be used: {reason}",
                     "link a file under content/, e.g. '{static}/images/poster.pdf' "
                     "(from content/) or '{static}poster.pdf' (beside this file)",
                 )
