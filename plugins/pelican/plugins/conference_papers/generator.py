@@ -333,8 +333,8 @@ def _unreadable(path: str, error: Exception) -> Problem:
 
 def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
     """Each ``{static}``, ``{attach}`` or ``{filename}`` link of the body that
-    names no file of content/ (found as Pelican finds them, in the sanitized
-    body Pelican will rewrite)."""
+    names no file of content/ (found as Pelican finds them, in the body as
+    written and in the sanitized body Pelican will rewrite)."""
     problems = []
     folder = posixpath.dirname(source.path)
     regex = content._get_intrasite_link_regex()
