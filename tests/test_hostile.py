@@ -225,6 +225,16 @@ def test_check_names_the_file_and_line_of_each_refused_payload(refused_site, cap
         if f"{path}:{line}" not in reported
     ]
     assert missing == []
+    # And nowhere else: a payload written with character references is found
+    # where it is written, not reported again at line 1.
+    elsewhere = [
+        where
+        for where in reported
+        if where.rsplit(":", 1)[0] in refused_lines()
+        and where
+        != f"{where.rsplit(':', 1)[0]}:{refused_lines()[where.rsplit(':', 1)[0]]}"
+    ]
+    assert elsewhere == []
 
 
 # --- in the browser ---------------------------------------------------------
@@ -333,13 +343,20 @@ PLACEHOLDER_PAYLOADS = [
     '<a href="{attach}javascript:alert(17)?x=1">q</a>',
     "[r]({static}javascript:alert`18`)",
 ]
-# Hidden inside the scheme: the first pass already leaves these out (a warning).
+# Hidden inside the scheme: the sanitizer already leaves these out, and still a
+# placeholder followed by no path is an error (the contributor's link is wrong).
 HIDDEN_PAYLOADS = [
     '<a href="{static}java&#9;script:alert(20)">s</a>',
     '<a href="{filename}java&#10;script:alert(21)">t</a>',
     '<a href="{static}java&#13;script:alert(22)">u</a>',
     '<a href="{static} javascript:alert(23)">v</a>',
     '<a href="{static}http:/\\evil.example/24">w</a>',
+    # Named references, tags the sanitizer drops, other URL attributes.
+    '<a href="{category}java&NewLine;script&colon;alert(25)">x</a>',
+    '<img src="{static}javascript:alert(26)" alt="y">',
+    '<a href="{tag}&bsol;&bsol;evil.example/27">z</a>',
+    "[z2]({author}java&Tab;script:alert(28))",
+    '<video poster="{static}javascript:alert(29)"></video>',
 ]
 HEADER = ["Title: Placeholders", "Authors: Julia Grabinski", "Track: Full Paper"]
 
@@ -390,8 +407,13 @@ def test_each_placeholder_link_to_a_script_is_an_error_at_its_line(empty_site):
         for p in problems
         if p.severity == "error"
     )
-    warned = [p.line for p in problems if p.path == "papers/neurips-2022/hidden.md"]
-    assert warned == hidden_lines
+    refused = [
+        p.line
+        for p in problems
+        if p.path == "papers/neurips-2022/hidden.md" and p.severity == "error"
+    ]
+    assert refused == hidden_lines
+    assert [p for p in problems if p.severity != "error"] == []
     with pytest.raises(Exception, match="error"):
         empty_site.build("publishconf.py")
     assert not any(empty_site.output.rglob("*.html")), "nothing was written"
@@ -419,9 +441,12 @@ def test_a_conference_intro_is_checked_too(empty_site, capsys):
 
 
 def test_the_hidden_payloads_leave_no_link_in_a_published_build(empty_site):
-    """They pass as warnings; the page keeps the text, never the address."""
+    """Without a placeholder they pass as warnings; the page keeps the text,
+    never the address."""
     empty_site.write("conferences/neurips-2022.md", "Title: N\nDate: 2022-11-28\n")
-    hidden, _lines = placeholder_paper(HIDDEN_PAYLOADS)
+    bare = [re.sub(r"\{(static|filename)\}", "", p) for p in HIDDEN_PAYLOADS[:5]]
+    assert "{" not in "".join(bare)
+    hidden, _lines = placeholder_paper(bare)
     empty_site.write("papers/neurips-2022/hidden.md", hidden)
     output = empty_site.build("publishconf.py")
     page = empty_site.page("papers/neurips-2022/hidden/")
@@ -491,3 +516,46 @@ def test_the_last_pass_checks_every_url_attribute():
         ("href", "#fn1"),
     ]:
         assert attribute_url_problem(attribute, value) is None, value
+
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=\'svg\'">'
+    "<script>alert('svg')</script></svg>"
+)
+
+
+def test_an_svg_of_the_content_is_not_published_unless_allowed(empty_site, caplog):
+    """Opened by itself an SVG runs its script on the site's origin: a
+    contributor's SVG stays out of the output, with a warning naming it."""
+    empty_site.write("conferences/neurips-2022.md", "Title: N\nDate: 2022-11-28\n")
+    empty_site.write("images/neurips22/evil.svg", SVG)
+    empty_site.write("images/neurips22/Upper.SVG", SVG)
+    empty_site.write("images/neurips22/fine.txt", "text")
+    output = empty_site.build()
+    assert (output / "images/neurips22/fine.txt").is_file()
+    assert sorted(output.rglob("images/**/*.[sS][vV][gG]")) == []
+    assert "content/images/neurips22/evil.svg is not published" in caplog.text
+    allowed = empty_site.build(CONFERENCE_PAPERS_PUBLISH_SVG=True)
+    assert (allowed / "images/neurips22/evil.svg").is_file()
+
+
+def test_the_url_rule_decodes_character_references_as_a_browser_does():
+    """Any reference, named or numeric, with or without ';' where a browser
+    takes it: not a list of the ones seen so far."""
+    hidden = [
+        "java&Tab;script:alert(1)",
+        "java&NewLine;script:alert(1)",
+        "javascript&colon;alert(1)",
+        "JaVaScRiPt&#x3A;alert(1)",
+        "java&#9script:alert(1)",
+        "&sol;&sol;evil.example/x",
+        "&bsol;&bsol;evil.example/x",
+        "&#x2F;/evil.example/x",
+        "data&colon;text/html,x",
+    ]
+    assert [u for u in hidden if url_problem(u) is None] == []
+    for fine in [
+        "https://x.example/?a=1&lang=en&notify=2",
+        "https://x.example/a&amp;b",
+    ]:
+        assert url_problem(fine) is None, fine

@@ -139,7 +139,7 @@ CASES = [
         paper(*GOOD, "Citekey: a key, with commas"),
         3,
         "Citekey 'a key, with commas' is not a usable BibTeX key",
-        "warning",
+        "error",
     ),
     (
         "custom-link",

@@ -23,6 +23,7 @@ from . import feeds
 from .cards import paper_card
 from .generator import ConferencePapersGenerator
 from .icons import icon_svg
+from .images import withhold_svg
 from .pelican_hooks import forget_content_memo, wait_after_a_failed_build
 from .search import build_index, check_search
 from .settings import apply_defaults, setting
@@ -126,6 +127,7 @@ def register() -> None:
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_templates)
+    signals.static_generator_finalized.connect(withhold_svg)
     signals.initialized.connect(check_search)
     signals.all_generators_finalized.connect(keep_generator)
     signals.finalized.connect(build_index)  # before the summary, which counts it

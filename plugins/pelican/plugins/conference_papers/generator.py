@@ -8,6 +8,7 @@ Write: the pages here; feeds, citations and the timeline in their own modules.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import posixpath
@@ -332,25 +333,34 @@ def _unreadable(path: str, error: Exception) -> Problem:
 
 def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
     """Each ``{static}``, ``{attach}`` or ``{filename}`` link of the body that
-    names no file of content/ (found as Pelican finds them, in the sanitized
-    body Pelican will rewrite)."""
+    names no file of content/ (found as Pelican finds them, in the body as
+    written and in the sanitized body Pelican will rewrite)."""
     problems = []
     folder = posixpath.dirname(source.path)
-    for match in content._get_intrasite_link_regex().finditer(content._content):
+    regex = content._get_intrasite_link_regex()
+    seen: set[str] = set()
+    # The body as written first: a tag the sanitizer drops (``<img>``) may still
+    # name a file outside content/, and its value is what the file holds (the
+    # line is found by it). Each link once, as a browser (and, after the
+    # sanitizer, Pelican) reads it: character references decoded.
+    for match in [*regex.finditer(source.body), *regex.finditer(content._content)]:
         if match.group("what") not in paths.FILE_PLACEHOLDERS:
             continue
-        parts = urlparse(match.group("value"))
+        if html.unescape(match.group("path")) in seen:
+            continue
+        seen.add(html.unescape(match.group("path")))
+        parts = urlparse(html.unescape(match.group("value")))
         if parts.scheme:  # "{static}javascript:…": the URL rule reports it
             continue
         target = parts.path
+        written = clean_text(html.unescape(match.group("path")))[:120]
         _, reason = paths.link_target(root, folder, target)
         if reason:
             problems.append(
                 Problem(
                     source.path,
                     _first_line_with(source.full_path, match.group("value")),
-                    f"the link '{clean_text(match.group('path'))[:120]}' "
-                    f"cannot be used: {reason}",
+                    f"the link '{written}' cannot be used: {reason}",
                     "link a file under content/, e.g. '{static}/images/poster.pdf' "
                     "(from content/) or '{static}poster.pdf' (beside this file)",
                 )
@@ -432,10 +442,13 @@ def _placeholder_links(source: RawSource, settings) -> list[Problem]:
 def _line_of(text: str, needles, start: int) -> tuple[int, int]:
     """The line of the first of ``needles`` found in ``text`` from ``start``
     (else the first line of the body), and where to look for the next one."""
-    for needle in needles:
-        at = text.find(needle, start) if needle else -1
-        if at >= 0:
-            return text.count("\n", 0, at) + 1, at + 1
+    # From ``start`` first (the same link written twice), then from the top
+    # (a link only the written body holds comes after those of the clean one).
+    for begin in (start, 0):
+        for needle in needles:
+            at = text.find(needle, begin) if needle else -1
+            if at >= 0:
+                return text.count("\n", 0, at) + 1, max(at + 1, start)
     return text.count("\n", 0, max(text.find("\n\n"), 0)) + 2, start
 
 

@@ -199,3 +199,33 @@ class Thumbnails:
                 shutil.copyfile(thumbnail.cached, target)
                 written += 1
         return written
+
+
+def withhold_svg(generator) -> None:
+    """Leave SVG files of content/ out of the site (Pelican's
+    ``static_generator_finalized``), unless ``CONFERENCE_PAPERS_PUBLISH_SVG``.
+
+    An SVG is a document, not a picture: opened by itself (a link to
+    ``/images/x.svg``, or its address typed in) its ``<script>`` and ``onload``
+    run on the site's origin, with the site's cookies and storage. Showing it
+    only through ``<img>`` (where scripts do not run) cannot be enforced: any
+    published file can be opened directly. So a contributor's SVG is not
+    published; the theme's own icons are not content and are not touched.
+    """
+    if setting(generator.settings, "PUBLISH_SVG"):
+        return
+    withheld = [
+        static
+        for static in generator.staticfiles
+        if static.source_path.lower().endswith(".svg")
+    ]
+    for static in withheld:
+        generator.staticfiles.remove(static)
+        relative = static.get_relative_source_path()
+        generator.context.get("static_content", {}).pop(relative, None)
+        logger.warning(
+            "conference_papers: content/%s is not published: an SVG opened by "
+            "itself runs its scripts on the site's address; convert it to PNG or "
+            "WebP, or set CONFERENCE_PAPERS_PUBLISH_SVG = True for SVGs you made",
+            relative,
+        )

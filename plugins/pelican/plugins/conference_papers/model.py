@@ -109,7 +109,18 @@ def body_links(body: str, settings) -> tuple[list, list]:
     if "{" not in body and "|" not in body:
         return refused, []  # no placeholder: most papers
     links = placeholder_regex(settings)
-    return refused, placeholder_problems(clean, links)
+    # The body as written too: a placeholder in a tag the sanitizer drops
+    # (``<img src="{static}…">``, ``![x]({attach}…)``) or in an address it
+    # refuses (``{author}java&#9;script:``) is still a link the contributor
+    # meant, and a wrong one; it must not vanish without a word.
+    placeholders = placeholder_problems(clean, links)
+    seen = {(p, a) for p, a, _ in placeholders}
+    for problem in placeholder_problems(body, links):
+        if problem[:2] not in seen:
+            seen.add(problem[:2])
+            placeholders.append(problem)
+    written = {p + a for p, a, _ in placeholders}
+    return [r for r in refused if r[1] not in written], placeholders
 
 
 class Conference(_PluginContent):

@@ -39,8 +39,9 @@ from markupsafe import Markup
 from unidecode import unidecode
 
 from .output import write_output_file
-from .schema import WARNING, Person, Problem, header_lines
+from .schema import ERROR, WARNING, Person, Problem, header_lines
 from .settings import setting
+from .text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -215,14 +216,18 @@ def _pinned_keys(ordered) -> tuple[dict[int, str], set[str], list[Problem]]:
             if owner is not None
             else "is not a usable BibTeX key"
         )
+        # A key that is not BibTeX ("x}, @misc{pwned,") is an error: a made key
+        # in its place would hide what was written. A key taken by an older
+        # paper is a clash between two honest files: a warning, a key is made.
         problems.append(
             Problem(
                 paper.relative_source_path,
                 header_lines(paper.source_path).get("citekey", 1),
-                f"Citekey '{wanted}' {why}; a key is made instead",
+                f"Citekey '{clean_text(wanted)}' {why}"
+                + ("; a key is made instead" if owner is not None else ""),
                 "write letters, digits and _ : . + / - only, one key per paper, "
                 "e.g. 'Citekey: grabinski2022robust'",
-                WARNING,
+                WARNING if owner is not None else ERROR,
             )
         )
     return keys, set(owners), problems

@@ -106,6 +106,9 @@ DEFAULTS: dict[str, object] = {
     # Where the box links when script is off: a page that lists the papers,
     # relative to the site; "" = the conference index (INDEX_URL).
     "SEARCH_FALLBACK_URL": "",
+    # Publish SVG files found in the content folder. An SVG opened by itself runs
+    # its scripts on the site's address, so they are left out unless True.
+    "PUBLISH_SVG": False,
     # Keep what each paper file gave in memory, keyed by the file's bytes and
     # the settings, so that the devserver's rebuilds re-read only changed files.
     "READ_CACHE": False,

@@ -2,11 +2,12 @@
 
 Every URL a page, card, feed or citation links to passes :func:`url_problem`:
 an allowlist of schemes, no spaces, no backslashes (browsers read ``\\\\host`` as
-``//host``), no character references that a browser would decode into a scheme.
+``//host``), and all of it again once character references are decoded.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -26,7 +27,24 @@ _BARE_HOST = re.compile(
 
 
 def url_problem(url: str) -> str | None:
-    """Why ``url`` may not be used in a page, or None when it is fine."""
+    """Why ``url`` may not be used in a page, or None when it is fine.
+
+    The rule holds for ``url`` as written and as a browser reads it in an
+    attribute, character references decoded (``java&Tab;script:``,
+    ``javascript&colon;``, ``&#x2F;&#x2F;evil.example``): any reference, named
+    or numeric, not a list of the ones seen so far.
+    """
+    reason = _problem(url)
+    if reason is None and "&" in url:
+        decoded = html.unescape(url)
+        if decoded != url:
+            reason = _problem(decoded)
+            if reason:
+                reason += " (once its character references are decoded)"
+    return reason
+
+
+def _problem(url: str) -> str | None:
     if not url:
         return "it is empty"
     if CONTROL_CHARS.search(url) or any(c.isspace() for c in url):
@@ -36,8 +54,6 @@ def url_problem(url: str) -> str | None:
         return "it holds a backslash"
     if url.startswith("//"):
         return "it has no scheme"
-    if "&#" in url or "&colon" in url.lower():
-        return "it holds HTML character references"
     try:
         parts = urlsplit(url)
     except ValueError:  # "http://[::1" and other broken hosts
