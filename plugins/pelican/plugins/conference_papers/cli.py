@@ -239,6 +239,7 @@ def parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         module = __import__(f"{__package__}.{name}", fromlist=["add_parser"])
         module.add_parser(commands)
+    __import__(f"{__package__}.sync", fromlist=["add_parser"]).add_parser(commands)
     return top
 
 
