@@ -99,6 +99,37 @@ def test_preprint_file_gains_its_published_version(content, server):
     assert "Doi: 10.5555/icml.2023.17\n" in text
     assert "Conference: international-conference-on-machine-learning-2023\n" in text
     assert text.endswith("\nOur abstract.\n")
+    conference = (
+        content / "conferences/international-conference-on-machine-learning-2023.md"
+    )
+    assert conference.is_file()
+
+
+def test_a_paper_in_the_content_is_found_by_its_title(content, server):
+    """A hand-made file with no identifier: same title (folded), first author
+    and year; it gains its OpenAlex id and stays in its conference."""
+    (content / "conferences").mkdir()
+    neurips = content / "conferences/neurips-2022.md"
+    neurips.write_text("Title: NeurIPS 22\nDate: 2022-11-28\n", "utf-8")
+    paper = content / "papers/neurips-2022/robust.md"
+    paper.parent.mkdir(parents=True)
+    paper.write_text(
+        "Title: Robust models are less over-confident\n"
+        "Authors: Grace Hopper, Ada Lovelace\nDate: 2022-10-11\n",
+        "utf-8",
+    )
+    assert run(content, server) == 0
+    text = paper.read_text("utf-8")
+    assert text.startswith(
+        "Title: Robust models are less over-confident\n"
+        "Authors: Grace Hopper, Ada Lovelace\nDate: 2022-10-11\n"
+    )
+    assert "Openalex: W4300000006\n" in text and "Conference:" not in text
+    assert sorted(p.name for p in (content / "conferences").iterdir()) == [
+        "international-conference-on-machine-learning-2023.md",
+        "neurips-2022.md",
+    ]
+    assert not (content / "papers/neural-information-processing-systems-2022").exists()
 
 
 def test_hand_edit_kept_and_second_run_changes_nothing(content, server, capsys):

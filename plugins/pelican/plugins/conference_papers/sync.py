@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from pelican.settings import read_settings
 
-from . import http, matching, openalex, settings, venues
+from . import http, matching, openalex, paths, settings, venues
 from .importers.writer import (
     ConferenceRecord,
     PaperRecord,
@@ -408,6 +408,36 @@ def update_text(
     return "\n".join(out), state, kept
 
 
+def _venue_of_file(fields: dict[str, str], relative: str) -> None:
+    """Leave out what would move a paper already in the content: a file in a
+    conference's folder belongs to it; only a preprint's file gains a venue."""
+    folder = relative.split("/")[1] if relative.count("/") >= 2 else ""
+    if folder != PREPRINTS:
+        for key in ("Conference", "Track", "Workshop"):
+            fields.pop(key, None)
+    if folder not in (JOURNALS, PREPRINTS):
+        for key in ("Journal", "Preprint"):
+            fields.pop(key, None)
+
+
+def _new_conference(
+    plan: Plan, content: Path, venue: venues.Venue, conferences: set[str]
+) -> None:
+    """The conference file of an edition the content does not have yet."""
+    if venue.slug in conferences:
+        return
+    conferences.add(venue.slug)
+    record = ConferenceRecord(
+        slug=venue.slug,
+        title=venue.title,
+        date=venue.year,  # only what the source knows: the year
+        name=venue.name if venue.name != venue.title else "",
+    )
+    path = content / "conferences" / f"{venue.slug}.md"
+    plan.files[path] = render_conference(record).encode("utf-8")
+    plan.added.append(path.relative_to(content).as_posix())
+
+
 def plan_sync(
     works: list[openalex.Work], content: Path, state: dict[str, dict[str, str]]
 ) -> tuple[Plan, dict[str, dict[str, str]]]:
@@ -430,6 +460,14 @@ def plan_sync(
             )
             plan.skipped.append(f"{work.url} ({work.title[:60]}): {why}")
             continue
+        folder = _folder(venue)
+        why = paths.slug_problem(folder)
+        if why:
+            plan.skipped.append(
+                f"{work.url} ({work.title[:60]}): its venue's slug {folder!r} "
+                f"cannot be a folder: {why}; add the paper by hand"
+            )
+            continue
         fields = paper_fields(paper, venue)
         merged = f"{work.title[:60]}: {' + '.join(w.openalex for w in paper.works)}"
         found = existing.find(paper)
@@ -443,8 +481,7 @@ def plan_sync(
             relative = found[0]
             path = files[relative]
             old = path.read_text("utf-8")
-            if relative.startswith(f"papers/{fields.get('Conference')}/"):
-                fields.pop("Conference")  # the folder names it
+            _venue_of_file(fields, relative)
             text, written, kept = update_text(old, fields, state.get(relative, {}))
             new_state[relative] = written
             plan.kept += [f"{relative}: {key}" for key in kept]
@@ -453,10 +490,11 @@ def plan_sync(
                 plan.updated.append(relative)
                 if len(paper.works) > 1:
                     plan.merged.append(merged)
+                if written.get("Conference") == venue.slug:
+                    _new_conference(plan, content, venue, conferences)
             else:
                 plan.unchanged.append(relative)
             continue
-        folder = _folder(venue)
         base = make_slug(work.title)
         slug, number = base, 2
         while f"papers/{folder}/{slug}.md" in taken:
@@ -470,17 +508,8 @@ def plan_sync(
         plan.added.append(relative)
         if len(paper.works) > 1:
             plan.merged.append(merged)
-        if venue.kind in ("conference", "workshop") and venue.slug not in conferences:
-            conferences.add(venue.slug)
-            record = ConferenceRecord(
-                slug=venue.slug,
-                title=venue.title,
-                date=venue.year,  # only what the source knows: the year
-                name=venue.name if venue.name != venue.title else "",
-            )
-            path = content / "conferences" / f"{venue.slug}.md"
-            plan.files[path] = render_conference(record).encode("utf-8")
-            plan.added.append(path.relative_to(content).as_posix())
+        if venue.kind in ("conference", "workshop"):
+            _new_conference(plan, content, venue, conferences)
     state_text = json.dumps(new_state, indent=1, sort_keys=True, ensure_ascii=False)
     state_path = content / STATE_FILE
     old_state = state_path.read_bytes() if state_path.is_file() else b""
