@@ -9,13 +9,14 @@ files: the build learns paper kinds in a later step.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from pelican.plugins.conference_papers import cli, sync
 
-from .openalex_server import OpenAlex
+from .openalex_server import FIXTURES, OpenAlex
 
 ORCID = "0000-0002-1825-0097"
 ICML = (
@@ -79,7 +80,10 @@ def test_new_papers_under_their_venue_and_kind(content, server, capsys):
     conference = content / "conferences/neural-information-processing-systems-2022.md"
     assert "Date: 2022\n" in conference.read_text()  # only the year is known
     captured = capsys.readouterr()
-    assert "5 added, 2 merged" in captured.out
+    assert (
+        "3 added, 2 merged, 0 updated, 0 unchanged, 1 skipped, 2 new conference(s)"
+        in captured.out
+    )
     assert "it is a dataset, not a paper" in captured.err
 
 
@@ -199,3 +203,39 @@ def test_mailto_is_sent_and_left_out_of_the_cache(content, server):
     (content / ICML).unlink()
     assert run(content, server, "--offline") == 0  # the cache key has no mailto
     assert (content / ICML).is_file()
+
+
+def _sheep(name: str) -> dict:
+    return json.loads((FIXTURES / "sync" / f"{name}.json").read_text("utf-8"))
+
+
+def test_a_preprint_published_later_keeps_its_file(content):
+    """March: a preprint, written to papers/preprints/. Later: published at WACV;
+    the same file gains the conference and the DOI, keeps its arXiv id and date."""
+    with OpenAlex(works=[_sheep("sheep-preprint")]) as server:
+        assert run(content, server) == 0
+    preprint = content / "papers/preprints/counting-sheep-in-the-dark.md"
+    assert preprint.read_text("utf-8") == (
+        "Title: Counting Sheep in the Dark\nAuthors: Ada Lovelace\nDate: 2023-03-01\n"
+        "Pdf: http://arxiv.org/pdf/2303.00042v1\nArxiv: 2303.00042\n"
+        "Preprint: arXiv\nOpenalex: W4300000101\n\nWe count sheep.\n"
+    )
+    with OpenAlex(works=[_sheep("sheep-preprint"), _sheep("sheep-wacv")]) as server:
+        assert run(content, server) == 0
+    assert papers(content) == [
+        "conferences/wacv-2024.md",
+        "members/ada.md",
+        "papers/preprints/counting-sheep-in-the-dark.md",
+    ]
+    text = preprint.read_text("utf-8")
+    assert "Preprint:" not in text  # sync wrote it, so sync may take it back
+    for line in (
+        "Arxiv: 2303.00042",
+        "Date: 2023-03-01",
+        "Doi: 10.5555/wacv.2024.42",
+        "Conference: wacv-2024",
+        "Pages: 420-429",
+        "Openalex: W4300000101, W4300000102",
+    ):
+        assert f"\n{line}\n" in text
+    assert "Date: 2024\n" in (content / "conferences/wacv-2024.md").read_text()

@@ -273,6 +273,7 @@ def _retry_after(headers: dict) -> float:
 class Plan:
     files: dict[Path, bytes] = field(default_factory=dict)  # new text of each file
     added: list[str] = field(default_factory=list)
+    conferences: list[str] = field(default_factory=list)  # new conference files
     merged: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -331,6 +332,7 @@ def paper_fields(paper: matching.Paper, venue: venues.Venue) -> dict[str, str]:
         fields["Conference"] = venue.slug
         fields["Track"] = venue.track
         fields["Workshop"] = venue.workshop
+        fields["Pages"] = work.pages
     elif venue.kind == "journal":
         fields.update(
             Journal=venue.name,
@@ -435,7 +437,7 @@ def _new_conference(
     )
     path = content / "conferences" / f"{venue.slug}.md"
     plan.files[path] = render_conference(record).encode("utf-8")
-    plan.added.append(path.relative_to(content).as_posix())
+    plan.conferences.append(path.relative_to(content).as_posix())
 
 
 def plan_sync(
@@ -591,8 +593,10 @@ def fetch_works(args, content: Path, asker: Asker) -> tuple[list, list[str]]:
             notes.append(f"{where}: {error}")
             continue
         print(f"sync: asking OpenAlex for the works of {author}", file=sys.stderr)
+        count = 0
         try:
             for raw in openalex.iter_works(asker, author, base=base, mailto=mailto):
+                count += 1
                 work = openalex.parse_work(raw)
                 if work.openalex not in seen:
                     seen.add(work.openalex)
@@ -600,6 +604,7 @@ def fetch_works(args, content: Path, asker: Asker) -> tuple[list, list[str]]:
                     notes += [str(note) for note in work.problems]
         except openalex.OpenAlexError as error:
             raise SyncFailure(str(error)) from None
+        print(f"sync: {count} work(s) of {author}", file=sys.stderr)
     return works, notes
 
 
@@ -635,7 +640,8 @@ def run(args) -> int:
     print(
         f"sync: {len(plan.added)} added, {len(plan.merged)} merged, "
         f"{len(plan.updated)} updated, {len(plan.unchanged)} unchanged, "
-        f"{len(plan.skipped)} skipped ({len(plan.files)} file(s) {verb} written)"
+        f"{len(plan.skipped)} skipped, {len(plan.conferences)} new conference(s) "
+        f"({len(plan.files)} file(s) {verb} written)"
     )
     return 0
 
