@@ -239,3 +239,29 @@ def test_a_preprint_published_later_keeps_its_file(content):
     ):
         assert f"\n{line}\n" in text
     assert "Date: 2024\n" in (content / "conferences/wacv-2024.md").read_text()
+
+
+def test_orcid_entries_of_sources_yaml(tmp_path, server, capsys):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "sources.yaml").write_text(
+        f"- orcid: {ORCID}\n- id: doi:10.5555/other.1\n", "utf-8"
+    )
+    assert run(content, server) == 0
+    assert (content / ICML).is_file()
+    assert "'id: doi:10.5555/other.1' is not asked yet" in capsys.readouterr().err
+
+
+def test_no_author_to_ask_for_is_one_line(tmp_path, server, capsys):
+    content = tmp_path / "content"
+    (content / "members").mkdir(parents=True)
+    (content / "members" / "bob.md").write_text("Name: Bob\n", "utf-8")
+    assert run(content, server) == 1
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith(
+            "has an Orcid: or Openalex: line (write e.g. 'Orcid: 0000-0002-1825-0097')"
+        )
+    )
+    assert server.requests == []

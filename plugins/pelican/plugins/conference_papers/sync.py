@@ -140,7 +140,7 @@ def member_authors(content: Path) -> list[tuple[str, str]]:
 
 def source_authors(content: Path) -> tuple[list[tuple[str, str]], list[str]]:
     """The ``orcid:`` entries of lab-website-template's sources.yaml, and notes
-    for the entries sync cannot use yet (``doi:``, ``arxiv:``, ``pmid:``)."""
+    for the entries sync cannot use yet (``id: doi:…``, ``id: arxiv:…``)."""
     path = content / "sources.yaml"
     if not path.is_file():
         return [], []
@@ -154,13 +154,12 @@ def source_authors(content: Path) -> tuple[list[tuple[str, str]], list[str]]:
             continue
         if entry.get("orcid"):
             found.append((str(path), str(entry["orcid"])))
-        for key in ("doi", "arxiv", "pmid"):
-            if entry.get(key):
-                notes.append(
-                    f"{path}: '{key}: {clean_text(str(entry[key]))[:60]}' is not "
-                    "asked yet (sync reads orcid: entries); import it with "
-                    f"'pelican-papers import lwt {path} --into {path.parent}'"
-                )
+        if entry.get("id"):
+            notes.append(
+                f"{path}: 'id: {clean_text(str(entry['id']))[:60]}' is not asked "
+                "yet (sync reads the orcid: entries); import it with "
+                f"'pelican-papers import lwt {path} --into {path.parent}'"
+            )
     return found, notes
 
 
