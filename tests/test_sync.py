@@ -265,3 +265,15 @@ def test_no_author_to_ask_for_is_one_line(tmp_path, server, capsys):
         )
     )
     assert server.requests == []
+
+
+def test_a_workshop_paper_keeps_its_track_on_the_next_run(content):
+    with OpenAlex(works=[_sheep("owls-cvprw")]) as server:
+        assert run(content, server) == 0
+        paper = content / "papers/cvpr-2022/owls-see-better.md"
+        text = paper.read_text("utf-8")
+        assert "\nTrack: Workshop Paper\n" in text and "\nPages: 7-12\n" in text
+        assert "Conference:" not in text  # the folder names it
+        before = snapshot(content)
+        assert run(content, server) == 0
+    assert snapshot(content) == before

@@ -342,7 +342,9 @@ def paper_fields(paper: matching.Paper, venue: venues.Venue) -> dict[str, str]:
         )
     else:
         fields["Preprint"] = venue.server or venue.name or "arXiv"
-    return {key: clean_text(value) for key, value in fields.items()}
+    # Every managed key: "" says "none" (a preprint's Preprint: goes when it is
+    # published), a key left out (see _venue_of_file) says "leave it alone".
+    return {key: clean_text(fields.get(key, "")) for key in MANAGED}
 
 
 def _folder(venue: venues.Venue) -> str:
@@ -369,7 +371,11 @@ def update_text(
     append: list[str] = []
     state, kept = {}, []
     for key in MANAGED:
-        new = fields.get(key, "")
+        if key not in fields:
+            if key in written:
+                state[key] = written[key]
+            continue
+        new = fields[key]
         have = header.get(key.lower())
         if have is None:
             if written.get(key):
