@@ -277,3 +277,13 @@ def test_a_workshop_paper_keeps_its_track_on_the_next_run(content):
         before = snapshot(content)
         assert run(content, server) == 0
     assert snapshot(content) == before
+
+
+def test_a_wrong_orcid_is_named_with_its_file_and_line(content, server, capsys):
+    (content / "members" / "bob.md").write_text(
+        "Name: Bob\nRole: Student\nOrcid: 1234\n", "utf-8"
+    )
+    assert run(content, server) == 0
+    err = capsys.readouterr().err
+    assert f"{content / 'members' / 'bob.md'}:3: '1234' is neither an ORCID" in err
+    assert (content / ICML).is_file()  # Ada's papers all the same

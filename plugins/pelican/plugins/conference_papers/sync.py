@@ -127,14 +127,18 @@ def _values(path: Path) -> dict[str, str]:
 
 
 def member_authors(content: Path) -> list[tuple[str, str]]:
-    """(file, ORCID iD or OpenAlex author id) of every member file."""
+    """("FILE:LINE", ORCID iD or OpenAlex author id) of every member file."""
     found = []
     for path in sorted((content / "members").glob("*.md")):
-        values = _values(path)
+        try:
+            header = read_header(path.read_text("utf-8"))[1]
+        except (OSError, UnicodeDecodeError):
+            continue  # the build reports a file it cannot read
         for key in ("orcid", "openalex"):
-            for value in values.get(key, "").replace(";", ",").split(","):
+            start, _, values = header.get(key, (0, 0, ""))
+            for value in values.replace(";", ",").split(","):
                 if value.strip():
-                    found.append((str(path), value.strip()))
+                    found.append((f"{path}:{start + 1}", value.strip()))
     return found
 
 
@@ -590,13 +594,16 @@ def fetch_works(args, content: Path, asker: Asker) -> tuple[list, list[str]]:
     if why:
         raise SyncFailure(f"--openalex-url {base}: {why}")
     mailto = _mailto(args)
-    works, seen = [], set()
+    works, seen, asked = [], set(), set()
     for where, author in authors:
         try:
-            openalex.author_filter(author)
+            query = openalex.author_filter(author)
         except ValueError as error:
             notes.append(f"{where}: {error}")
             continue
+        if query in asked:
+            continue
+        asked.add(query)
         print(f"sync: asking OpenAlex for the works of {author}", file=sys.stderr)
         count = 0
         try:
