@@ -64,6 +64,7 @@ class OpenAlex:
         self.failures: deque[str] = deque()
         self.release = threading.Event()  # ends a "timeout" answer early at shutdown
         self.timeout = timeout
+        self.retry_after = "2"  # seconds a 429 asks to wait
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -71,7 +72,11 @@ class OpenAlex:
                 server.requests.append(self.path)
                 failure = server.failures.popleft() if server.failures else ""
                 if failure == "429":
-                    self._send(429, {"error": "Too Many Requests"}, retry_after="2")
+                    self._send(
+                        429,
+                        {"error": "Too Many Requests"},
+                        retry_after=server.retry_after,
+                    )
                 elif failure == "503":
                     self._send(503, {"error": "Service Unavailable"})
                 elif failure == "timeout":

@@ -17,6 +17,7 @@ from pelican.plugins.conference_papers.commands import check
 from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.generator import ContentError
 from pelican.plugins.conference_papers.sanitize import attribute_url_problem
+from pelican.plugins.conference_papers.urls import url_problem
 
 from .browser_support import serve
 from .conftest import copy_site

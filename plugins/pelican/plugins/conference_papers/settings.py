@@ -112,6 +112,9 @@ DEFAULTS: dict[str, object] = {
     # Keep what each paper file gave in memory, keyed by the file's bytes and
     # the settings, so that the devserver's rebuilds re-read only changed files.
     "READ_CACHE": False,
+    # `pelican-papers sync`: the e-mail address sent to OpenAlex (its "polite
+    # pool"); --mailto overrides it, "" sends none.
+    "SYNC_MAILTO": "",
 }
 
 _TAG_AUTHORITY = re.compile(

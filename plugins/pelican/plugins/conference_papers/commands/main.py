@@ -12,9 +12,11 @@ import argparse
 import logging
 import sys
 
+from .. import sync
 from . import build, check, fetch_timeline, import_, new
 
-COMMANDS = (check, build, new, import_, fetch_timeline)
+# sync sits beside the importers (it is one, from open data), its parser with it.
+COMMANDS = (check, build, new, import_, fetch_timeline, sync)
 
 
 def parser() -> argparse.ArgumentParser:

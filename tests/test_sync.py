@@ -1,0 +1,290 @@
+"""``pelican-papers sync`` against the loopback OpenAlex (tests/openalex_server.py).
+
+What a webmaster notices: the members' papers appear under the right venue and
+kind, each once; a preprint and its published version are one file; a hand
+edit survives; a second run and a failing server change no byte; --dry-run
+shows the diff and writes nothing. Journal and preprint files are asserted as
+files: the build learns paper kinds in a later step.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pelican.plugins.conference_papers import sync
+from pelican.plugins.conference_papers.commands import main as cli
+
+from .openalex_server import FIXTURES, OpenAlex
+
+ORCID = "0000-0002-1825-0097"
+ICML = (
+    "papers/international-conference-on-machine-learning-2023/tiny-models-big-claims.md"
+)
+
+
+@pytest.fixture
+def content(tmp_path):
+    folder = tmp_path / "content"
+    (folder / "members").mkdir(parents=True)
+    (folder / "members" / "ada.md").write_text(
+        f"Name: Ada Lovelace\nOrcid: {ORCID}\n\nShe writes papers.\n", "utf-8"
+    )
+    return folder
+
+
+@pytest.fixture
+def server():
+    with OpenAlex() as running:
+        yield running
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def run(content, server, *extra) -> int:
+    return cli.main(["sync", str(content), "--openalex-url", server.base, *extra])
+
+
+def papers(content: Path) -> list[str]:
+    return sorted(p.relative_to(content).as_posix() for p in content.rglob("*.md"))
+
+
+def test_new_papers_under_their_venue_and_kind(content, server, capsys):
+    assert run(content, server) == 0
+    assert papers(content) == [
+        "conferences/international-conference-on-machine-learning-2023.md",
+        "conferences/neural-information-processing-systems-2022.md",
+        "members/ada.md",
+        ICML,
+        "papers/journals/sparse-gans-for-everyone.md",
+        "papers/neural-information-processing-systems-2022/"
+        "robust-models-are-less-over-confident.md",
+    ]
+    icml = (content / ICML).read_text("utf-8")
+    # The preprint and the ICML paper: one file, arXiv kept, the DOI gained,
+    # the preprint's date (the feed entry's) kept.
+    assert "Arxiv: 2302.00003\n" in icml
+    assert "Doi: 10.5555/icml.2023.17\n" in icml
+    assert "Date: 2023-02-01\n" in icml
+    assert "Openalex: W4300000001, W4300000002\n" in icml
+    journal = (content / "papers/journals/sparse-gans-for-everyone.md").read_text()
+    assert "Journal: International Journal of Computer Vision\n" in journal
+    assert "Arxiv: 2111.09999\n" in journal and "Pages: 1234-1256\n" in journal
+    conference = content / "conferences/neural-information-processing-systems-2022.md"
+    assert "Date: 2022\n" in conference.read_text()  # only the year is known
+    captured = capsys.readouterr()
+    assert (
+        "3 added, 2 merged, 0 updated, 0 unchanged, 1 skipped, 2 new conference(s)"
+        in captured.out
+    )
+    assert "it is a dataset, not a paper" in captured.err
+
+
+def test_preprint_file_gains_its_published_version(content, server):
+    preprint = content / "papers/preprints/tiny.md"
+    preprint.parent.mkdir(parents=True)
+    preprint.write_text(
+        "Title: Tiny Models, Big Claims\nAuthors: Ada Lovelace, Grace Hopper\n"
+        "Date: 2023-02-01\nArxiv: 2302.00003\nPreprint: arXiv\n\nOur abstract.\n",
+        "utf-8",
+    )
+    assert run(content, server) == 0
+    assert not (content / ICML).exists()  # no second file
+    text = preprint.read_text("utf-8")
+    assert text.startswith("Title: Tiny Models, Big Claims\n")  # the author's
+    assert "Arxiv: 2302.00003\n" in text
+    assert "Doi: 10.5555/icml.2023.17\n" in text
+    assert "Conference: international-conference-on-machine-learning-2023\n" in text
+    assert text.endswith("\nOur abstract.\n")
+    conference = (
+        content / "conferences/international-conference-on-machine-learning-2023.md"
+    )
+    assert conference.is_file()
+
+
+def test_a_paper_in_the_content_is_found_by_its_title(content, server):
+    """A hand-made file with no identifier: same title (folded), first author
+    and year; it gains its OpenAlex id and stays in its conference."""
+    (content / "conferences").mkdir()
+    neurips = content / "conferences/neurips-2022.md"
+    neurips.write_text("Title: NeurIPS 22\nDate: 2022-11-28\n", "utf-8")
+    paper = content / "papers/neurips-2022/robust.md"
+    paper.parent.mkdir(parents=True)
+    paper.write_text(
+        "Title: Robust models are less over-confident\n"
+        "Authors: Grace Hopper, Ada Lovelace\nDate: 2022-10-11\n",
+        "utf-8",
+    )
+    assert run(content, server) == 0
+    text = paper.read_text("utf-8")
+    assert text.startswith(
+        "Title: Robust models are less over-confident\n"
+        "Authors: Grace Hopper, Ada Lovelace\nDate: 2022-10-11\n"
+    )
+    assert "Openalex: W4300000006\n" in text and "Conference:" not in text
+    assert sorted(p.name for p in (content / "conferences").iterdir()) == [
+        "international-conference-on-machine-learning-2023.md",
+        "neurips-2022.md",
+    ]
+    assert not (content / "papers/neural-information-processing-systems-2022").exists()
+
+
+def test_hand_edit_kept_and_second_run_changes_nothing(content, server, capsys):
+    assert run(content, server) == 0
+    icml = content / ICML
+    icml.write_text(
+        icml.read_text("utf-8").replace(
+            "Title: Tiny models, big claims", "Title: Tiny Models, Big Claims"
+        ),
+        "utf-8",
+    )
+    before = snapshot(content)
+    capsys.readouterr()
+    assert run(content, server) == 0
+    assert snapshot(content) == before
+    captured = capsys.readouterr()
+    assert "0 added, 0 merged, 0 updated, 3 unchanged" in captured.out
+    assert f"kept a hand edit: {ICML}: Title" in captured.err
+
+
+@pytest.mark.parametrize("failure", ["429", "503", "garbage", "timeout"])
+def test_a_failing_server_changes_nothing(
+    content, server, capsys, failure, monkeypatch
+):
+    monkeypatch.setattr(sync, "TIMEOUT", 1.0)
+    server.retry_after = "120"  # longer than sync waits
+    (content / "papers" / "journals").mkdir(parents=True)
+    before = snapshot(content)
+    server.fail(failure)
+    assert run(content, server) == 1
+    assert snapshot(content) == before
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("pelican-papers: sync stopped, content unchanged: ")
+
+
+def test_a_short_retry_after_is_waited_out(content, server, monkeypatch):
+    server.retry_after = "0"
+    server.fail("429")
+    assert run(content, server) == 0
+    assert (content / ICML).is_file()
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(content, server, capsys):
+    assert run(content, server) == 0
+    (content / ICML).unlink()
+    before = snapshot(content)
+    capsys.readouterr()
+    assert run(content, server, "--dry-run") == 0
+    assert snapshot(content) == before
+    out = capsys.readouterr().out
+    assert f"--- /dev/null\n+++ b/{ICML}\n" in out
+    assert "+Doi: 10.5555/icml.2023.17\n" in out
+
+
+def test_offline_uses_the_cache_alone(content, server, capsys):
+    assert run(content, server) == 0
+    (content / ICML).unlink()
+    asked = len(server.requests)
+    assert run(content, server, "--offline") == 0
+    assert len(server.requests) == asked
+    assert (content / ICML).is_file()
+
+
+def test_mailto_is_sent_and_left_out_of_the_cache(content, server):
+    assert run(content, server, "--mailto", "lab@example.org") == 0
+    assert all("mailto=lab%40example.org" in path for path in server.requests)
+    (content / ICML).unlink()
+    assert run(content, server, "--offline") == 0  # the cache key has no mailto
+    assert (content / ICML).is_file()
+
+
+def _sheep(name: str) -> dict:
+    return json.loads((FIXTURES / "sync" / f"{name}.json").read_text("utf-8"))
+
+
+def test_a_preprint_published_later_keeps_its_file(content):
+    """March: a preprint, written to papers/preprints/. Later: published at WACV;
+    the same file gains the conference and the DOI, keeps its arXiv id and date."""
+    with OpenAlex(works=[_sheep("sheep-preprint")]) as server:
+        assert run(content, server) == 0
+    preprint = content / "papers/preprints/counting-sheep-in-the-dark.md"
+    assert preprint.read_text("utf-8") == (
+        "Title: Counting Sheep in the Dark\nAuthors: Ada Lovelace\nDate: 2023-03-01\n"
+        "Pdf: http://arxiv.org/pdf/2303.00042v1\nArxiv: 2303.00042\n"
+        "Preprint: arXiv\nOpenalex: W4300000101\n\nWe count sheep.\n"
+    )
+    with OpenAlex(works=[_sheep("sheep-preprint"), _sheep("sheep-wacv")]) as server:
+        assert run(content, server) == 0
+    assert papers(content) == [
+        "conferences/wacv-2024.md",
+        "members/ada.md",
+        "papers/preprints/counting-sheep-in-the-dark.md",
+    ]
+    text = preprint.read_text("utf-8")
+    assert "Preprint:" not in text  # sync wrote it, so sync may take it back
+    for line in (
+        "Arxiv: 2303.00042",
+        "Date: 2023-03-01",
+        "Doi: 10.5555/wacv.2024.42",
+        "Conference: wacv-2024",
+        "Pages: 420-429",
+        "Openalex: W4300000101, W4300000102",
+    ):
+        assert f"\n{line}\n" in text
+    assert "Date: 2024\n" in (content / "conferences/wacv-2024.md").read_text()
+
+
+def test_orcid_entries_of_sources_yaml(tmp_path, server, capsys):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "sources.yaml").write_text(
+        f"- orcid: {ORCID}\n- id: doi:10.5555/other.1\n", "utf-8"
+    )
+    assert run(content, server) == 0
+    assert (content / ICML).is_file()
+    assert "'id: doi:10.5555/other.1' is not asked yet" in capsys.readouterr().err
+
+
+def test_no_author_to_ask_for_is_one_line(tmp_path, server, capsys):
+    content = tmp_path / "content"
+    (content / "members").mkdir(parents=True)
+    (content / "members" / "bob.md").write_text("Name: Bob\n", "utf-8")
+    assert run(content, server) == 1
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith(
+            "has an Orcid: or Openalex: line (write e.g. 'Orcid: 0000-0002-1825-0097')"
+        )
+    )
+    assert server.requests == []
+
+
+def test_a_workshop_paper_keeps_its_track_on_the_next_run(content):
+    with OpenAlex(works=[_sheep("owls-cvprw")]) as server:
+        assert run(content, server) == 0
+        paper = content / "papers/cvpr-2022/owls-see-better.md"
+        text = paper.read_text("utf-8")
+        assert "\nTrack: Workshop Paper\n" in text and "\nPages: 7-12\n" in text
+        assert "Conference:" not in text  # the folder names it
+        before = snapshot(content)
+        assert run(content, server) == 0
+    assert snapshot(content) == before
+
+
+def test_a_wrong_orcid_is_named_with_its_file_and_line(content, server, capsys):
+    (content / "members" / "bob.md").write_text(
+        "Name: Bob\nRole: Student\nOrcid: 1234\n", "utf-8"
+    )
+    assert run(content, server) == 0
+    err = capsys.readouterr().err
+    assert f"{content / 'members' / 'bob.md'}:3: '1234' is neither an ORCID" in err
+    assert (content / ICML).is_file()  # Ada's papers all the same
