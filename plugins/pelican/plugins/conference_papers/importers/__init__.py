@@ -98,7 +98,11 @@ def import_bibtex(args, writer: ImportWriter) -> None:
     entries, warnings = parse_library(_read(args.file), args.file)
     writer.warnings += warnings
     importer = BibtexImport(
-        writer, args.file, _site_root(args.file, ("_bibliography",)), args.base_url
+        writer,
+        args.file,
+        _site_root(args.file, ("_bibliography",)),
+        args.base_url,
+        entries,
     )
     progress = Progress(len(entries), "reading")
     for entry in entries:
@@ -109,7 +113,7 @@ def import_bibtex(args, writer: ImportWriter) -> None:
 
 def import_remote(args, writer: ImportWriter) -> None:
     """``import arxiv|doi``: one paper per identifier."""
-    from .common import conference_for, paper_from_metadata, venue_of_metadata
+    from .common import paper_from_metadata, place, venue_of_metadata
     from .writer import ConferenceRecord, Progress
 
     fetcher = _fetcher(args)
@@ -129,21 +133,22 @@ def import_remote(args, writer: ImportWriter) -> None:
             failures.append(str(error))
             progress.step()
             continue
+        paper = paper_from_metadata(meta, "", f"{args.kind}:{identifier}")
         if args.conference:
-            slug = args.conference
+            paper.conference = args.conference
             if existing is None:
-                record = writer.add_conference(
-                    ConferenceRecord(slug, slug, meta.get("date", "")[:10])
+                writer.add_conference(
+                    ConferenceRecord(args.conference, args.conference, paper.date[:4])
                 )
-                record.date = min(d for d in (record.date, meta.get("date", "")) if d)
         else:
-            short, name, year = venue_of_metadata(meta)
-            record = writer.add_conference(
-                conference_for(short, year, meta.get("date", "")[:10], name)
+            record = place(
+                paper,
+                venue_of_metadata(meta),
+                lambda message, i=identifier: writer.warn(f"{args.kind}:{i}", message),
             )
-            record.date = min(d for d in (record.date, meta.get("date", "")) if d)
-            slug = record.slug
-        writer.add_paper(paper_from_metadata(meta, slug, f"{args.kind}:{identifier}"))
+            if record is not None:
+                writer.add_conference(record)
+        writer.add_paper(paper)
         progress.step()
     if failures and not writer.papers:
         raise ImportFailure(failures[0])
@@ -153,12 +158,8 @@ def import_remote(args, writer: ImportWriter) -> None:
         writer.warn(
             f"conferences/{args.conference}.md",
             "the conference did not exist: it was written with its slug as title "
-            "and its first paper's date; correct both",
+            "and its first paper's year as Date; correct both",
         )
-    for record in writer.conferences.values():
-        if not record.date:
-            record.date = "2000-01-01"
-            writer.warn(f"conferences/{record.slug}.md", "no date known; correct Date")
 
 
 def run(args) -> int:

@@ -49,6 +49,18 @@ PAPER_ORDER = [
     "Tags",
     "Venue",
 ]
+#: Folders of content/papers/ for the kinds that have no conference edition
+#: (DESIGN.md: "the folder is no conference's slug"); ``unsorted`` holds papers
+#: whose venue the source does not tell, for ``check`` to name.
+KIND_FOLDERS = {
+    "journal": "journals",
+    "preprint": "preprints",
+    "thesis": "theses",
+    "book": "books",
+    "chapter": "chapters",
+    "report": "reports",
+    "": "unsorted",
+}
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 # The longest slug of a file name; longer titles are cut at a word.
 SLUG_LENGTH = 60
@@ -305,7 +317,10 @@ class ImportWriter:
             files[path] = render_conference(record).encode("utf-8")
         taken: dict[str, set[str]] = {}
         for paper in self.papers:
-            if paper.conference not in self.conferences:
+            if (
+                paper.conference not in self.conferences
+                and paper.conference not in KIND_FOLDERS.values()
+            ):
                 raise ImportFailure(
                     f"internal: paper '{paper.title}' has no conference record"
                 )
