@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 import yaml
 
 from .common import (
+    add_link_once,
     add_main_link,
     clean_url,
     icon_or_default,
@@ -39,7 +40,7 @@ from .yaml_data import load_yaml
 _ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _ICON_HEADING = re.compile(r"""^<i\s+class\s*=\s*["']([^"']*)["']\s*>\s*</i>\s*""")
 _WORKSHOP = re.compile(r"^(?P<name>.+?)\s+Workshop\s*:\s*(?P<title>.+)$")
-_NOTE = re.compile(r"^(?P<name>.+?)\s*\((?P<note>[^()]*)\)\s*$")
+_WORKSHOP_NAME = re.compile(r"\bworkshops?\s*(?:\(|$|on\b|at\b|@)", re.I)
 _IAL = re.compile(r"^\s*\{:[^}]*\}\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _YEAR_IN_TITLE = re.compile(r"(?:^|\s|')(\d{4}|\d{2})\s*$")
@@ -149,7 +150,7 @@ def _conference_date(meta: dict, page_name: str, title: str, date: str | None):
     match = _YEAR_IN_TITLE.search(title)
     if match:
         year = match.group(1)
-        return f"{year if len(year) == 4 else '20' + year}-01-01", True
+        return (year if len(year) == 4 else "20" + year), True
     return None, False
 
 
@@ -195,6 +196,8 @@ def parse_page(
     paper: PaperRecord | None = None
     abstract: list[str] = []
     in_capture = False
+    capture_line = 0
+    outside_from = 0  # the line where text outside an abstract began
     track = ""
     number = start
     while number < len(lines):
@@ -220,8 +223,30 @@ def parse_page(
         tag = re.fullmatch(r"\{%-?\s*(\w+)\s*(.*?)\s*-?%\}", stripped, re.DOTALL)
         if tag:
             kind, rest = tag.group(1), tag.group(2)
+            if kind in ("comment", "raw") and f"end{kind}" in rest:
+                if kind == "raw":
+                    _keep(rest, in_capture, paper, abstract, intro)
+                continue
+            if kind in ("comment", "raw"):
+                end = _block_end(lines, number, kind)
+                if end is None:
+                    raise ImportFailure(
+                        f"{name}:{lineno}: '{{% {kind} %}}' is never closed; add "
+                        f"'{{% end{kind} %}}' where it ends"
+                    )
+                if kind == "raw":  # kept as written, as Jekyll shows it
+                    for kept in lines[number:end]:
+                        _keep(kept.rstrip(), in_capture, paper, abstract, intro)
+                number = end + 1
+                continue
             if kind == "capture":
-                in_capture, abstract = True, []
+                if in_capture:
+                    raise ImportFailure(
+                        f"{name}:{capture_line}: this '{{% capture %}}' is never "
+                        f"closed (the next one starts at line {lineno}); add "
+                        "'{% endcapture %}' after the abstract"
+                    )
+                in_capture, abstract, capture_line = True, [], lineno
                 continue
             if kind == "endcapture":
                 in_capture = False
@@ -247,6 +272,12 @@ def parse_page(
             _keep(stripped, in_capture, paper, abstract, intro)
             continue
 
+        if in_capture and re.match(r"^#{1,3}\s", stripped):
+            raise ImportFailure(
+                f"{name}:{capture_line}: this '{{% capture %}}' is never closed "
+                f"(the heading at line {lineno} would become part of the abstract); "
+                "add '{% endcapture %}' after the abstract"
+            )
         if in_capture:
             if _IAL.match(stripped):
                 warn(
@@ -269,11 +300,9 @@ def parse_page(
                     content = content[icon_match.end() :]
                 title = strip_html(content) or title
             elif level == 2:
+                # As written: "Full Paper (in the ... Proceedings)" is its name.
                 track = strip_html(content)
-                note = _NOTE.match(track)
-                if note:
-                    track = note.group("name")
-                    intro.append(f"{track}: {note.group('note').strip()}")
+                paper = None  # what follows belongs to the track, not a paper
                 if track not in tracks:
                     tracks.append(track)
             elif level == 3:
@@ -282,6 +311,13 @@ def parse_page(
                 match = _WORKSHOP.match(paper_title)
                 if match:
                     workshop, paper_title = match.group("name"), match.group("title")
+                elif _WORKSHOP_NAME.search(paper_title):
+                    warn(
+                        lineno,
+                        f"'{_short(paper_title)}' reads as a workshop's name, not "
+                        "a paper's title; write '### <Workshop name> Workshop: "
+                        "<paper title>' (or '## <Workshop name>' as a track)",
+                    )
                 paper = PaperRecord(
                     title=paper_title,
                     authors=[],
@@ -311,15 +347,23 @@ def parse_page(
         if re.fullmatch(r"<script[^>]*>\s*</script>", stripped):
             continue
         if not stripped:
+            outside_from = 0
             _keep("", False, paper, abstract, intro)
             continue
         if paper is None:
             intro.append(line.rstrip())
         else:
-            warn(lineno, f"'{_short(stripped)}' outside the abstract; added to it")
+            if not outside_from:  # once a paragraph, not once a line
+                outside_from = lineno
+                warn(lineno, f"'{_short(stripped)}' outside the abstract; added to it")
             paper.extra.setdefault("_after", "")
             paper.extra["_after"] += line.rstrip() + "\n"
 
+    if in_capture:
+        raise ImportFailure(
+            f"{name}:{capture_line}: this '{{% capture %}}' is never closed; add "
+            "'{% endcapture %}' after the abstract"
+        )
     if not papers:
         raise ImportFailure(
             f"{name}: no papers found; a conference page has '### Paper title' headings"
@@ -337,8 +381,8 @@ def parse_page(
         warnings.append(
             Warning_(
                 f"{name}:1",
-                f"the page has no date: Date {conference_date} is a guess from the "
-                "title; correct it (or pass --date)",
+                f"the page gives no date: Date {conference_date} is the title's "
+                "year; add the conference's first day (or pass --date)",
             )
         )
     year = conference_date[:4]
@@ -346,6 +390,10 @@ def parse_page(
         re.sub(r"\s*'?(\d{4}|\d{2})\s*$", "", title) + f" {year}"
     )
     for paper in papers:
+        _settle_figure_link(
+            paper,
+            lambda m, where=paper.origin: warnings.append(Warning_(where, m)),
+        )
         paper.conference = conference_slug
         after = paper.extra.pop("_after", "")
         if after.strip():
@@ -363,6 +411,15 @@ def parse_page(
         intro=_join_paragraphs(intro),
     )
     return JekyllPage(conference, papers, warnings)
+
+
+def _block_end(lines: list[str], start: int, kind: str) -> int | None:
+    """The index of the line that ends a Liquid ``comment``/``raw`` block."""
+    end = re.compile(r"\{%-?\s*end" + kind + r"\s*-?%\}")
+    for index in range(start, len(lines)):
+        if end.search(lines[index]):
+            return index
+    return None
 
 
 def _short(text: str) -> str:
@@ -406,7 +463,23 @@ def _add_link(paper: PaperRecord, attributes: dict, base_url: str, warn) -> None
     elif (is_code_host(url) or text.lower() in ("source", "code")) and not paper.code:
         paper.code = url
     else:
-        paper.links.append((text, url, icon_or_default(icon)))
+        add_link_once(paper, text, url, icon_or_default(icon))
+
+
+def _settle_figure_link(paper: PaperRecord, warn) -> None:
+    """The figure's link, once the paper's own buttons are known: a button the
+    page wrote on purpose wins over the link of its picture (a copy-paste slip
+    in an old page sent one paper's figure to another paper's PDF)."""
+    url = paper.extra.pop("_figure", "")
+    if not url:
+        return
+    if paper.pdf and looks_like_pdf(url) and paper.pdf != url:
+        warn(
+            f"the figure links to {url} but the PDF button to {paper.pdf}; the "
+            "button is kept: correct Pdf if the figure was right"
+        )
+        return
+    add_main_link(paper, url)
 
 
 def _add_feature(
@@ -416,7 +489,7 @@ def _add_feature(
     if link:
         url = _url(link, base_url, warn)
         if url:
-            add_main_link(paper, url)
+            paper.extra["_figure"] = url  # settled after the page's buttons
     image = attributes.get("image", "")
     if not image:
         return
