@@ -115,10 +115,11 @@ _MONTHS = {name: number for number, name in enumerate(BIBTEX_MONTHS, start=1)}
 def decode(text: str) -> str:
     """LaTeX to Unicode; math stays as ``$…$`` for the build to render.
 
-    ``\\url{…}`` and ``\\href{…}{…}`` become Markdown links (an address the
-    scheme allowlist refuses stays as text): pylatexenc would drop them, and
-    an abstract would read "available at ." They are set aside before the
-    decoding, which would read ``%`` and ``~`` in an address as LaTeX.
+        ``\\url{…}`` and ``\\href{…}{…}`` become Markdown links (``[…](…)``: an
+    ``<…>`` autolink would be taken for a tag) (an address the
+        scheme allowlist refuses stays as text): pylatexenc would drop them, and
+        an abstract would read "available at ." They are set aside before the
+        decoding, which would read ``%`` and ``~`` in an address as LaTeX.
     """
     kept: list[str] = []
 
@@ -128,7 +129,7 @@ def decode(text: str) -> str:
         if url_problem(url):
             kept.append(shown if label is not None else url)
         else:
-            kept.append(f"[{shown}]({url})" if label is not None else f"<{url}>")
+            kept.append(f"[{shown}]({url})")
         return f"zzkeptlink{len(kept) - 1}zz"
 
     text = _HREF_COMMAND.sub(lambda m: keep(m.group(1), m.group(2)), text)
@@ -361,9 +362,9 @@ class BibtexImport:
             issue=text.get("number", ""),
             pages=text.get("pages", ""),
         )
-        if not venue.kind and (text.get("arxiv") or entry_type == "misc"):
-            venue = recognise("arXiv" if text.get("arxiv") else "", year=year)
         paper = self._paper(entry, line, text, title, year, authors, truncated, "")
+        if not venue.kind and paper.arxiv:  # @misc{..., eprint = {2401.00001}}
+            venue = recognise("arXiv", year=year)
         month_text = text.get("month", "")
         month = _MONTHS.get(month_text[:3].lower()) or (
             int(month_text) if month_text.isdigit() else 0
