@@ -190,10 +190,8 @@ def test_bibtex_crossref_and_proceedings_are_the_venue_not_a_paper(bib_content):
 def test_bibtex_keeps_url_commands_as_links(bib_content):
     files, _ = bib_content
     crossed = files["papers/eccv-2024/a-paper-that-cross-references.md"]
-    assert (
-        "available at [https://github.com/example-lab/x_y](https://github.com/example-lab/x_y) and"
-        in crossed
-    )
+    url = "https://github.com/example-lab/x_y"
+    assert f"available at [{url}]({url}) and" in crossed
     assert "the data [here](https://example.org/data)." in crossed
 
 
