@@ -160,6 +160,14 @@ BIB = r"""
   year      = {2023}
 }
 
+@article{arxivjournal,
+  title   = {An arXiv Journal},
+  author  = {Turing, Alan},
+  journal = {arXiv preprint arXiv:2306.00001},
+  url     = {https://arxiv.org/abs/2306.00001},
+  year    = {2023}
+}
+
 @phdthesis{thesis,
   title  = {A Thesis},
   author = {Lovelace, Ada},
@@ -204,6 +212,8 @@ def test_bibtex_entry_types_are_kept(bib_content):
     preprint = files["papers/preprints/a-preprint-only.md"]
     assert "Preprint: arXiv\n" in preprint and "Arxiv: 2401.00001\n" in preprint
     assert "Date: 2024-01\n" in preprint, "the month given, no day"
+    arxiv = files["papers/preprints/an-arxiv-journal.md"]
+    assert "Arxiv: 2306.00001\n" in arxiv and "Links:" not in arxiv, "one button"
     thesis = files["papers/theses/a-thesis.md"]
     assert "Type: thesis\n" in thesis and "Publisher: University of Somewhere\n"
 

@@ -124,6 +124,7 @@ def place(paper: PaperRecord, venue: Venue, warn) -> ConferenceRecord | None:
             paper.extra.setdefault("Presentation", note)
     if venue.arxiv and not paper.arxiv:
         paper.arxiv = normalize_arxiv(venue.arxiv) or ""
+        drop_repeated_links(paper)  # a "Paper" link to the arXiv page it names
     if venue.kind in ("conference", "workshop") and venue.slug:
         paper.conference = venue.slug
         paper.track = paper.track or venue.track
@@ -186,6 +187,19 @@ def add_link_once(paper: PaperRecord, label: str, url: str, icon: str) -> None:
     """A ``Links`` entry, unless the paper already links to that address."""
     if _same(url) not in addresses(paper):
         paper.links.append((label, url, icon))
+
+
+def drop_repeated_links(paper: PaperRecord) -> None:
+    """``Links`` without the addresses another button of the card has."""
+    buttons = PaperRecord("", [], "", pdf=paper.pdf, code=paper.code)
+    buttons.arxiv, buttons.doi = paper.arxiv, paper.doi
+    seen = set(addresses(buttons))
+    kept = []
+    for label, url, icon in paper.links:
+        if _same(url) not in seen:
+            seen.add(_same(url))
+            kept.append((label, url, icon))
+    paper.links = kept
 
 
 def addresses(paper: PaperRecord) -> list[str]:
