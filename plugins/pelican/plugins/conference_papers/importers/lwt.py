@@ -185,8 +185,8 @@ class LwtImport:
         publisher = _text(entry.get("publisher"))
         year = (date or "")[:4]
         if publisher:
-            venue = recognise(
-                publisher,
+            venue = recognise(  # with its markup: <b>Best Paper</b> is a note
+                str(entry.get("publisher")),
                 acronym=_text(entry.get("publishershort")),
                 year=year,
                 entry_type=_text(entry.get("type")),
