@@ -320,3 +320,58 @@ def test_jekyll_title_year_stays_a_year(capsys, tmp_path):
     assert code == 0, err
     assert "Date: 2023\n" in (into / "conferences/icml-2023.md").read_text()
     assert err.count("Date 2023 is the title's year") == 1
+
+
+TWEET_PAGE = """
+---
+title: NeurIPS 22
+date: 2022-11-28
+---
+
+# NeurIPS 22
+
+## Full Paper
+
+### A Paper
+#### Ada Lovelace
+{% capture text %}
+Its abstract.
+{% endcapture %}
+
+## Workshop Paper
+
+<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Our poster is up at
+<a href="https://twitter.com/hashtag/NeurIPS2022?src=hash&amp;ref_src=twsrc%5Etfw">#NeurIPS2022</a>
+<a href="javascript:alert(1)">click</a></p>&mdash; Example Lab (@ExampleLab)
+<a href="https://twitter.com/ExampleLab/status/1597000000000000001?ref_src=t"
+>November 29, 2022</a></blockquote>
+<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>
+
+### A Workshop Paper
+#### Alan Turing
+"""
+
+
+def test_jekyll_embedded_posts_become_a_static_timeline(
+    capsys, tmp_path, empty_site, monkeypatch
+):
+    monkeypatch.chdir(empty_site.root.parent)
+    page = write(tmp_path / "neurips22.md", TWEET_PAGE)
+    content = empty_site.content
+    code, _, err = run(capsys, "import", "jekyll", page, "--into", content)
+    assert code == 0, err
+    conference = (content / "conferences/neurips-2022.md").read_text()
+    assert "Hashtag: NeurIPS2022\nTimeline: x @ExampleLab\n" in conference
+    assert "twitter" not in conference and "<script" not in conference
+    paper = (content / "papers/neurips-2022/a-paper.md").read_text()
+    assert "poster" not in paper, "the post is not part of the paper above it"
+    snapshot = (content / "timelines/neurips-2022.json").read_text()
+    assert '"url": "https://x.com/ExampleLab/status/1597000000000000001"' in snapshot
+    assert "javascript" not in snapshot
+
+    empty_site.build()
+    soup = empty_site.page("conferences/neurips-2022/")
+    text = soup.get_text(" ", strip=True)
+    assert "Our poster is up at" in text
+    assert not soup.find("script", src=lambda s: s and "widgets.js" in s)
+    assert soup.find("a", href="https://x.com/ExampleLab/status/1597000000000000001")

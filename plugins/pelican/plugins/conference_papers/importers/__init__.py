@@ -6,9 +6,11 @@ into files, the same way for all of them. Bad input is one line and exit 1.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
+from ..timeline import parse_account
 from .remote import Fetcher, FetchError
 from .writer import ImportFailure, ImportWriter, slug_failure, sorted_warnings
 
@@ -69,6 +71,22 @@ def import_jekyll(args, writer: ImportWriter) -> None:
             )
         for paper in parsed.papers:
             writer.add_paper(paper)
+        if parsed.posts:
+            writer.files[f"timelines/{kept.slug}.json"] = timeline_snapshot(
+                kept, parsed.posts
+            )
+
+
+def timeline_snapshot(conference, posts: list[dict]) -> str:
+    """The snapshot ``fetch-timeline`` would write, of the page's embedded posts
+    (the same keys and layout, so that a later fetch only adds to it)."""
+    snapshot = {
+        "account": parse_account(conference.timeline).spec,
+        "hashtag": conference.hashtag,
+        "posts": posts,
+        "source": "x embeds of the imported page",
+    }
+    return json.dumps(snapshot, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def import_lwt(args, writer: ImportWriter) -> None:

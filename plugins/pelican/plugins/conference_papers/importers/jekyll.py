@@ -15,7 +15,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import yaml
+from bs4 import BeautifulSoup
 
+from ..timeline import clean_post_html
 from .common import (
     add_link_once,
     add_main_link,
@@ -54,6 +56,80 @@ class JekyllPage:
     conference: ConferenceRecord
     papers: list[PaperRecord]
     warnings: list[Warning_] = field(default_factory=list)
+    #: embedded posts, as entries of a timeline snapshot (newest first)
+    posts: list[dict] = field(default_factory=list)
+
+
+_TWEET_DATE = re.compile(r"^([A-Z][a-z]+) (\d{1,2}), (\d{4})$")
+_STATUS = re.compile(
+    r"^https://(?:mobile\.)?(?:twitter|x)\.com/(\w{1,15})/status(?:es)?/(\d{1,20})"
+)
+_MONTH_NAMES = {
+    name: number
+    for number, name in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
+
+
+def parse_tweet(markup: str) -> dict | None:
+    """A publish.twitter.com embed -> a snapshot post (X provider), or None.
+
+    The embed holds the post's text, its author, its address and its day: that
+    is what the post shows, statically; ``widgets.js`` is never kept. The embed
+    gives no time of day: the post is dated at midnight UTC of its day.
+    """
+    soup = BeautifulSoup(markup, "html.parser")
+    quote = soup.find("blockquote", class_="twitter-tweet")
+    if quote is None:
+        return None
+    links = quote.find_all("a", href=True)
+    status = next((a for a in reversed(links) if _STATUS.match(a["href"])), None)
+    if status is None:
+        return None
+    handle, post_id = _STATUS.match(status["href"]).groups()
+    day = _TWEET_DATE.match(status.get_text(" ", strip=True))
+    if not day or day.group(1) not in _MONTH_NAMES:
+        return None
+    date = normalize_date(f"{day.group(3)}-{_MONTH_NAMES[day.group(1)]}-{day.group(2)}")
+    if not date:
+        return None
+    body = quote.find("p")
+    hashtags = [
+        a.get_text(strip=True).lstrip("#")
+        for a in (body.find_all("a", href=True) if body else [])
+        if "/hashtag/" in a["href"]
+    ]
+    signature = quote.get_text(" ", strip=True)
+    name = re.search(r"\u2014\s*(.+?)\s*\(@\w+\)", signature)
+    return {
+        "author": {
+            "handle": f"@{handle}",
+            "name": name.group(1) if name else handle,
+            "url": f"https://x.com/{handle}",
+        },
+        "date": f"{date}T00:00:00+00:00",
+        # The allowlist of the build runs again on this; only text and links.
+        "html": str(clean_post_html(str(body))) if body else "",
+        "hashtags": hashtags,
+        "id": post_id,
+        "media": [],
+        "url": f"https://x.com/{handle}/status/{post_id}",
+    }
 
 
 def _attributes(tag: str) -> dict[str, str]:
@@ -191,6 +267,7 @@ def parse_page(
     title, icon = strip_html(str(meta.get("title") or "")), ""
     account = hashtag = ""
     tracks: list[str] = []
+    posts: list[dict] = []
     intro: list[str] = []
     papers: list[PaperRecord] = []
     paper: PaperRecord | None = None
@@ -335,6 +412,16 @@ def parse_page(
                 intro.append(stripped)
             continue
 
+        if "twitter-tweet" in stripped and "<blockquote" in stripped:
+            while "</blockquote>" not in stripped and number < len(lines):
+                stripped += "\n" + lines[number]
+                number += 1
+            post = parse_tweet(stripped)
+            if post is None:
+                warn(lineno, "an embedded post without its address or day; left out")
+            else:
+                posts.append(post)
+            continue
         if "twitter-timeline" in stripped:
             href = re.search(r"""href\s*=\s*["']([^"']*)["']""", stripped)
             if href:
@@ -400,6 +487,14 @@ def parse_page(
             paper.abstract = (paper.abstract + "\n\n" + after).strip()
         if not paper.authors:
             warnings.append(Warning_(paper.origin, f"'{paper.title}' has no authors"))
+    if posts and not account:
+        account = posts[0]["author"]["handle"].lstrip("@")
+    if posts and not hashtag:
+        named = [tag for post in posts for tag in post["hashtags"]]
+        hashtag = max(named, key=named.count) if named else ""
+    for post in posts:
+        del post["hashtags"]
+    posts.sort(key=lambda p: (p["date"], p["id"]), reverse=True)
     conference = ConferenceRecord(
         slug=conference_slug,
         title=title,
@@ -410,7 +505,7 @@ def parse_page(
         timeline=f"x @{account}" if account else "",
         intro=_join_paragraphs(intro),
     )
-    return JekyllPage(conference, papers, warnings)
+    return JekyllPage(conference, papers, warnings, posts)
 
 
 def _block_end(lines: list[str], start: int, kind: str) -> int | None:

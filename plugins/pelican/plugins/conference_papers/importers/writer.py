@@ -289,6 +289,9 @@ class ImportWriter:
         self.conferences: dict[str, ConferenceRecord] = {}
         self.papers: list[PaperRecord] = []
         self.warnings: list[Warning_] = []
+        #: other content files, by path under the content folder (a timeline
+        #: snapshot of imported posts): written with the rest, or not at all
+        self.files: dict[str, str] = {}
 
     def warn(self, where: str, message: str) -> None:
         self.warnings.append(Warning_(where, message))
@@ -304,7 +307,10 @@ class ImportWriter:
 
     def plan(self) -> dict[Path, bytes | Path]:
         """Every file to write: its text, or the image file to copy."""
-        files: dict[Path, bytes | Path] = {}
+        files: dict[Path, bytes | Path] = {
+            self.content / relative: text.encode("utf-8")
+            for relative, text in sorted(self.files.items())
+        }
         for slug in sorted(self.conferences):
             # A conference's slug names a file and a folder under content/.
             failure = slug_failure(slug, "the conference slug")
