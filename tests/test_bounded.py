@@ -20,8 +20,8 @@ from pelican.plugins.conference_papers.importers.bibtex import (
     BibtexImport,
     parse_library,
 )
-from pelican.plugins.conference_papers.importers.common import parse_venue
 from pelican.plugins.conference_papers.importers.writer import ImportWriter
+from pelican.plugins.conference_papers.venues import recognise
 
 from .loopback import Hostile, send
 from .test_timeline import SNAPSHOT, FakeServer, answer, fetch, mastodon
@@ -402,7 +402,7 @@ VENUES = {
 @pytest.mark.parametrize("kind", VENUES)
 def test_venue_parsing_is_linear(kind):
     make = VENUES[kind]
-    small, large = (best_time(parse_venue, make(n)) for n in (2_000, 20_000))
+    small, large = (best_time(recognise, make(n)) for n in (2_000, 20_000))
     # 10 times the text: linear is ~10 times the time, quadratic 100.
     assert large < max(40 * small, 0.05), f"{kind}: {small:.4f} s -> {large:.4f} s"
 

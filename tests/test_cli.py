@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 
@@ -101,8 +103,9 @@ def test_new_files_show_every_field_pass_check_and_build(capsys, empty_site):
     ]
     assert keys == [
         "Title", "Authors", "Track", "Workshop", "Date", "Image", "Pdf", "Code",
-        "Arxiv", "Doi", "Links", "Tags",
+        "Arxiv", "Doi", "Links", "Tags", "Status",
     ]  # fmt: skip
+    assert "Status: draft\n\n<!-- pelican-papers new: fill in" in paper.read_text()
     conference = (content / "conferences/eccv-2024.md").read_text()
     assert [line.split(":")[0] for line in conference.split("\n\n")[0].split("\n")] == [
         "Title", "Name", "Date", "End", "Location", "Url", "Icon", "Tracks",
@@ -111,8 +114,38 @@ def test_new_files_show_every_field_pass_check_and_build(capsys, empty_site):
 
     assert run(capsys, "check", content)[0] == 0
     empty_site.build()
+    page = empty_site.page("conferences/eccv-2024/")
+    assert page.select_one("article") is None, "the placeholder is not published"
+
+    # Publishing it without filling it in: check names both placeholders.
+    paper.write_text(paper.read_text().replace("Status: draft\n", ""))
+    code, out, _ = run(capsys, "check", content)
+    assert code == 0, "a warning, not an error"
+    assert "seeing-in-the-dark.md:2: the placeholder 'First Author" in out
+    assert "the placeholder 'The abstract, in Markdown' of pelican-papers new" in out
+    empty_site.build()
     card = empty_site.page("conferences/eccv-2024/").select_one("article")
     assert card.h3.get_text(strip=True) == "Seeing in the Dark"
+
+
+def test_check_warns_about_a_draft_left_for_half_a_year(capsys, empty_site):
+    content = empty_site.content
+    run(
+        capsys, "new", "conference", "--slug", "eccv-2024", "--title", "ECCV 24",
+        "--date", "2024-09-29", "--into", content,
+    )  # fmt: skip
+    run(
+        capsys, "new", "paper", "--conference", "eccv-2024",
+        "--title", "Forgotten", "--authors", "Ada Lovelace", "--into", content,
+    )  # fmt: skip
+    paper = content / "papers/eccv-2024/forgotten.md"
+    code, out, _ = run(capsys, "check", content)
+    assert "has not changed" not in out, "a new draft is fine"
+    year_ago = time.time() - 200 * 86_400
+    os.utime(paper, (year_ago, year_ago))
+    code, out, _ = run(capsys, "check", content)
+    assert code == 0
+    assert "forgotten.md:13: this draft has not changed for 200 days" in out
 
 
 def test_new_never_overwrites_without_force(capsys, tmp_path):

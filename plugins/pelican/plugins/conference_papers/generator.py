@@ -14,12 +14,23 @@ import os
 import posixpath
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
 from pelican.generators import Generator
 
-from . import feeds, grouping, images, parallel, paths, reading, scholar, timeline
+from . import (
+    drafts,
+    feeds,
+    grouping,
+    images,
+    parallel,
+    paths,
+    reading,
+    scholar,
+    timeline,
+)
 from .cards import CardRenderer
 from .model import Conference, Paper, body_links
 from .pelican_hooks import written_files_are_watched
@@ -194,6 +205,8 @@ class ConferencePapersGenerator(Generator):
             # A paper without a Date came out when its conference began.
             fields["date"] = fields["date"] or conference.date
             paper = self._build(Paper, fields, source)
+            if paper is not None:
+                self.problems += _draft_problems(source, paper.status, self.settings)
             if paper is not None and paper.status != "draft":
                 papers.append(paper)
                 if paper.image:
@@ -481,3 +494,35 @@ def load_content(settings) -> ConferencePapersGenerator:
     )
     generator.load()
     return generator
+
+
+def _draft_problems(source, status: str, settings) -> list[Problem]:
+    """A draft nobody touched for DRAFT_DAYS, or placeholder text of
+    ``pelican-papers new`` in a published paper (see :mod:`.drafts`)."""
+    if status == "draft":
+        days = setting(settings, "DRAFT_DAYS")
+        try:
+            age = drafts.draft_age(os.stat(source.full_path).st_mtime, time.time())
+        except OSError:
+            return []
+        if not days or age < days:
+            return []
+        return [
+            Problem(
+                source.path,
+                source.line("status"),
+                f"this draft has not changed for {age} days",
+                "finish it and delete the 'Status: draft' line, or delete the file",
+                WARNING,
+            )
+        ]
+    return [
+        Problem(
+            source.path,
+            source.line(key or None),
+            f"the placeholder '{text}' of pelican-papers new is published",
+            f"write the paper's {key or 'abstract'} instead",
+            WARNING,
+        )
+        for key, text in drafts.placeholders(source.text("authors"), source.body)
+    ]

@@ -43,6 +43,8 @@ DEFAULTS: dict[str, object] = {
     "DEFAULT_TRACK": "Papers",
     # How many of the newest papers the home page shows.
     "HOME_PAPERS": 6,
+    # `check` warns about a draft paper unchanged for this many days (0: never).
+    "DRAFT_DAYS": 180,
     # Feeds of new papers: Atom, and a JSON Feed 1.1 beside each. A path is relative
     # to the output folder and is also the feed's URL; "" switches a feed off. The
     # conference and member feeds need {slug}. Not feeds/{slug}.atom.xml: that is

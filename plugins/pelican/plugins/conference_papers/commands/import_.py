@@ -8,12 +8,14 @@ input is one line and exit 1.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
+from ..accounts import parse_account
 from ..importers import arxiv, doi
 from ..importers.bibtex import BibtexImport, parse_library
-from ..importers.common import conference_for, paper_from_metadata, venue_of_metadata
+from ..importers.common import paper_from_metadata, place, venue_of_metadata
 from ..importers.jekyll import parse_page
 from ..importers.lwt import LwtImport, load_entries
 from ..importers.remote import Fetcher, FetchError
@@ -79,6 +81,22 @@ def import_jekyll(args, writer: ImportWriter) -> None:
             )
         for paper in parsed.papers:
             writer.add_paper(paper)
+        if parsed.posts:
+            writer.files[f"timelines/{kept.slug}.json"] = timeline_snapshot(
+                kept, parsed.posts
+            )
+
+
+def timeline_snapshot(conference, posts: list[dict]) -> str:
+    """The snapshot ``fetch-timeline`` would write, of the page's embedded posts
+    (the same keys and layout, so that a later fetch only adds to it)."""
+    snapshot = {
+        "account": parse_account(conference.timeline).spec,
+        "hashtag": conference.hashtag,
+        "posts": posts,
+        "source": "x embeds of the imported page",
+    }
+    return json.dumps(snapshot, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def import_lwt(args, writer: ImportWriter) -> None:
@@ -102,7 +120,11 @@ def import_bibtex(args, writer: ImportWriter) -> None:
     entries, warnings = parse_library(_read(args.file), args.file)
     writer.warnings += warnings
     importer = BibtexImport(
-        writer, args.file, _site_root(args.file, ("_bibliography",)), args.base_url
+        writer,
+        args.file,
+        _site_root(args.file, ("_bibliography",)),
+        args.base_url,
+        entries,
     )
     progress = Progress(len(entries), "reading")
     for entry in entries:
@@ -130,21 +152,22 @@ def import_remote(args, writer: ImportWriter) -> None:
             failures.append(str(error))
             progress.step()
             continue
+        paper = paper_from_metadata(meta, "", f"{args.kind}:{identifier}")
         if args.conference:
-            slug = args.conference
+            paper.conference = args.conference
             if existing is None:
-                record = writer.add_conference(
-                    ConferenceRecord(slug, slug, meta.get("date", "")[:10])
+                writer.add_conference(
+                    ConferenceRecord(args.conference, args.conference, paper.date[:4])
                 )
-                record.date = min(d for d in (record.date, meta.get("date", "")) if d)
         else:
-            short, name, year = venue_of_metadata(meta)
-            record = writer.add_conference(
-                conference_for(short, year, meta.get("date", "")[:10], name)
+            record = place(
+                paper,
+                venue_of_metadata(meta),
+                lambda message, i=identifier: writer.warn(f"{args.kind}:{i}", message),
             )
-            record.date = min(d for d in (record.date, meta.get("date", "")) if d)
-            slug = record.slug
-        writer.add_paper(paper_from_metadata(meta, slug, f"{args.kind}:{identifier}"))
+            if record is not None:
+                writer.add_conference(record)
+        writer.add_paper(paper)
         progress.step()
     if failures and not writer.papers:
         raise ImportFailure(failures[0])
@@ -154,12 +177,8 @@ def import_remote(args, writer: ImportWriter) -> None:
         writer.warn(
             f"conferences/{args.conference}.md",
             "the conference did not exist: it was written with its slug as title "
-            "and its first paper's date; correct both",
+            "and its first paper's year as Date; correct both",
         )
-    for record in writer.conferences.values():
-        if not record.date:
-            record.date = "2000-01-01"
-            writer.warn(f"conferences/{record.slug}.md", "no date known; correct Date")
 
 
 def run(args) -> int:

@@ -2,6 +2,10 @@
 
 Optional fields are written with an empty value, ready to fill in: Pelican reads
 ``Pdf:`` as "no PDF", so the new file passes ``pelican-papers check`` as it is.
+A new paper is a draft (``Status: draft``) with a comment on what to fill in:
+its authors and abstract are placeholders, and a placeholder must not reach the
+site because someone ran ``make publish`` before writing the abstract. The
+placeholder texts come from :mod:`.drafts`, where ``check`` looks for them.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .. import drafts
 from ..importers.common import normalize_date
 from ..importers.writer import make_slug
 
@@ -28,14 +33,14 @@ def _conference_text(args) -> str:
             "Hashtag:",
             "Timeline:",
             "",
-            "An introduction to the conference page, in Markdown (optional).",
+            drafts.INTRO,
             "",
         ]
     )
 
 
 def _paper_text(args) -> str:
-    authors = args.authors or "First Author, Second Author"
+    authors = args.authors or drafts.AUTHORS
     return "\n".join(
         line.rstrip()
         for line in [
@@ -51,8 +56,10 @@ def _paper_text(args) -> str:
             "Doi:",
             "Links:",
             "Tags:",
+            "Status: draft",
             "",
-            "The abstract, in Markdown; $math$ is rendered.",
+            drafts.NOTE,
+            drafts.ABSTRACT,
             "",
         ]
     )

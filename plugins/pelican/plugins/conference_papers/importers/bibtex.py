@@ -4,6 +4,14 @@ bibtexparser (v2) reads the file, resolves ``@string`` macros and removes the
 braces; pylatexenc decodes LaTeX accents and commands to Unicode while leaving
 ``$math$`` as written, for the build to render. al-folio's own keys (``abbr``,
 ``pdf``, ``code``, ``html``, ``preview``, ``selected``, ``award``…) are mapped.
+
+The entry type is kept (DESIGN.md's paper kinds): ``@article`` is a journal
+article with its volume, number and pages, ``@misc`` on arXiv a preprint,
+``@phdthesis`` a thesis, and the venue recogniser sorts ``@inproceedings``
+into conference editions and workshop tracks. ``crossref`` is resolved here
+(bibtexparser does not), so an ``@proceedings`` entry is the venue of the
+papers that name it, not a paper without authors. Dates are as partial as the
+entry: ``year`` alone is ``Date: 2022``, never January 1st.
 """
 
 from __future__ import annotations
@@ -14,17 +22,24 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser import middlewares as mw
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    parse_single_name_into_parts,
+)
 from bibtexparser.model import DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
 from ..schema import normalize_arxiv, normalize_doi
 from ..scholar import BIBTEX_MONTHS
 from ..text import clean_text
+from ..urls import url_problem
+from ..venues import recognise
 from .common import (
+    add_link_once,
     clean_url,
-    conference_for,
     is_relative,
-    parse_venue,
+    partial_date,
+    place,
     strip_html,
 )
 from .writer import ImportFailure, PaperRecord, Warning_, site_file
@@ -79,17 +94,51 @@ USED = {
     "archiveprefix",
     "selected",
     "award",
+    "crossref",
+    "volume",
+    "number",
+    "pages",
+    "school",
+    "institution",
+    "publisher",
     *LINK_FIELDS,
 }
+#: Entry types that are a volume, not a paper: the venue of the entries that
+#: ``crossref`` them.
+VOLUMES = {"proceedings"}
+_URL_COMMAND = re.compile(r"\\url\{([^{}]*)\}")
+_HREF_COMMAND = re.compile(r"\\href\{([^{}]*)\}\{([^{}]*)\}")
+_MACRO_FIELD = r"(?im)^\s*{key}\s*=\s*([A-Za-z][\w:-]*)\s*(?:,|\}}|$)"
 _MONTHS = {name: number for number, name in enumerate(BIBTEX_MONTHS, start=1)}
 
 
 def decode(text: str) -> str:
-    """LaTeX to Unicode; math stays as ``$…$`` for the build to render."""
+    """LaTeX to Unicode; math stays as ``$…$`` for the build to render.
+
+        ``\\url{…}`` and ``\\href{…}{…}`` become Markdown links (``[…](…)``: an
+    ``<…>`` autolink would be taken for a tag) (an address the
+        scheme allowlist refuses stays as text): pylatexenc would drop them, and
+        an abstract would read "available at ." They are set aside before the
+        decoding, which would read ``%`` and ``~`` in an address as LaTeX.
+    """
+    kept: list[str] = []
+
+    def keep(url: str, label: str | None) -> str:
+        url = url.strip()
+        shown = decode(label) if label is not None else url
+        if url_problem(url):
+            kept.append(shown if label is not None else url)
+        else:
+            kept.append(f"[{shown}]({url})")
+        return f"zzkeptlink{len(kept) - 1}zz"
+
+    text = _HREF_COMMAND.sub(lambda m: keep(m.group(1), m.group(2)), text)
+    text = _URL_COMMAND.sub(lambda m: keep(m.group(1), None), text)
     # pylatexenc may give up on broken input: then the text stays as written.
     with contextlib.suppress(Exception):
         text = _DECODER.latex_to_text(text)
-    return " ".join(text.replace("\xa0", " ").split())
+    text = " ".join(text.replace("\xa0", " ").split())
+    return re.sub(r"zzkeptlink(\d+)zz", lambda m: kept[int(m.group(1))], text)
 
 
 _BOLD_START = re.compile(r"<b>", re.I)
@@ -114,6 +163,18 @@ def _strip_front_matter(text: str) -> str:
     return text
 
 
+def person(value: str) -> str:
+    """One author as "Given Family": "Fernandez, Mario", "Mario Fernandez,"
+    (a stray comma, which BibTeX would read as a family name alone and a
+    citation as an organisation) and "{Mario} Fernandez" alike."""
+    value = " ".join(str(value).split()).strip(" ,")
+    try:
+        parts = parse_single_name_into_parts(value, strict=False)
+    except InvalidNameError:
+        return decode(value)
+    return _name(parts)
+
+
 def _name(parts) -> str:
     given = " ".join(decode(p) for p in parts.first)
     family = " ".join(decode(p) for p in [*parts.von, *parts.last])
@@ -127,7 +188,7 @@ def parse_library(text: str, name: str):
     text = _strip_front_matter(text.replace("\r\n", "\n"))
     try:
         library = bibtexparser.parse_string(
-            text, append_middleware=[mw.SeparateCoAuthors(), mw.SplitNameParts()]
+            text, append_middleware=[mw.SeparateCoAuthors()]
         )
     except Exception as error:  # the parser's own errors have no common base class
         raise ImportFailure(f"{name}: not BibTeX ({error})") from None
@@ -171,25 +232,84 @@ def _fix_duplicate(entry: Entry, library) -> None:
     for middleware in (
         mw.RemoveEnclosingMiddleware(True),
         mw.SeparateCoAuthors(),
-        mw.SplitNameParts(),
     ):
         middleware.transform_entry(entry, library)
 
 
 class BibtexImport:
-    def __init__(self, writer, name: str, site_root: Path | None, base_url: str = ""):
+    def __init__(
+        self,
+        writer,
+        name: str,
+        site_root: Path | None,
+        base_url: str = "",
+        entries: list[Entry] = (),
+    ):
         self.writer, self.name = writer, name
         self.site_root, self.base_url = site_root, base_url
         self.seen: dict[tuple[str, str], tuple[int, PaperRecord]] = {}
         self.groups: dict[str, tuple] = {}
-        self.year_only: set[str] = set()
+        #: every entry by its key, for ``crossref``
+        self.keys = {entry.key.lower(): entry for entry in entries}
+        self.referenced = {
+            str(f.value).strip().lower()
+            for entry in entries
+            for f in entry.fields
+            if f.key.lower() == "crossref"
+        }
 
     def warn(self, line: int, message: str) -> None:
         self.writer.warnings.append(Warning_(f"{self.name}:{line}", message))
 
+    def _fields(self, entry: Entry, line: int) -> dict:
+        """The entry's fields, with what its ``crossref`` parent adds."""
+        fields = {f.key.lower(): f.value for f in entry.fields}
+        parent_key = str(fields.get("crossref", "")).strip()
+        if not parent_key:
+            return fields
+        parent = self.keys.get(parent_key.lower())
+        if parent is None:
+            self.warn(
+                line,
+                f"crossref '{parent_key}' names no entry of the file; add the "
+                "@proceedings entry or write the booktitle into this one",
+            )
+            return fields
+        inherited = {f.key.lower(): f.value for f in parent.fields}
+        if "booktitle" not in fields and "title" in inherited:
+            fields["booktitle"] = inherited.get("booktitle") or inherited["title"]
+        for key, value in inherited.items():
+            if key not in ("title", "author", "crossref"):
+                fields.setdefault(key, value)
+        return fields
+
+    def _macros(self, entry: Entry, line: int, text: dict) -> None:
+        """``booktitle = cvpr`` with no ``@string{cvpr = …}``: BibTeX stops there;
+        the parser keeps the macro's name as the value. Named, with its line."""
+        for key in ("booktitle", "journal"):
+            if key not in text:
+                continue
+            found = re.search(_MACRO_FIELD.format(key=key), entry.raw or "")
+            if found and found.group(1) == text[key] and not found.group(1).isdigit():
+                self.warn(
+                    line,
+                    f"{key} = {found.group(1)} uses a macro that no @string "
+                    f"defines; write {key} = {{the venue's name}} (it is read as "
+                    "the venue's acronym for now)",
+                )
+
     def add(self, entry: Entry) -> None:
         line = (entry.start_line or 0) + 1
-        fields = {f.key.lower(): f.value for f in entry.fields}
+        entry_type = entry.entry_type.lower()
+        if entry_type in VOLUMES:
+            if entry.key.lower() not in self.referenced:
+                self.warn(
+                    line,
+                    f"@{entry_type}{{{entry.key}}} is a volume, not a paper: left "
+                    "out (entries that crossref it take their venue from it)",
+                )
+            return
+        fields = self._fields(entry, line)
         text = {
             key: (strip_html(decode(value)) if key not in RAW_FIELDS else value.strip())
             for key, value in fields.items()
@@ -201,12 +321,10 @@ class BibtexImport:
         if not title:
             self.warn(line, f"the entry '{entry.key}' has no title; left out")
             return
-        if not year:
-            self.warn(line, f"'{title}' has no year; it goes to 'Unsorted'")
         authors, truncated = [], False
         people = fields.get("author") or fields.get("editor") or []
-        for person in people if isinstance(people, list) else [people]:
-            person_name = decode(person) if isinstance(person, str) else _name(person)
+        for one in people if isinstance(people, list) else [people]:
+            person_name = person(one)
             if person_name.lower() in ("others", "et al.", "et al"):
                 truncated = True
             elif person_name:
@@ -226,37 +344,44 @@ class BibtexImport:
                 ),
             )
             return
-        venue_raw = fields.get("booktitle") or fields.get("journal") or ""
-        short, venue_name, _, note = (
-            parse_venue(venue_raw) if venue_raw else ("", "", "", "")
+        self._macros(entry, line, text)
+        venue_raw = str(
+            fields.get("booktitle")
+            or fields.get("journal")
+            or fields.get("school")
+            or fields.get("institution")
+            or fields.get("publisher")
+            or ""
         )
-        bold = _first_bold(venue_raw)
-        if bold is not None and short == venue_name:
-            short = parse_venue(f"({strip_html(bold)})")[0] or short
-        if text.get("abbr"):
-            short = text["abbr"]
-        arxiv_journal = re.search(r"arxiv[: ]\s*(\d{4}\.\d{4,5})", venue_raw, re.I)
-        if not short:
-            short = "arXiv" if arxiv_journal or text.get("arxiv") else "Unsorted"
-        track = note
-        if re.search(r"-W$", short):
-            short, track = short[:-2], track or "Workshop Paper"
-        conference = conference_for(short, year, "", venue_name)
-        paper = self._paper(
-            entry, line, text, title, year, authors, truncated, conference.slug
+        venue = recognise(
+            strip_html(decode(venue_raw)) if "<b>" not in venue_raw else venue_raw,
+            acronym=text.get("abbr", ""),
+            entry_type=entry_type,
+            year=year,
+            volume=text.get("volume", ""),
+            issue=text.get("number", ""),
+            pages=text.get("pages", ""),
         )
-        paper.track = track
-        paper.venue = venue_name if venue_name != short else ""
-        if arxiv_journal and not paper.arxiv:
-            paper.arxiv = arxiv_journal.group(1)
-        month = _MONTHS.get(text.get("month", "")[:3].lower()) or (
-            int(text["month"]) if text.get("month", "").isdigit() else 0
+        paper = self._paper(entry, line, text, title, year, authors, truncated, "")
+        if not venue.kind and paper.arxiv:  # @misc{..., eprint = {2401.00001}}
+            venue = recognise("arXiv", year=year)
+        month_text = text.get("month", "")
+        month = _MONTHS.get(month_text[:3].lower()) or (
+            int(month_text) if month_text.isdigit() else 0
         )
-        date = f"{year}-{month:02d}-01" if month and 1 <= month <= 12 else ""
+        day = int(text["day"]) if text.get("day", "").isdigit() else 0
+        paper.date = partial_date(year, month, day)
+        conference = place(
+            paper, venue, lambda message: self.warn(line, f"'{title}': {message}")
+        )
+        if conference is not None:
+            paper.venue = venue.name if venue.name != conference.name else ""
         self.seen[key] = (line, paper)
-        group = self.groups.setdefault(conference.slug, (conference, [], []))
+        if conference is None:
+            self.writer.add_paper(paper)
+            return
+        group = self.groups.setdefault(conference.slug, (conference, []))
         group[1].append(paper)
-        group[2].append(date)
 
     def _paper(self, entry, line, text, title, year, authors, truncated, conference):
         paper = PaperRecord(
@@ -300,11 +425,11 @@ class BibtexImport:
             if not paper.pdf and url.lower().endswith(".pdf"):
                 paper.pdf = url
             else:
-                paper.links.append(("Paper", url, "fa-solid fa-file-lines"))
+                add_link_once(paper, "Paper", url, "fa-solid fa-file-lines")
         for key, (label, icon) in LINK_FIELDS.items():
             value = self._url(line, text.get(key, ""), key, "assets/pdf/")
             if value:
-                paper.links.append((label, value, icon))
+                add_link_once(paper, label, value, icon)
         self._preview(line, paper, text.get("preview", ""))
         for key in sorted(text):
             if key not in USED and text[key]:
@@ -390,25 +515,9 @@ class BibtexImport:
             first.authors = other.authors
 
     def finish(self) -> None:
+        """Editions dated by their year: a paper's month is the paper's own."""
         for slug in sorted(self.groups):
-            conference, papers, dates = self.groups[slug]
-            known = sorted(d for d in dates if d)
-            year = re.search(r"(\d{4})$", conference.title)
-            conference.date = (
-                known[0]
-                if known
-                else (f"{year.group(1)}-01-01" if year else "2000-01-01")
-            )
-            if not known:
-                self.year_only.add(slug)
+            conference, papers = self.groups[slug]
             self.writer.add_conference(conference)
             for paper in papers:
                 self.writer.add_paper(paper)
-        if self.year_only:
-            self.writer.warnings.append(
-                Warning_(
-                    self.name,
-                    f"{len(self.year_only)} conference(s) are dated by their year only "
-                    "(January 1st): correct their Date",
-                )
-            )

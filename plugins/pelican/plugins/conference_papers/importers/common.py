@@ -1,27 +1,27 @@
-"""What several importers share: dates, URLs, venues, link kinds."""
+"""What several importers share: dates, URLs, where a paper goes, link kinds.
+
+Where a paper goes is decided once, by :func:`..venues.recognise`, and placed
+once, by :func:`place`: three importers placing papers three ways is how a
+journal became a conference and "ICML 24 2024" an edition's title.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
 import re
-import string
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..icons import normalize_icon_name
 from ..schema import normalize_arxiv, normalize_doi
 from ..text import clean_text
 from ..urls import url_problem
-from .writer import ConferenceRecord, PaperRecord, make_slug
+from ..venues import Venue, recognise
+from .writer import KIND_FOLDERS, ConferenceRecord, PaperRecord
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 # A tag ends at the next > or before the next <: "<" * 10_000 costs one pass.
 _TAG = re.compile(r"<[^<>]*>")
-# A token of an acronym: two capitals at least (CVPR, NeurIPS, ApJ, ECCV-W, LBD@ISMIR):
-# ASCII letters, digits and @&+./- up to the second capital, word characters after.
-_ACRONYM_HEAD = frozenset(string.ascii_letters + string.digits + "@&+./-")
-_ACRONYM_TAIL = re.compile(r"[\w@&+./-]*")
-_YEAR = re.compile(r"^'?(\d{2}|\d{4})$")
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
 
 
@@ -98,116 +98,130 @@ def add_main_link(paper: PaperRecord, url: str) -> None:
     if not paper.pdf:
         paper.pdf = url
     else:
-        paper.links.append(("Paper", url, "fa-solid fa-file-lines"))
+        add_link_once(paper, "Paper", url, "fa-solid fa-file-lines")
 
 
-# --- venues ------------------------------------------------------------------
+# --- venues: where a paper goes ---------------------------------------------------
+
+UNSORTED = KIND_FOLDERS[""]
+_PRESENTATION = re.compile(r"\b(oral|spotlight|highlight|poster|invited)\b", re.I)
+_AWARD = re.compile(r"\b(award|prize|best|honou?rable|runner)", re.I)
 
 
-def is_acronym_token(token: str) -> bool:
-    """Whether ``token`` is (part of) an acronym, in one pass: the regular
-    expression this replaces backtracked, cubic in a long run of capitals."""
-    capitals = 0
-    for index, char in enumerate(token):
-        if char not in _ACRONYM_HEAD:
-            return False
-        if "A" <= char <= "Z":
-            capitals += 1
-            if capitals == 2:
-                return _ACRONYM_TAIL.fullmatch(token, index + 1) is not None
-    return False
+def place(paper: PaperRecord, venue: Venue, warn) -> ConferenceRecord | None:
+    """Put ``paper`` where ``venue`` says (its folder, track, kind fields).
 
-
-def _acronym(text: str) -> str:
-    """The leading acronym tokens of ``text`` ("CVPR - Oral" -> "CVPR")."""
-    tokens = []
-    for token in text.split():
-        if len(token) <= 16 and is_acronym_token(token):
-            tokens.append(token)
-        else:
-            break
-    return " ".join(tokens[:2])
-
-
-def parse_venue(publisher: str) -> tuple[str, str, str, str]:
-    """``(short, name, year, note)`` of a publisher/booktitle/journal string.
-
-    "Computer Vision and Pattern Recognition (CVPR 2020)" -> ("CVPR", the name
-    without the parentheses, "2020", ""); "Dependable Systems (DSN) - Industry
-    Track" -> ("DSN", …, "", "Industry Track"). Without an acronym the short
-    name is the name itself.
+    Returns the conference edition to add for conference and workshop papers,
+    None for the other kinds. Nothing is guessed: an edition is dated by its
+    year only (DESIGN.md's partial dates), a venue that cannot be told is
+    warned about with the source's line (``warn(message)``) and goes to
+    ``papers/unsorted/``, where ``check`` names what to write.
     """
-    text = strip_html(publisher)
-    text = re.sub(r"\s+", " ", text).strip(" .,")
-    for match in re.finditer(r"\(([^()]*)\)", text):
-        inside = match.group(1).strip()
-        words = inside.split()
-        year = ""
-        if words and _YEAR.match(words[-1]):
-            year = words[-1].lstrip("'")
-            year = year if len(year) == 4 else f"20{year}"
-            words = words[:-1]
-        short = _acronym(" ".join(words))
-        if short:
-            name = clean_text(text[: match.start()] + text[match.end() :]).strip(" ,.")
-            after = text[match.end() :].strip(" -–,.")
-            note = after if re.search(r"\b(track|workshop)\b", after, re.I) else ""
-            return short, name or short, year, note
-    # DBLP style: "IEEE/CVF Conference on …, CVPR 2022, New Orleans, …".
-    for segment in text.split(","):
-        match = re.fullmatch(r"\s*(\S+)\s+'?((?:19|20)\d{2})\s*", segment)
-        if match and is_acronym_token(match.group(1)):
-            name = clean_text(text.split(",")[0])
-            return match.group(1), name, match.group(2), ""
-    # "(Best Paper Award)": a note, not part of the venue's name.
-    notes = [m.group(1).strip() for m in re.finditer(r"\(([^()]*)\)", text)]
-    text = clean_text(re.sub(r"\([^()]*\)", " ", text)).strip(" ,.-") or text
-    name = re.sub(r"^(proceedings of\s+)?(the\s+)?", "", text, flags=re.I).strip()
-    name = re.sub(r"^\d+(st|nd|rd|th)\s+", "", name, flags=re.I)
-    year_match = re.match(r"^((?:19|20)\d{2})\s+", name)
-    year = year_match.group(1) if year_match else ""
-    name = name[year_match.end() :] if year_match else name
-    trailing = re.search(r"\s+'?((?:19|20)\d{2})$", name)
-    if trailing:
-        year, name = year or trailing.group(1), name[: trailing.start()]
-    name = re.sub(r"\s+([,.;:])", r"\1", name)
-    name = name[:1].upper() + name[1:]
-    short = name if len(name) <= 24 else ""
-    return short or name, name, year, "; ".join(n for n in notes if n)
+    for note in venue.notes:
+        if _AWARD.search(note):
+            paper.extra.setdefault("Award", note)
+        elif _PRESENTATION.search(note):
+            paper.extra.setdefault("Presentation", note)
+    if venue.arxiv and not paper.arxiv:
+        paper.arxiv = normalize_arxiv(venue.arxiv) or ""
+        drop_repeated_links(paper)  # a "Paper" link to the arXiv page it names
+    if venue.kind in ("conference", "workshop") and venue.slug:
+        paper.conference = venue.slug
+        paper.track = paper.track or venue.track
+        paper.workshop = paper.workshop or venue.workshop
+        return ConferenceRecord(
+            slug=venue.slug,
+            title=venue.title,
+            date=venue.year,
+            name=venue.name if venue.name != venue.title else "",
+        )
+    if venue.kind and venue.kind in KIND_FOLDERS:
+        paper.conference = KIND_FOLDERS[venue.kind]
+        paper.venue = ""
+        if venue.kind == "journal":
+            paper.extra["Journal"] = venue.name
+            for key in ("volume", "issue", "pages"):
+                if getattr(venue, key):
+                    paper.extra[key.title()] = getattr(venue, key)
+        elif venue.kind == "preprint":
+            paper.extra["Preprint"] = venue.name
+        else:
+            paper.extra["Type"] = venue.kind
+            if venue.name:
+                paper.extra["Publisher"] = venue.name
+        if venue.year and not paper.date:
+            paper.date = venue.year
+        return None
+    paper.conference = UNSORTED
+    warn(venue.problem or f"cannot tell where '{paper.title}' appeared")
+    return None
 
 
-def conference_for(
-    venue: str, year: str, date: str, name: str = ""
-) -> ConferenceRecord:
-    """The conference record of a venue in a year (its slug says both)."""
-    short = venue if len(venue) <= 40 else venue[:40].rsplit(" ", 1)[0]
-    slug = make_slug(f"{short} {year}", fallback=f"venue-{year}")
-    title = f"{short} {year}".strip()
-    return ConferenceRecord(
-        slug=slug,
-        title=title,
-        date=date,
-        name=name if name and name != short else "",
-    )
-
-
-# --- records from arXiv / Crossref metadata -----------------------------------
-
-
-def venue_of_metadata(meta: dict) -> tuple[str, str, str]:
-    """``(short, name, year)`` of fetched metadata (arXiv or Crossref)."""
+def venue_of_metadata(meta: dict) -> Venue:
+    """Where fetched metadata (arXiv or Crossref) says the work appeared."""
     year = (meta.get("date") or "")[:4]
     if meta.get("journal_ref"):
-        short, name, ref_year, _ = parse_venue(meta["journal_ref"])
-        found = re.search(r"\b(19|20)\d{2}\b", meta["journal_ref"])
-        return short, name, ref_year or (found.group(0) if found else year)
+        return recognise(meta["journal_ref"], year=year)
     if meta.get("venue"):
-        short, name, venue_year, _ = parse_venue(meta["venue"])
-        acronym = meta.get("venue_short") or ""
-        if acronym and len(acronym) <= 16 and short == name:
-            short = acronym
-        return short, name, venue_year or year
-    return "arXiv", "", year
+        return recognise(
+            meta["venue"],
+            acronym=meta.get("venue_short") or "",
+            year=year,
+            entry_type=meta.get("type") or "",
+        )
+    return recognise("arXiv", year=year)
+
+
+def partial_date(year: str, month: int = 0, day: int = 0) -> str:
+    """``2022``, ``2022-11`` or ``2022-11-05``: as much as the source says."""
+    if not re.fullmatch(r"\d{4}", year or ""):
+        return ""
+    if not 1 <= month <= 12:
+        return year
+    if not day:
+        return f"{year}-{month:02d}"
+    return normalize_date(f"{year}-{month}-{day}") or f"{year}-{month:02d}"
+
+
+def add_link_once(paper: PaperRecord, label: str, url: str, icon: str) -> None:
+    """A ``Links`` entry, unless the paper already links to that address."""
+    if _same(url) not in addresses(paper):
+        paper.links.append((label, url, icon))
+
+
+def drop_repeated_links(paper: PaperRecord) -> None:
+    """``Links`` without the addresses another button of the card has."""
+    buttons = PaperRecord("", [], "", pdf=paper.pdf, code=paper.code)
+    buttons.arxiv, buttons.doi = paper.arxiv, paper.doi
+    seen = set(addresses(buttons))
+    kept = []
+    for label, url, icon in paper.links:
+        if _same(url) not in seen:
+            seen.add(_same(url))
+            kept.append((label, url, icon))
+    paper.links = kept
+
+
+def addresses(paper: PaperRecord) -> list[str]:
+    """Every address a card of ``paper`` shows a button for."""
+    found = [paper.pdf, paper.code]
+    found += [url for _, url, _ in paper.links]
+    if paper.arxiv:
+        found.append(f"https://arxiv.org/abs/{paper.arxiv}")
+    if paper.doi:
+        found.append(f"https://doi.org/{paper.doi}")
+    return [_same(u) for u in found if u]
+
+
+def _same(url: str) -> str:
+    """An address as a reader compares it: an arXiv abstract or DOI by its
+    identifier, else without scheme, ``www.`` and trailing slash."""
+    arxiv, doi = normalize_arxiv(url), normalize_doi(url)
+    if arxiv and "/pdf" not in url:
+        return f"arxiv:{arxiv.lower()}"
+    if doi:
+        return f"doi:{doi.lower()}"
+    return re.sub(r"^https?://(www\.)?", "", url.strip()).rstrip("/").lower()
 
 
 def paper_from_metadata(meta: dict, conference: str, origin: str) -> PaperRecord:

@@ -15,8 +15,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import yaml
+from bs4 import BeautifulSoup
 
+from ..timeline import clean_post_html
 from .common import (
+    add_link_once,
     add_main_link,
     clean_url,
     icon_or_default,
@@ -39,7 +42,7 @@ from .yaml_data import load_yaml
 _ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _ICON_HEADING = re.compile(r"""^<i\s+class\s*=\s*["']([^"']*)["']\s*>\s*</i>\s*""")
 _WORKSHOP = re.compile(r"^(?P<name>.+?)\s+Workshop\s*:\s*(?P<title>.+)$")
-_NOTE = re.compile(r"^(?P<name>.+?)\s*\((?P<note>[^()]*)\)\s*$")
+_WORKSHOP_NAME = re.compile(r"\bworkshops?\s*(?:\(|$|on\b|at\b|@)", re.I)
 _IAL = re.compile(r"^\s*\{:[^}]*\}\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _YEAR_IN_TITLE = re.compile(r"(?:^|\s|')(\d{4}|\d{2})\s*$")
@@ -53,6 +56,80 @@ class JekyllPage:
     conference: ConferenceRecord
     papers: list[PaperRecord]
     warnings: list[Warning_] = field(default_factory=list)
+    #: embedded posts, as entries of a timeline snapshot (newest first)
+    posts: list[dict] = field(default_factory=list)
+
+
+_TWEET_DATE = re.compile(r"^([A-Z][a-z]+) (\d{1,2}), (\d{4})$")
+_STATUS = re.compile(
+    r"^https://(?:mobile\.)?(?:twitter|x)\.com/(\w{1,15})/status(?:es)?/(\d{1,20})"
+)
+_MONTH_NAMES = {
+    name: number
+    for number, name in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
+
+
+def parse_tweet(markup: str) -> dict | None:
+    """A publish.twitter.com embed -> a snapshot post (X provider), or None.
+
+    The embed holds the post's text, its author, its address and its day: that
+    is what the post shows, statically; ``widgets.js`` is never kept. The embed
+    gives no time of day: the post is dated at midnight UTC of its day.
+    """
+    soup = BeautifulSoup(markup, "html.parser")
+    quote = soup.find("blockquote", class_="twitter-tweet")
+    if quote is None:
+        return None
+    links = quote.find_all("a", href=True)
+    status = next((a for a in reversed(links) if _STATUS.match(a["href"])), None)
+    if status is None:
+        return None
+    handle, post_id = _STATUS.match(status["href"]).groups()
+    day = _TWEET_DATE.match(status.get_text(" ", strip=True))
+    if not day or day.group(1) not in _MONTH_NAMES:
+        return None
+    date = normalize_date(f"{day.group(3)}-{_MONTH_NAMES[day.group(1)]}-{day.group(2)}")
+    if not date:
+        return None
+    body = quote.find("p")
+    hashtags = [
+        a.get_text(strip=True).lstrip("#")
+        for a in (body.find_all("a", href=True) if body else [])
+        if "/hashtag/" in a["href"]
+    ]
+    signature = quote.get_text(" ", strip=True)
+    name = re.search(r"\u2014\s*(.+?)\s*\(@\w+\)", signature)
+    return {
+        "author": {
+            "handle": f"@{handle}",
+            "name": name.group(1) if name else handle,
+            "url": f"https://x.com/{handle}",
+        },
+        "date": f"{date}T00:00:00+00:00",
+        # The allowlist of the build runs again on this; only text and links.
+        "html": str(clean_post_html(str(body))) if body else "",
+        "hashtags": hashtags,
+        "id": post_id,
+        "media": [],
+        "url": f"https://x.com/{handle}/status/{post_id}",
+    }
 
 
 def _attributes(tag: str) -> dict[str, str]:
@@ -149,7 +226,7 @@ def _conference_date(meta: dict, page_name: str, title: str, date: str | None):
     match = _YEAR_IN_TITLE.search(title)
     if match:
         year = match.group(1)
-        return f"{year if len(year) == 4 else '20' + year}-01-01", True
+        return (year if len(year) == 4 else "20" + year), True
     return None, False
 
 
@@ -190,11 +267,14 @@ def parse_page(
     title, icon = strip_html(str(meta.get("title") or "")), ""
     account = hashtag = ""
     tracks: list[str] = []
+    posts: list[dict] = []
     intro: list[str] = []
     papers: list[PaperRecord] = []
     paper: PaperRecord | None = None
     abstract: list[str] = []
     in_capture = False
+    capture_line = 0
+    outside_from = 0  # the line where text outside an abstract began
     track = ""
     number = start
     while number < len(lines):
@@ -220,8 +300,30 @@ def parse_page(
         tag = re.fullmatch(r"\{%-?\s*(\w+)\s*(.*?)\s*-?%\}", stripped, re.DOTALL)
         if tag:
             kind, rest = tag.group(1), tag.group(2)
+            if kind in ("comment", "raw") and f"end{kind}" in rest:
+                if kind == "raw":
+                    _keep(rest, in_capture, paper, abstract, intro)
+                continue
+            if kind in ("comment", "raw"):
+                end = _block_end(lines, number, kind)
+                if end is None:
+                    raise ImportFailure(
+                        f"{name}:{lineno}: '{{% {kind} %}}' is never closed; add "
+                        f"'{{% end{kind} %}}' where it ends"
+                    )
+                if kind == "raw":  # kept as written, as Jekyll shows it
+                    for kept in lines[number:end]:
+                        _keep(kept.rstrip(), in_capture, paper, abstract, intro)
+                number = end + 1
+                continue
             if kind == "capture":
-                in_capture, abstract = True, []
+                if in_capture:
+                    raise ImportFailure(
+                        f"{name}:{capture_line}: this '{{% capture %}}' is never "
+                        f"closed (the next one starts at line {lineno}); add "
+                        "'{% endcapture %}' after the abstract"
+                    )
+                in_capture, abstract, capture_line = True, [], lineno
                 continue
             if kind == "endcapture":
                 in_capture = False
@@ -247,6 +349,12 @@ def parse_page(
             _keep(stripped, in_capture, paper, abstract, intro)
             continue
 
+        if in_capture and re.match(r"^#{1,3}\s", stripped):
+            raise ImportFailure(
+                f"{name}:{capture_line}: this '{{% capture %}}' is never closed "
+                f"(the heading at line {lineno} would become part of the abstract); "
+                "add '{% endcapture %}' after the abstract"
+            )
         if in_capture:
             if _IAL.match(stripped):
                 warn(
@@ -269,11 +377,9 @@ def parse_page(
                     content = content[icon_match.end() :]
                 title = strip_html(content) or title
             elif level == 2:
+                # As written: "Full Paper (in the ... Proceedings)" is its name.
                 track = strip_html(content)
-                note = _NOTE.match(track)
-                if note:
-                    track = note.group("name")
-                    intro.append(f"{track}: {note.group('note').strip()}")
+                paper = None  # what follows belongs to the track, not a paper
                 if track not in tracks:
                     tracks.append(track)
             elif level == 3:
@@ -282,6 +388,13 @@ def parse_page(
                 match = _WORKSHOP.match(paper_title)
                 if match:
                     workshop, paper_title = match.group("name"), match.group("title")
+                elif _WORKSHOP_NAME.search(paper_title):
+                    warn(
+                        lineno,
+                        f"'{_short(paper_title)}' reads as a workshop's name, not "
+                        "a paper's title; write '### <Workshop name> Workshop: "
+                        "<paper title>' (or '## <Workshop name>' as a track)",
+                    )
                 paper = PaperRecord(
                     title=paper_title,
                     authors=[],
@@ -299,6 +412,16 @@ def parse_page(
                 intro.append(stripped)
             continue
 
+        if "twitter-tweet" in stripped and "<blockquote" in stripped:
+            while "</blockquote>" not in stripped and number < len(lines):
+                stripped += "\n" + lines[number]
+                number += 1
+            post = parse_tweet(stripped)
+            if post is None:
+                warn(lineno, "an embedded post without its address or day; left out")
+            else:
+                posts.append(post)
+            continue
         if "twitter-timeline" in stripped:
             href = re.search(r"""href\s*=\s*["']([^"']*)["']""", stripped)
             if href:
@@ -311,15 +434,23 @@ def parse_page(
         if re.fullmatch(r"<script[^>]*>\s*</script>", stripped):
             continue
         if not stripped:
+            outside_from = 0
             _keep("", False, paper, abstract, intro)
             continue
         if paper is None:
             intro.append(line.rstrip())
         else:
-            warn(lineno, f"'{_short(stripped)}' outside the abstract; added to it")
+            if not outside_from:  # once a paragraph, not once a line
+                outside_from = lineno
+                warn(lineno, f"'{_short(stripped)}' outside the abstract; added to it")
             paper.extra.setdefault("_after", "")
             paper.extra["_after"] += line.rstrip() + "\n"
 
+    if in_capture:
+        raise ImportFailure(
+            f"{name}:{capture_line}: this '{{% capture %}}' is never closed; add "
+            "'{% endcapture %}' after the abstract"
+        )
     if not papers:
         raise ImportFailure(
             f"{name}: no papers found; a conference page has '### Paper title' headings"
@@ -337,8 +468,8 @@ def parse_page(
         warnings.append(
             Warning_(
                 f"{name}:1",
-                f"the page has no date: Date {conference_date} is a guess from the "
-                "title; correct it (or pass --date)",
+                f"the page gives no date: Date {conference_date} is the title's "
+                "year; add the conference's first day (or pass --date)",
             )
         )
     year = conference_date[:4]
@@ -346,12 +477,24 @@ def parse_page(
         re.sub(r"\s*'?(\d{4}|\d{2})\s*$", "", title) + f" {year}"
     )
     for paper in papers:
+        _settle_figure_link(
+            paper,
+            lambda m, where=paper.origin: warnings.append(Warning_(where, m)),
+        )
         paper.conference = conference_slug
         after = paper.extra.pop("_after", "")
         if after.strip():
             paper.abstract = (paper.abstract + "\n\n" + after).strip()
         if not paper.authors:
             warnings.append(Warning_(paper.origin, f"'{paper.title}' has no authors"))
+    if posts and not account:
+        account = posts[0]["author"]["handle"].lstrip("@")
+    if posts and not hashtag:
+        named = [tag for post in posts for tag in post["hashtags"]]
+        hashtag = max(named, key=named.count) if named else ""
+    for post in posts:
+        del post["hashtags"]
+    posts.sort(key=lambda p: (p["date"], p["id"]), reverse=True)
     conference = ConferenceRecord(
         slug=conference_slug,
         title=title,
@@ -362,7 +505,16 @@ def parse_page(
         timeline=f"x @{account}" if account else "",
         intro=_join_paragraphs(intro),
     )
-    return JekyllPage(conference, papers, warnings)
+    return JekyllPage(conference, papers, warnings, posts)
+
+
+def _block_end(lines: list[str], start: int, kind: str) -> int | None:
+    """The index of the line that ends a Liquid ``comment``/``raw`` block."""
+    end = re.compile(r"\{%-?\s*end" + kind + r"\s*-?%\}")
+    for index in range(start, len(lines)):
+        if end.search(lines[index]):
+            return index
+    return None
 
 
 def _short(text: str) -> str:
@@ -406,7 +558,23 @@ def _add_link(paper: PaperRecord, attributes: dict, base_url: str, warn) -> None
     elif (is_code_host(url) or text.lower() in ("source", "code")) and not paper.code:
         paper.code = url
     else:
-        paper.links.append((text, url, icon_or_default(icon)))
+        add_link_once(paper, text, url, icon_or_default(icon))
+
+
+def _settle_figure_link(paper: PaperRecord, warn) -> None:
+    """The figure's link, once the paper's own buttons are known: a button the
+    page wrote on purpose wins over the link of its picture (a copy-paste slip
+    in an old page sent one paper's figure to another paper's PDF)."""
+    url = paper.extra.pop("_figure", "")
+    if not url:
+        return
+    if paper.pdf and looks_like_pdf(url) and paper.pdf != url:
+        warn(
+            f"the figure links to {url} but the PDF button to {paper.pdf}; the "
+            "button is kept: correct Pdf if the figure was right"
+        )
+        return
+    add_main_link(paper, url)
 
 
 def _add_feature(
@@ -416,7 +584,7 @@ def _add_feature(
     if link:
         url = _url(link, base_url, warn)
         if url:
-            add_main_link(paper, url)
+            paper.extra["_figure"] = url  # settled after the page's buttons
     image = attributes.get("image", "")
     if not image:
         return

@@ -1,9 +1,14 @@
 """``import lwt``: lab-website-template data (_data/sources.yaml or citations.yaml).
 
-Each entry is a paper. Its venue and year come from ``publisher``; an acronym in
-parentheses ("(CVPR 2020)") names the conference, any other publisher (a
-journal) is a venue of its own; one conference file per venue and year. Entries
-that hold only an ``id`` are looked up on arXiv or Crossref when reachable.
+Each entry is a paper. Where it appeared is the venue recogniser's answer to
+``publisher`` (and ``publishershort``, the template's acronym): a conference
+edition gets one file per acronym and year, a workshop goes to its conference's
+"Workshop Paper" track, a journal article to papers/journals/ and a preprint to
+papers/preprints/. The entry's date is the paper's; an edition is dated by its
+year only, since the data never says when the conference took place. A card
+gets one button per address: the template's ``link``, ``buttons`` and
+``extra-links`` often name the same PDF three times. Entries that hold only an
+``id`` are looked up on arXiv or Crossref when reachable.
 """
 
 from __future__ import annotations
@@ -16,16 +21,17 @@ import yaml
 
 from ..schema import normalize_arxiv, normalize_doi
 from ..text import clean_text
+from ..venues import recognise
 from .common import (
+    add_link_once,
     add_main_link,
     clean_url,
-    conference_for,
     is_code_host,
     is_relative,
     looks_like_pdf,
     normalize_date,
     paper_from_metadata,
-    parse_venue,
+    place,
     strip_html,
     venue_of_metadata,
 )
@@ -72,6 +78,7 @@ KNOWN = {
     "repo",
     "buttons",
     "extra-links",
+    "publishershort",
 }
 
 
@@ -176,30 +183,31 @@ class LwtImport:
         if entry.get("date") and not normalize_date(entry.get("date")):
             self.warn(line, f"the date '{entry.get('date')}' is not a date; left out")
         publisher = _text(entry.get("publisher"))
+        year = (date or "")[:4]
         if publisher:
-            short, venue_name, year, note = parse_venue(publisher)
+            venue = recognise(  # with its markup: <b>Best Paper</b> is a note
+                str(entry.get("publisher")),
+                acronym=_text(entry.get("publishershort")),
+                year=year,
+                entry_type=_text(entry.get("type")),
+            )
         elif meta:
-            short, venue_name, year = venue_of_metadata(meta)
-            note = ""
+            venue = venue_of_metadata(meta)
         else:
-            short, venue_name, year, note = "Unsorted", "", "", ""
-            if title:
-                self.warn(line, f"'{title}' has no publisher; it goes to 'Unsorted'")
-        year = year or (date or "")[:4]
-        if not year and title:
-            self.warn(line, f"'{title or identifier}' has no date; give it one")
-        conference = conference_for(short, year, "", venue_name)
-        paper = paper_from_metadata(meta, conference.slug, f"{self.name}:{line}")
+            venue = recognise("")
+        paper = paper_from_metadata(meta, "", f"{self.name}:{line}")
         paper.title = title
         if not title:
             paper.slug = f"{kind}-{identifier}" if kind else "untitled"
         paper.authors = _authors(entry.get("authors")) or paper.authors
-        paper.date = date or ""
-        if re.search(r"award|prize|best", note, re.I):
-            paper.extra["Award"] = note
-        elif re.search(r"\b(track|workshop)\b", note, re.I):
-            paper.track = note
-        paper.venue = publisher if publisher != conference.title else ""
+        paper.date = date or paper.date
+        conference = place(
+            paper,
+            venue,
+            lambda message: self.warn(line, f"'{title or identifier}': {message}"),
+        )
+        if conference is not None and venue.name != conference.name:
+            paper.venue = venue.name  # the edition's Name is another paper's spelling
         if kind == "doi":
             paper.doi = identifier
         elif kind == "arxiv":
@@ -234,6 +242,9 @@ class LwtImport:
                 paper.extra[re.sub(r"[^A-Za-z0-9_-]", "-", str(key)).title()] = _text(
                     value
                 )
+        if conference is None:
+            self.writer.add_paper(paper)
+            return
         group = self.groups.setdefault(conference.slug, (conference, []))
         group[1].append(paper)
 
@@ -287,7 +298,7 @@ class LwtImport:
         label, icon = LINK_TYPES.get(kind, (kind.title() or "Link", "fa-solid fa-link"))
         if kind in ("github", "gitlab", "code"):
             label, icon = "Code", "fa-brands fa-github"
-        paper.links.append((text or label, url, icon))
+        add_link_once(paper, text or label, url, icon)
 
     def _image(self, line: int, paper: PaperRecord, image: str) -> None:
         if not image:
@@ -327,22 +338,10 @@ class LwtImport:
         paper.image_source = found
 
     def finish(self) -> None:
-        """One conference a venue and year, dated by its first paper."""
+        """One conference an edition, dated by its year: the papers' own dates
+        say when each came out, not when the conference took place."""
         for slug in sorted(self.groups):
             conference, papers = self.groups[slug]
-            dates = sorted(p.date for p in papers if p.date)
-            year = re.search(r"(\d{4})$", conference.title)
-            conference.date = (
-                dates[0]
-                if dates
-                else (f"{year.group(1)}-01-01" if year else "2000-01-01")
-            )
-            if not dates and not year:
-                self.warn(
-                    0,
-                    f"{conference.title}: no date at all; Date 2000-01-01 "
-                    f"is a placeholder in conferences/{slug}.md",
-                )
             conference = self.writer.add_conference(conference)
             for paper in papers:
                 self.writer.add_paper(paper)

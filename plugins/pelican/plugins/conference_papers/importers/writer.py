@@ -49,6 +49,18 @@ PAPER_ORDER = [
     "Tags",
     "Venue",
 ]
+#: Folders of content/papers/ for the kinds that have no conference edition
+#: (DESIGN.md: "the folder is no conference's slug"); ``unsorted`` holds papers
+#: whose venue the source does not tell, for ``check`` to name.
+KIND_FOLDERS = {
+    "journal": "journals",
+    "preprint": "preprints",
+    "thesis": "theses",
+    "book": "books",
+    "chapter": "chapters",
+    "report": "reports",
+    "": "unsorted",
+}
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 # The longest slug of a file name; longer titles are cut at a word.
 SLUG_LENGTH = 60
@@ -277,6 +289,9 @@ class ImportWriter:
         self.conferences: dict[str, ConferenceRecord] = {}
         self.papers: list[PaperRecord] = []
         self.warnings: list[Warning_] = []
+        #: other content files, by path under the content folder (a timeline
+        #: snapshot of imported posts): written with the rest, or not at all
+        self.files: dict[str, str] = {}
 
     def warn(self, where: str, message: str) -> None:
         self.warnings.append(Warning_(where, message))
@@ -292,7 +307,10 @@ class ImportWriter:
 
     def plan(self) -> dict[Path, bytes | Path]:
         """Every file to write: its text, or the image file to copy."""
-        files: dict[Path, bytes | Path] = {}
+        files: dict[Path, bytes | Path] = {
+            self.content / relative: text.encode("utf-8")
+            for relative, text in sorted(self.files.items())
+        }
         for slug in sorted(self.conferences):
             # A conference's slug names a file and a folder under content/.
             failure = slug_failure(slug, "the conference slug")
@@ -305,7 +323,10 @@ class ImportWriter:
             files[path] = render_conference(record).encode("utf-8")
         taken: dict[str, set[str]] = {}
         for paper in self.papers:
-            if paper.conference not in self.conferences:
+            if (
+                paper.conference not in self.conferences
+                and paper.conference not in KIND_FOLDERS.values()
+            ):
                 raise ImportFailure(
                     f"internal: paper '{paper.title}' has no conference record"
                 )
