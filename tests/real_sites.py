@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pelican.plugins.conference_papers import cli
+from pelican.plugins.conference_papers.commands import main as cli
 
 DEFAULT = Path("/work/shared/fixtures/real-sites")
 _URL = re.compile(r"<(https?://[^<>]+)>")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pelican.plugins.conference_papers import cli
+from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.importers import jekyll
 from pelican.plugins.conference_papers.importers.writer import ImportFailure
 
