@@ -31,7 +31,7 @@ def write_lab(site) -> None:
         Name: Conference on Computer Vision and Pattern Recognition 2023
         Date: 2023-06-18
         Location: Vancouver, Canada
-        Tracks: Main
+        Tracks: Full Paper
         """,
     )
     site.write(
@@ -39,7 +39,7 @@ def write_lab(site) -> None:
         """
         Title: Fix your Downsampling
         Authors: Julia Grabinski, Margret Keuper
-        Track: Main
+        Track: Full Paper
         Date: 2023-03-01
         Presentation: Oral
         Award: Best Paper Award; Best Student Paper
@@ -222,9 +222,39 @@ def test_selected_papers_on_the_home_page(lab):
     section = home.select_one(".home-selected")
     assert section is not None
     assert section.h2.get_text() == "Selected papers"
-    titles = [h.get_text(strip=True) for h in section.select(".paper-card-title")]
+    titles = [h.get_text(strip=True) for h in section.select(".selected-title")]
     assert titles == ["Fix your Downsampling"]
     assert "Best Paper Award" in section.get_text()
+
+
+def test_a_hostile_award_stays_text_everywhere(empty_site):
+    empty_site.write(
+        "papers/journals/hostile.md",
+        """
+        Title: Hostile
+        Authors: Julia Grabinski
+        Journal: <i>TPAMI</i>
+        Presentation: <img src=x onerror=alert(1)>
+        Award: <b>Best</b>
+        Featured: yes
+        Date: 2022
+        """,
+    )
+    out = empty_site.build()
+    # The lab theme's home page renders without autoescape: the badges escape.
+    for page in (
+        empty_site.page("index.html"),
+        empty_site.page("papers/journals/hostile/"),
+    ):
+        badges = page.select(".paper-badge")
+        assert {b.get_text(strip=True) for b in badges} == {
+            "<img src=x onerror=alert(1)>",
+            "<b>Best</b>",
+        }
+        assert not page.select(".paper-badges img, .paper-badges b")
+    assert (
+        "<i>TPAMI</i>" not in (out / "papers/journals/hostile/index.html").read_text()
+    )
 
 
 def _check(capsys, site) -> tuple[int, str]:

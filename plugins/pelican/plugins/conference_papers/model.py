@@ -253,8 +253,8 @@ class Paper(_PluginContent):
 
     @property
     def publication(self) -> str:
-        """Where a paper outside a conference appeared, as a card says it:
-        ``IEEE TPAMI 45(3), 1234–1256``, ``arXiv``, ``PhD thesis, Uni``."""
+        """Where a paper outside a conference appeared, after its kind label:
+        ``IEEE TPAMI 45(3), 1234–1256``, ``arXiv``, ``University of Mannheim``."""
         journal = getattr(self, "journal", "")
         if journal:
             text = journal
@@ -265,11 +265,10 @@ class Paper(_PluginContent):
                 text += f", no. {issue}"
             return f"{text}, {self.pages_label}" if self.pages_label else text
         if self.kind == "preprint":
-            return getattr(self, "preprint", "") or "Preprint"
-        publisher = getattr(self, "publisher", "")
+            return getattr(self, "preprint", "")
         if self.kind in kinds.IN_CONFERENCE:
             return ""
-        return f"{self.kind_label}, {publisher}" if publisher else self.kind_label
+        return getattr(self, "publisher", "")
 
     @property
     def badges(self) -> list[tuple[str, str]]:

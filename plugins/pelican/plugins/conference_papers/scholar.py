@@ -322,7 +322,9 @@ class PaperCitation:
     def venue(self) -> str:
         """``NeurIPS 2022``; outside a conference, where the paper appeared."""
         if self.conference is None:
-            return self.paper.publication
+            paper = self.paper
+            where = paper.publication
+            return f"{paper.kind_label}, {where}" if where else paper.kind_label
         return short_venue(self.conference)
 
     @cached_property
