@@ -5,6 +5,12 @@ what Pelican's feeds get wrong: every feed has its own ``<id>``, no empty
 ``<author>``, control characters are removed rather than fatal, entry ids are
 ``tag:`` URIs that survive a move to another domain and (with ``Id:``) a renamed
 file, and no date comes from the clock, so the same content gives the same bytes.
+
+Partial dates (``Date: 2022``): an entry has no ``published`` (optional in RFC
+4287, and a day would be one the file does not give) and keeps the required
+``updated`` as the start of what is known (or the ``Modified:`` date), which
+stays valid RFC 3339. A paper's kind, ``Presentation`` and each ``Award`` are
+categories of its entry, beside its conference, track and tags.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import nh3
 from feedgenerator import Atom1Feed
 from feedgenerator.django.utils.encoding import iri_to_uri
 
-from . import grouping
+from . import grouping, kinds
 from .output import write_output_file
 from .sanitize import _ATTRIBUTES, _MATH_TAGS, _TEXT_TAGS
 from .schema import Problem, header_lines
@@ -187,7 +193,7 @@ class Entry:
     id: str
     title: str
     url: str
-    published: dt.datetime
+    published: dt.datetime | None  # None for a partial Date: see the docstring
     updated: dt.datetime
     authors: list[tuple[str, str | None]]
     summary: str
@@ -197,12 +203,25 @@ class Entry:
     related: list[tuple[str, str, str | None]]  # href, title, type
 
 
-def make_entry(paper, generator, urls: FeedUrls, members: dict) -> Entry:
+def _categories(paper, generator, urls: FeedUrls) -> list[tuple[str, str, str]]:
+    """The conference and track, or the kind outside a conference; the badges."""
     conference = paper.conference
-    categories = [
-        (conference.slug, urls.tag("conference"), conference.title),
-        (paper.track_slug, urls.tag("track", conference.slug), paper.track),
+    if conference is not None:
+        categories = [
+            (conference.slug, urls.tag("conference"), conference.title),
+            (paper.track_slug, urls.tag("track", conference.slug), paper.track),
+        ]
+    else:
+        categories = [(paper.kind, urls.tag("kind"), paper.kind_label)]
+    categories += [
+        (grouping.slug_of(label, generator.settings) or label, urls.tag(kind), label)
+        for kind, label in paper.badges
     ]
+    return categories
+
+
+def make_entry(paper, generator, urls: FeedUrls, members: dict) -> Entry:
+    categories = _categories(paper, generator, urls)
     categories += [
         (grouping.slug_of(tag, generator.settings) or tag, urls.tag("tag"), tag)
         for tag in paper.tags
@@ -218,7 +237,7 @@ def make_entry(paper, generator, urls: FeedUrls, members: dict) -> Entry:
         id=urls.tag("paper", entry_key(paper)),
         title=xml_text(paper.title),
         url=urls.page(paper.url),
-        published=paper.date,
+        published=paper.date if paper.date_precision == kinds.DAY else None,
         updated=max(paper.date, paper.updated),
         authors=[
             (
@@ -307,7 +326,8 @@ class PapersAtomFeed(Atom1Feed):
         entry: Entry = item["entry"]
         handler.addQuickElement("id", entry.id)
         handler.addQuickElement("title", entry.title)
-        handler.addQuickElement("published", rfc3339(entry.published))
+        if entry.published is not None:
+            handler.addQuickElement("published", rfc3339(entry.published))
         handler.addQuickElement("updated", rfc3339(entry.updated))
         for name, uri in entry.authors:
             handler.startElement("author", {})
@@ -379,7 +399,11 @@ def json_feed_bytes(spec: FeedSpec, entries: list[Entry], urls: FeedUrls, settin
             "content_html": entry.content,
             **({"summary": entry.summary} if entry.summary else {}),
             **({"image": entry.image} if entry.image else {}),
-            "date_published": rfc3339(entry.published),
+            **(
+                {"date_published": rfc3339(entry.published)}
+                if entry.published is not None
+                else {}
+            ),
             "date_modified": rfc3339(entry.updated),
             "authors": [
                 {"name": name, **({"url": uri} if uri else {})}

@@ -32,6 +32,7 @@ from . import (
     timeline,
 )
 from .cards import CardRenderer
+from .kinds import IN_CONFERENCE
 from .model import Conference, Paper, body_links
 from .pelican_hooks import written_files_are_watched
 from .schema import (
@@ -182,7 +183,14 @@ class ConferencePapersGenerator(Generator):
         for source in self.read_sources(papers_path):
             fields, problems = self._parse(parse_paper, source, timezone, papers_path)
             problems += _placeholder_links(source, self.settings)
+            problems += grouping.date_problems(source, fields, conferences)
             conference = conferences.get(fields.get("conference"))
+            if conference is None and grouping.outside_conferences(source, fields):
+                # A journal article, a preprint, a thesis… (issue 14): no conference.
+                self.problems += problems
+                if not any(p.severity == ERROR for p in problems):
+                    self._add_paper(papers, fields, source)
+                continue
             self.problems += problems
             if conference is None:
                 # Not again when the conference was left out, the folder is not
@@ -204,20 +212,24 @@ class ConferencePapersGenerator(Generator):
                 continue
             # A paper without a Date came out when its conference began.
             fields["date"] = fields["date"] or conference.date
-            paper = self._build(Paper, fields, source)
-            if paper is not None:
-                self.problems += _draft_problems(source, paper.status, self.settings)
-            if paper is not None and paper.status != "draft":
-                papers.append(paper)
-                if paper.image:
-                    self.problems += images.check_image(self, source, paper)
+            self._add_paper(papers, fields, source)
 
         self.problems += grouping.group(conferences, papers, self.settings)
-        self.problems += feeds.entry_id_problems(p for p in papers if p.conference)
-        self.problems += scholar.citekey_problems(p for p in papers if p.conference)
+        placed = [p for p in papers if p.conference or p.kind not in IN_CONFERENCE]
+        self.problems += feeds.entry_id_problems(placed)
+        self.problems += scholar.citekey_problems(placed)
         self.conferences = grouping.newest_first(conferences.values())
         self.papers = grouping.newest_first(papers)
         timeline.attach_timelines(self)
+
+    def _add_paper(self, papers: list, fields: dict, source: RawSource) -> None:
+        paper = self._build(Paper, fields, source)
+        if paper is not None:
+            self.problems += _draft_problems(source, paper.status, self.settings)
+        if paper is not None and paper.status != "draft":
+            papers.append(paper)
+            if paper.image:
+                self.problems += images.check_image(self, source, paper)
 
     def report(self) -> None:
         """Log every problem; stop the build before anything is written."""

@@ -8,8 +8,9 @@ from itertools import groupby
 
 from pelican.utils import slugify
 
+from .kinds import IN_CONFERENCE, derive_type
 from .model import Conference, Paper, Track
-from .schema import WARNING, Problem, RawSource, header_lines
+from .schema import ERROR, WARNING, Problem, RawSource, header_lines
 from .settings import setting
 
 
@@ -51,6 +52,44 @@ def unknown_conference(
     )
 
 
+def outside_conferences(source: RawSource, fields: dict) -> bool:
+    """True for a paper of its kind (a journal article, a preprint, a thesis…):
+    its folder is no conference's slug and no ``Conference:`` line names one.
+    A file that says nothing of its kind stays a conference paper, so a typo in
+    a conference's folder is still "the conference … does not exist"."""
+    if source.text("conference") or "written_type" not in fields:
+        return False
+    kind = derive_type(
+        fields["written_type"],
+        fields.get("journal", ""),
+        fields.get("preprint", ""),
+        fields.get("workshop", ""),
+        in_conference=False,
+    )
+    return kind not in IN_CONFERENCE
+
+
+def date_problems(
+    source: RawSource, fields: dict, conferences: dict[str, Conference]
+) -> list[Problem]:
+    """A paper outside a conference has no conference to date it: its Date is
+    required (a year is enough)."""
+    if fields.get("conference") in conferences or fields.get("date"):
+        return []
+    if not outside_conferences(source, fields) or source.text("date"):
+        return []  # a Date that does not parse is reported by the schema
+    return [
+        Problem(
+            source.path,
+            1,
+            "the Date is missing (a paper outside a conference has no "
+            "conference to date it)",
+            "add a line 'Date: 2023' (or '2023-05', or '2023-05-17')",
+            ERROR,
+        )
+    ]
+
+
 def _paper_order(paper: Paper):
     """``Order:`` first, then the newest, then the title."""
     order = paper.order if getattr(paper, "order", None) is not None else float("inf")
@@ -76,7 +115,9 @@ def group(conferences: dict[str, Conference], papers: list[Paper], settings):
             )
             continue
         seen[key] = paper
-        conference = conferences[paper.conference_slug]
+        conference = conferences.get(paper.conference_slug)
+        if conference is None:
+            continue  # a paper of its kind (outside_conferences)
         paper.conference = conference
         conference.papers.append(paper)
 

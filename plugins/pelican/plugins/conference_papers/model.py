@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from . import kinds
 from .pelican_hooks import (
     PrefixedURLContent,
     placeholder_regex,
@@ -200,6 +201,71 @@ class Paper(_PluginContent):
 
     def link(self, kind: str) -> Link | None:
         return next((link for link in self.links if link.kind == kind), None)
+
+    # what kind of publication (issue 14): the rules are in ``kinds``
+
+    @property
+    def kind(self) -> str:
+        """conference, workshop, journal, preprint, thesis, book, chapter, report."""
+        return kinds.derive_type(
+            getattr(self, "written_type", ""),
+            getattr(self, "journal", ""),
+            getattr(self, "preprint", ""),
+            self.workshop,
+            self.conference is not None,
+        )
+
+    @property
+    def kind_label(self) -> str:
+        """``Journal article``, ``Preprint``… (cards, the paper page)."""
+        return kinds.LABELS[self.kind]
+
+    @property
+    def date_label(self) -> str:
+        """The Date as far as the file gives it: ``2022``, ``November 2022``…"""
+        return kinds.date_label(self.date, self.date_precision)
+
+    @property
+    def date_iso(self) -> str:
+        """The same for ``<time datetime>``: ``2022``, ``2022-11``, ``2022-11-28``."""
+        return kinds.date_iso(self.date, self.date_precision)
+
+    @property
+    def pages_label(self) -> str:
+        """``1234–1256`` or ``e1234``."""
+        first, last = getattr(self, "first_page", ""), getattr(self, "last_page", "")
+        return f"{first}\u2013{last}" if last else first
+
+    @property
+    def publication(self) -> str:
+        """Where a paper outside a conference appeared, after its kind label:
+        ``IEEE TPAMI 45(3), 1234–1256``, ``arXiv``, ``University of Mannheim``."""
+        journal = getattr(self, "journal", "")
+        if journal:
+            text = journal
+            volume, issue = getattr(self, "volume", ""), getattr(self, "issue", "")
+            if volume:
+                text += f" {volume}" + (f"({issue})" if issue else "")
+            elif issue:
+                text += f", no. {issue}"
+            return f"{text}, {self.pages_label}" if self.pages_label else text
+        if self.kind == "preprint":
+            return getattr(self, "preprint", "")
+        if self.kind in kinds.IN_CONFERENCE:
+            return ""
+        return getattr(self, "publisher", "")
+
+    @property
+    def badges(self) -> list[tuple[str, str]]:
+        """``[("presentation", "Oral"), ("award", "Best Paper Award")]``."""
+        found = [("presentation", self.presentation)] if self.presentation else []
+        return found + [("award", award) for award in self.awards]
+
+    # Set by the schema (DESIGN.md's fields); declared for readers of the code.
+    date_precision: str = kinds.DAY  # kinds.YEAR, MONTH or DAY
+    presentation: str = ""
+    awards: list[str] = []  # noqa: RUF012 (never mutated: the schema sets a list)
+    featured: bool = False
 
     def __repr__(self) -> str:
         return f"<Paper {self.conference_slug}/{self.slug}>"

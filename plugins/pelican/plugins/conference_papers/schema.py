@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
-from . import paths
+from . import kinds, paths
 from .accounts import AccountError, parse_account
 from .icons import normalize_icon_name
 from .identifiers import normalize_arxiv, normalize_doi
@@ -37,7 +37,8 @@ CONFERENCE_KEYS = frozenset(
 PAPER_KEYS = frozenset(
     (  # noqa: SIM905
         "title authors conference track workshop date modified image pdf code arxiv "
-        "doi links tags order id slug status venue"
+        "doi links tags order id slug status venue "
+        "journal volume issue pages publisher preprint type presentation award featured"
     ).split()
 )
 
@@ -544,6 +545,69 @@ def parse_conference(source: RawSource, timezone: str) -> tuple[dict, list[Probl
     return fields, problems.problems
 
 
+def _paper_date(
+    source: RawSource, problems: Collector, timezone: str
+) -> tuple[dt.datetime | None, str]:
+    """The Date of a paper and how much of it the file gives (``kinds``):
+    ``2022``, ``2022-11`` or a whole date; a partial one starts its period."""
+    partial = kinds.parse_partial(source.text("date"))
+    if partial is None:
+        return _date_field(source, problems, "date", timezone, False), kinds.DAY
+    year, month, precision = partial
+    return dt.datetime(year, month, 1, tzinfo=ZoneInfo(timezone)), precision
+
+
+def _kind_fields(source: RawSource, problems: Collector) -> dict[str, Any]:
+    """Journal, Volume, Issue, Pages, Publisher, Preprint, Type, Presentation,
+    Award and Featured (DESIGN.md: every paper of the lab)."""
+    fields: dict[str, Any] = {
+        key: clean_text(source.text(key))
+        for key in ("journal", "volume", "issue", "publisher", "preprint")
+    }
+    fields["presentation"] = clean_text(source.text("presentation"))
+    fields["awards"] = [
+        clean_text(a) for a in source.text("award").split(";") if a.strip()
+    ]
+    written = source.text("type").lower()
+    reason = kinds.type_problem(written) if written else None
+    if reason:
+        problems.error(
+            "type",
+            f"Type '{clean_text(source.text('type'))}' cannot be used: {reason}",
+            "write e.g. 'Type: thesis', or drop the line to derive it from "
+            "Journal:, Preprint: or the conference",
+        )
+        written = ""
+    fields["written_type"] = written
+    fields["first_page"] = fields["last_page"] = ""
+    if source.text("pages"):
+        pages = kinds.parse_pages(source.text("pages"))
+        if pages is None:
+            problems.error(
+                "pages",
+                f"Pages '{clean_text(source.text('pages'))}' are not a page range",
+                "write 'Pages: 1234-1256', or the article number: 'Pages: e1234'",
+            )
+        else:
+            fields["first_page"], fields["last_page"] = pages
+    featured = source.text("featured").lower()
+    if featured not in ("", "yes", "no"):
+        problems.error(
+            "featured",
+            f"Featured '{clean_text(source.text('featured'))}' is not yes or no",
+            "write 'Featured: yes' (among the selected papers) or drop the line",
+        )
+    fields["featured"] = featured == "yes"
+    if fields["preprint"] and not (source.text("arxiv") or source.text("doi")):
+        problems.warn(
+            "preprint",
+            "the Preprint names a server but neither Arxiv: nor Doi: says which "
+            "preprint it is",
+            "add 'Arxiv: 2210.05938' or 'Doi: 10.1101/…'",
+        )
+    return fields
+
+
 def _links(source: RawSource, problems: Collector) -> list[Link]:
     links: list[Link] = []
     pdf = _url_field(source, problems, "pdf")
@@ -591,7 +655,8 @@ def parse_paper(
         return {"slug": Path(source.path).stem, "conference": folder}, problems.problems
     _repeated_keys(source, problems)
     in_root = parent.as_posix().strip("/") == papers_path.strip("/")
-    if in_root and not source.text("conference"):
+    of_a_kind = any(source.text(k) for k in ("journal", "preprint", "type"))
+    if in_root and not source.text("conference") and not of_a_kind:
         # Reported here, instead of "the conference 'papers' does not exist".
         problems.error(
             None,
@@ -608,7 +673,6 @@ def parse_paper(
         "conference": source.text("conference") or folder,
         "track": clean_text(source.text("track")),
         "workshop": clean_text(source.text("workshop")),
-        "date": _date_field(source, problems, "date", timezone, required=False),
         "modified": _date_field(source, problems, "modified", timezone, False),
         "image": source.text("image") or None,
         "links": _links(source, problems),
@@ -621,7 +685,9 @@ def parse_paper(
         "status": _status(source, problems),
         "abstract": source.body,
         "extra": _extra_fields(source, problems, PAPER_KEYS, "paper"),
+        **_kind_fields(source, problems),
     }
+    fields["date"], fields["date_precision"] = _paper_date(source, problems, timezone)
     if not fields["authors"] and "author" not in source.meta:  # else: see Author
         problems.error(
             "authors",

@@ -7,9 +7,14 @@ entries in the ``.bib`` and ``.csl.json`` files that :func:`write_citations` wri
 
 Choices (the README's "Citations" section says the same):
 
-- Entry type: a paper with a ``Journal:`` line is an ``@article``; one whose
-  ``Track`` or ``Venue`` names a preprint (``Preprint``, ``arXiv``) is ``@misc``
-  with ``eprint``; every other paper is ``@inproceedings`` of its conference.
+- Entry type: the paper's kind (``kinds``: ``Type:``, else ``Journal:`` ->
+  ``@article``, ``Preprint:`` -> ``@misc`` with ``eprint``, thesis ->
+  ``@phdthesis``, ``@book``, ``@incollection``, ``@techreport``); a conference
+  paper whose ``Track`` or ``Venue`` names a preprint (``Preprint``, ``arXiv``)
+  is ``@misc`` as well; every other paper is ``@inproceedings`` of its
+  conference. A paper with a venue and a preprint cites the venue.
+- Partial dates: ``Date: 2022`` gives ``year`` and no ``month``, CSL
+  ``date-parts`` ``[[2022]]``, ``citation_publication_date`` ``2022``.
 - Non-ASCII stays UTF-8 (``Müller``, not ``M{\\"u}ller``): biber and pybtex read it,
   BibTeX does with ``inputenc``; converting would lose every script that has no
   LaTeX accent command and make names unreadable in the file.
@@ -38,6 +43,7 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup
 from unidecode import unidecode
 
+from . import kinds
 from .output import write_output_file
 from .schema import ERROR, WARNING, Person, Problem, header_lines
 from .settings import setting
@@ -69,10 +75,6 @@ BIBTEX_MONTHS = (
     "nov",
     "dec",
 )
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)  # fmt: skip
 _LATEX = {
     "&": r"\&",
     "%": r"\%",
@@ -297,16 +299,37 @@ class PaperCitation:
         return str(getattr(self.paper, "journal", "") or "").strip()
 
     @cached_property
+    def kind(self) -> str:
+        return self.paper.kind
+
+    @cached_property
     def entry_type(self) -> str:
-        if self.journal:
-            return "article"
-        if _PREPRINT.search(f"{self.paper.track} {getattr(self.paper, 'venue', '')}"):
+        entry = kinds.BIBTEX_TYPES[self.kind]
+        if entry == "inproceedings" and _PREPRINT.search(
+            f"{self.paper.track} {getattr(self.paper, 'venue', '')}"
+        ):
             return "misc"
-        return "inproceedings"
+        return entry
+
+    @cached_property
+    def publisher(self) -> str:
+        """The Publisher: a thesis's school, a report's institution."""
+        return getattr(self.paper, "publisher", "")
+
+    @cached_property
+    def pages(self) -> tuple[str, str]:
+        return (
+            getattr(self.paper, "first_page", ""),
+            getattr(self.paper, "last_page", ""),
+        )
 
     @cached_property
     def venue(self) -> str:
-        """``NeurIPS 2022``"""
+        """``NeurIPS 2022``; outside a conference, where the paper appeared."""
+        if self.conference is None:
+            paper = self.paper
+            where = paper.publication
+            return f"{paper.kind_label}, {where}" if where else paper.kind_label
         return short_venue(self.conference)
 
     @cached_property
@@ -319,6 +342,8 @@ class PaperCitation:
 
     @cached_property
     def booktitle(self) -> str:
+        if self.conference is None:  # a chapter: the book is its Venue
+            return getattr(self.paper, "venue", "")
         name = self.conference.display_name
         return f"{self.workshop}, {name}" if self.workshop else name
 
@@ -391,16 +416,11 @@ class PaperCitation:
             ("author", " and ".join(bibtex_name(a) for a in paper.authors)),
             ("title", bibtex_title(paper.title)),
         ]
-        if self.entry_type == "article":
-            fields.append(("journal", latex_escape(self.journal)))
-        elif self.entry_type == "inproceedings":
-            fields.append(("booktitle", latex_escape(self.booktitle)))
-            if self.conference.location:
-                fields.append(("address", latex_escape(self.conference.location)))
+        fields += self._venue_fields()
         fields.append(("year", str(self.date.year)))
-        fields.append(
-            ("month", BIBTEX_MONTHS[self.date.month - 1])
-        )  # a macro, unbraced
+        if paper.date_precision != kinds.YEAR:  # never a month the file lacks
+            # a macro, unbraced
+            fields.append(("month", BIBTEX_MONTHS[self.date.month - 1]))
         if self.url:
             fields.append(("url", bibtex_url(self.url)))
         if self.doi:
@@ -411,6 +431,31 @@ class PaperCitation:
         if paper.tags:
             fields.append(("keywords", latex_escape(", ".join(paper.tags))))
         return fields
+
+    def _venue_fields(self) -> list[tuple[str, str]]:
+        """The fields of the entry type: where the paper appeared."""
+        entry, paper = self.entry_type, self.paper
+        fields: list[tuple[str, str]] = []
+        if entry == "article":
+            fields.append(("journal", self.journal))
+            fields += [
+                (name, getattr(paper, key, ""))
+                for name, key in (("volume", "volume"), ("number", "issue"))
+            ]
+            first, last = self.pages
+            fields.append(("pages", f"{first}--{last}" if last else first))
+        elif entry in ("inproceedings", "incollection"):
+            fields.append(("booktitle", self.booktitle))
+            if self.conference is not None:
+                fields.append(("address", self.conference.location))
+        elif entry == "misc" and getattr(paper, "preprint", "") and not self.arxiv:
+            fields.append(("howpublished", paper.preprint))
+        name = {"phdthesis": "school", "techreport": "institution"}.get(entry)
+        if name:
+            fields.append((name, self.publisher))
+        elif entry in ("article", "book", "incollection"):
+            fields.append(("publisher", self.publisher))
+        return [(name, latex_escape(value)) for name, value in fields if value]
 
     @cached_property
     def bibtex(self) -> str:
@@ -426,11 +471,9 @@ class PaperCitation:
         paper = self.paper
         item: dict = {
             "id": self.key,
-            "type": {
-                "article": "article-journal",
-                "misc": "article",
-                "inproceedings": "paper-conference",
-            }[self.entry_type],
+            "type": "article"
+            if self.entry_type == "misc"
+            else kinds.CSL_TYPES[self.kind],
             "title": paper.title,
             "author": [
                 {"family": a.family, "given": a.given}
@@ -439,11 +482,22 @@ class PaperCitation:
                 for a in paper.authors
             ],
             "issued": {
-                "date-parts": [[self.date.year, self.date.month, self.date.day]]
+                "date-parts": [kinds.date_parts(self.date, paper.date_precision)]
             },
         }
         if self.entry_type == "article":
             item["container-title"] = self.journal
+            for name, key in (("volume", "volume"), ("issue", "issue")):
+                if getattr(paper, key, ""):
+                    item[name] = getattr(paper, key)
+            if paper.pages_label:
+                item["page"] = paper.pages_label.replace("\u2013", "-")
+        elif self.entry_type in ("phdthesis", "techreport", "book"):
+            if self.publisher:
+                item["publisher"] = self.publisher
+        elif self.entry_type == "incollection":
+            if self.booktitle:
+                item["container-title"] = self.booktitle
         elif self.entry_type == "inproceedings":
             item["container-title"] = self.booktitle
             item["event-title"] = self.conference.display_name
@@ -452,6 +506,8 @@ class PaperCitation:
         elif self.arxiv:
             item["publisher"] = "arXiv"
             item["number"] = f"arXiv:{self.arxiv}"
+        elif getattr(paper, "preprint", ""):
+            item["publisher"] = paper.preprint
         if self.doi:
             item["DOI"] = self.doi
         if self.url:
@@ -472,15 +528,20 @@ class PaperCitation:
         title = self.paper.title
         title += "" if title.endswith(("?", "!", ".")) else "."
         # English month names whatever the build machine's locale is.
-        when = f"{_MONTH_NAMES[self.date.month - 1]} {self.date.year}"
+        precision = self.paper.date_precision
+        when = kinds.date_label(
+            self.date, kinds.MONTH if precision == kinds.DAY else precision
+        )
         if self.entry_type == "article":
-            where = f"{self.journal}, {when}."
+            where = f"{self.paper.publication}, {when}."
         elif self.entry_type == "misc":
             where = (
                 f"Preprint arXiv:{self.arxiv}, {when}." if self.arxiv else f"{when}."
             )
-        else:
+        elif self.entry_type == "inproceedings":
             where = f"In {self.booktitle} ({self.venue}), {when}."
+        else:
+            where = f"{self.venue}, {when}."
         text = f"{authors}. {title} {where}"
         if self.doi:
             text += f" https://doi.org/{self.doi}"
@@ -498,11 +559,13 @@ class PaperCitation:
         for author in paper.authors:
             name = f"{author.family}, {author.given}" if author.given else author.family
             tags.append(("citation_author", name))
-        tags.append(("citation_publication_date", self.date.strftime("%Y/%m/%d")))
-        if self.entry_type == "article":
-            tags.append(("citation_journal_title", self.journal))
-        elif self.entry_type == "inproceedings":
-            tags.append(("citation_conference_title", self.conference.display_name))
+        tags.append(
+            (
+                "citation_publication_date",
+                kinds.highwire_date(self.date, paper.date_precision),
+            )
+        )
+        tags += self._highwire_venue()
         if self.pdf_url:
             tags.append(("citation_pdf_url", self.pdf_url))
         if self.doi:
@@ -513,6 +576,33 @@ class PaperCitation:
             tags.append(("citation_abstract_html_url", self.page_url))
         tags += [("citation_keywords", tag) for tag in paper.tags]
         return tags
+
+    def _highwire_venue(self) -> list[tuple[str, str]]:
+        """The ``citation_*`` tags of the kind (Google Scholar's inclusion guide)."""
+        entry, paper = self.entry_type, self.paper
+        tags: list[tuple[str, str]] = []
+        if entry == "article":
+            first, last = self.pages
+            tags += [
+                ("citation_journal_title", self.journal),
+                ("citation_volume", getattr(paper, "volume", "")),
+                ("citation_issue", getattr(paper, "issue", "")),
+                ("citation_firstpage", first),
+                ("citation_lastpage", last),
+                ("citation_publisher", self.publisher),
+            ]
+        elif entry == "inproceedings" and self.conference is not None:
+            tags.append(("citation_conference_title", self.conference.display_name))
+        elif entry == "phdthesis":
+            tags.append(("citation_dissertation_institution", self.publisher))
+        elif entry == "techreport":
+            tags.append(("citation_technical_report_institution", self.publisher))
+        elif entry in ("book", "incollection"):
+            tags += [
+                ("citation_inbook_title", self.booktitle),
+                ("citation_publisher", self.publisher),
+            ]
+        return [(name, value) for name, value in tags if value]
 
     @cached_property
     def description(self) -> str:
@@ -535,7 +625,7 @@ class PaperCitation:
                 ("og:image", self.image_url),
                 ("og:image:alt", f"Figure of “{self.paper.title}”"),
             ]
-        tags.append(("article:published_time", self.date.date().isoformat()))
+        tags.append(("article:published_time", self.paper.date_iso))
         return tags
 
     @cached_property
@@ -553,7 +643,7 @@ class PaperCitation:
 
     @cached_property
     def json_ld_data(self) -> dict:
-        paper, conference = self.paper, self.conference
+        paper = self.paper
         authors = []
         for author in paper.authors:
             person = {"@type": "Person", "name": author.name}
@@ -564,21 +654,14 @@ class PaperCitation:
             if member and _is_absolute(member):
                 person["url"] = member
             authors.append(person)
-        part_of: dict = {
-            "@type": "CreativeWork",
-            "name": self.booktitle,
-            "alternateName": self.venue,
-        }
-        conference_url = self.citations.absolute(conference.url)
-        if conference_url:
-            part_of["url"] = conference_url
+        part_of = self._json_ld_part_of()
         data: dict = {
             "@context": "https://schema.org",
             "@type": "ScholarlyArticle",
             "name": paper.title,
             "headline": paper.title[:110],
             "author": authors,
-            "datePublished": self.date.date().isoformat(),
+            "datePublished": paper.date_iso,
         }
         if paper.abstract_text:
             data["abstract"] = paper.abstract_text
@@ -586,7 +669,20 @@ class PaperCitation:
             data["url"] = self.page_url
         if self.image_url:
             data["image"] = self.image_url
-        data["isPartOf"] = part_of
+        if part_of:
+            data["isPartOf"] = part_of
+        first, last = self.pages
+        if self.entry_type == "article" and first:
+            data["pageStart"] = first
+            if last:
+                data["pageEnd"] = last
+        if self.publisher and self.entry_type != "inproceedings":
+            key = (
+                "sourceOrganization"
+                if self.kind in ("thesis", "report")
+                else "publisher"
+            )
+            data[key] = {"@type": "Organization", "name": self.publisher}
         if self.same_as:
             data["sameAs"] = self.same_as
         if self.pdf_url:
@@ -599,6 +695,39 @@ class PaperCitation:
             data["keywords"] = list(paper.tags)
         return data
 
+    def _json_ld_part_of(self) -> dict | None:
+        """The conference (a CreativeWork), or the journal as schema.org nests
+        it: PublicationIssue in PublicationVolume in Periodical."""
+        paper, conference = self.paper, self.conference
+        if self.entry_type == "article":
+            part: dict = {"@type": "Periodical", "name": self.journal}
+            if self.publisher:
+                part["publisher"] = {"@type": "Organization", "name": self.publisher}
+            if getattr(paper, "volume", ""):
+                part = {
+                    "@type": "PublicationVolume",
+                    "volumeNumber": paper.volume,
+                    "isPartOf": part,
+                }
+            if getattr(paper, "issue", ""):
+                part = {
+                    "@type": "PublicationIssue",
+                    "issueNumber": paper.issue,
+                    "isPartOf": part,
+                }
+            return part
+        if conference is None:
+            return None
+        part_of: dict = {
+            "@type": "CreativeWork",
+            "name": self.booktitle,
+            "alternateName": self.venue,
+        }
+        conference_url = self.citations.absolute(conference.url)
+        if conference_url:
+            part_of["url"] = conference_url
+        return part_of
+
     @cached_property
     def json_ld(self) -> Markup:
         return _json_for_script(self.json_ld_data)
@@ -606,23 +735,8 @@ class PaperCitation:
     @cached_property
     def coins(self) -> Markup:
         """A COinS span (OpenURL 1.0 KEV) that Zotero finds on a list of papers."""
-        pairs = [("ctx_ver", "Z39.88-2004")]
-        if self.entry_type == "inproceedings":
-            pairs += [
-                ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"),
-                ("rft.genre", "proceeding"),
-                ("rft.atitle", self.paper.title),
-                ("rft.btitle", self.booktitle),
-            ]
-        else:
-            pairs += [
-                ("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"),
-                ("rft.genre", "article" if self.journal else "preprint"),
-                ("rft.atitle", self.paper.title),
-            ]
-            if self.journal:
-                pairs.append(("rft.jtitle", self.journal))
-        pairs.append(("rft.date", self.date.date().isoformat()))
+        pairs = [("ctx_ver", "Z39.88-2004"), *self._coins_venue()]
+        pairs.append(("rft.date", self.paper.date_iso))
         if self.paper.authors:
             first = self.paper.authors[0]
             pairs.append(("rft.aulast", first.family))
@@ -637,6 +751,39 @@ class PaperCitation:
             pairs.append(("rft_id", self.url))
         title = urlencode(pairs, quote_via=quote)
         return Markup('<span class="Z3988" title="{}"></span>').format(title)
+
+    def _coins_venue(self) -> list[tuple[str, str]]:
+        """The OpenURL format and genre of the kind, with its venue's keys."""
+        entry, title = self.entry_type, self.paper.title
+        book = "info:ofi/fmt:kev:mtx:book"
+        if entry == "inproceedings":
+            return [
+                ("rft_val_fmt", book),
+                ("rft.genre", "proceeding"),
+                ("rft.atitle", title),
+                ("rft.btitle", self.booktitle),
+            ]
+        if entry == "phdthesis":
+            pairs = [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dissertation")]
+            pairs += [("rft.title", title), ("rft.inst", self.publisher)]
+        elif entry in ("book", "incollection", "techreport"):
+            genre = {"book": "book", "incollection": "bookitem"}.get(entry, "report")
+            pairs = [("rft_val_fmt", book), ("rft.genre", genre)]
+            pairs += [("rft.btitle" if entry == "book" else "rft.atitle", title)]
+            pairs += [("rft.pub", self.publisher)]
+        else:
+            first, last = self.pages
+            pairs = [
+                ("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"),
+                ("rft.genre", "article" if self.journal else "preprint"),
+                ("rft.atitle", title),
+                ("rft.jtitle", self.journal),
+                ("rft.volume", getattr(self.paper, "volume", "")),
+                ("rft.issue", getattr(self.paper, "issue", "")),
+                ("rft.spage", first),
+                ("rft.epage", last),
+            ]
+        return [(key, value) for key, value in pairs if value]
 
 
 def _is_absolute(url: str) -> bool:
@@ -731,7 +878,9 @@ def write_citations(generator) -> int:
             citations.conference_file(conference, "CONFERENCE_CSL_SAVE_AS"),
             citations.csl_file([citations.paper(p).csl for p in conference.papers]),
         )
+    # Conference papers in the order of their pages, then every other paper.
     everything = [p for c in generator.conferences for p in c.papers]
+    everything += [p for p in generator.papers if p.conference is None]
     put(
         setting(settings, "LAB_BIB_SAVE_AS"),
         citations.bibtex_file(everything, f"Papers of {site}"),
