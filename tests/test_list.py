@@ -150,3 +150,22 @@ def test_a_filter_url_without_its_fields_is_refused(tmp_path):
     site = copy_site(tmp_path / "site")
     with pytest.raises(SettingsError, match="LIST_FILTER_URL must hold"):
         site.build(CONFERENCE_PAPERS_LIST_FILTER_URL="publications/{facet}/")
+
+
+def test_a_tag_whose_slug_would_leave_its_folder_gets_no_filter_page(tmp_path):
+    site = copy_site(tmp_path / "site")
+    write_lab(site)
+    site.write(
+        "papers/notes-2019/slashed.md",
+        "Title: Slashed\nAuthors: Ada Lovelace\nDate: 2019-01-01\n"
+        "Tags: a/../../b, Robustness\n\nText.\n",
+    )
+    site.build(SLUG_REGEX_SUBSTITUTIONS=[], CONFERENCE_PAPERS_SEARCH=False)
+    written = {p.relative_to(site.output).as_posix() for p in site.output.rglob("*")}
+    assert not [p for p in written if p.startswith(("b/", "publications/b/"))]
+    tags = site.page("publications/").select(".paper-filters a[data-facet='tag']")
+    assert [a.get_text() for a in tags] == ["Compilers", "Engines", "Robustness"]
+    assert titles(site.page("publications/tag/robustness/"))[-2:] == [
+        "Paper older-notes",
+        "Slashed",
+    ]

@@ -104,6 +104,16 @@ class ListPage:
     total: int = 0
 
 
+def _slug(name: str, settings) -> str:
+    """``name``'s slug as a filter value, or "" when it cannot be one: it names
+    a folder of the output (a site may set SLUG_REGEX_SUBSTITUTIONS to keep
+    "/" or ".."), so it stays one folder inside publications/<facet>/."""
+    slug = slug_of(name, settings)
+    if not slug or slug in (".", "..") or "/" in slug or "\\" in slug:
+        return ""
+    return slug
+
+
 def entries(papers: Iterable, members: dict, settings) -> list[Entry]:
     """Each paper (newest first, as given) with its filter values."""
     made = []
@@ -114,9 +124,9 @@ def entries(papers: Iterable, members: dict, settings) -> list[Entry]:
                 paper=paper,
                 year=paper.date.year,
                 kind=paper.list_kind,
-                tags=tuple(slug_of(tag, settings) for tag in paper.tags or ()),
+                tags=tuple(_slug(tag, settings) for tag in paper.tags or ()),
                 members=tuple(
-                    slug_of(name, settings) for name in paper.member_authors(members)
+                    _slug(name, settings) for name in paper.member_authors(members)
                 ),
                 conference=conference.slug if conference is not None else "",
             )
@@ -148,6 +158,8 @@ def choices(made: list[Entry], members: dict, settings) -> dict[str, list[Choice
     for entry in made:
         for facet in FACETS:
             for value, label in _labels(entry, facet, members, settings).items():
+                if not value:  # a tag or name without a usable slug: no filter
+                    continue
                 found[facet].setdefault(value, [label, 0])[1] += 1
     bar: dict[str, list[Choice]] = {}
     for facet, values in found.items():
