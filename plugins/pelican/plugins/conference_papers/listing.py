@@ -8,10 +8,12 @@ list in place instead and writes the filter into the query string
 (``?year=2022&tag=robustness``), so the same links become instant and the
 address still says what is shown.
 
-Why a cap on the main list (``LIST_MAX_PAPERS``): a compact card is ~1.1 KB of
-HTML; measured with ``python tests/bench.py --list`` (write_lab, our theme) the
-main list is ~1.3 MB at 1,000 papers and would be ~13 MB at 10,000, which a
-phone should not load to show its first screen. Up to the cap the main list holds
+Why a cap on the main list (``LIST_MAX_PAPERS``): a compact card is ~0.9 KB of
+HTML (its buttons carry no inline icon: those were 2.4 KB of a 3.2 KB entry).
+Measured on tests/bench.py's write_lab with the lab theme, the main list is
+0.91 MB at 1,000 papers and 9.0 MB at 10,000 (and the 332 filter pages 79 MB in
+all), which a phone should not load to show its first screen. Up to the cap the
+main list holds
 every paper (and filter.js narrows it); beyond it, it holds the newest years up
 to the cap and links the older years' pages, and the filter links lead to their
 server-rendered pages, which carry the rest. Per-year pages are the natural
