@@ -60,22 +60,27 @@ def initialized(pelican) -> None:
 
 
 def menu_items(settings) -> tuple:
-    """``MENUITEMS`` with the conference index added (once: not when an item
-    already links it or is called "Conferences").
+    """``MENUITEMS`` with the list of every paper and the conference index
+    added (each once: not when an item already links it or has its title).
 
     A menu item is one fixed address for every page, so it cannot follow
     ``RELATIVE_URLS``: it is absolute with an absolute ``SITEURL`` (``make
     publish``), else root-relative, which the devserver serves."""
     siteurl = (settings.get("SITEURL") or "").rstrip("/")
     prefix = siteurl if siteurl.startswith(("http://", "https://")) else ""
-    link = f"{prefix}/{setting(settings, 'INDEX_URL')}"
+    ours = [(MENU_TITLE, setting(settings, "INDEX_URL"))]
+    if setting(settings, "LIST_SAVE_AS"):
+        ours.insert(0, (LIST_MENU_TITLE, setting(settings, "LIST_URL")))
     items = tuple(settings.get("MENUITEMS") or ())
-    if any(title == MENU_TITLE or url == link for title, url in items):
-        return items
-    return (*items, (MENU_TITLE, link))
+    for title, url in ours:
+        link = f"{prefix}/{url}"
+        if not any(t == title or u == link for t, u in items):
+            items = (*items, (title, link))
+    return items
 
 
 MENU_TITLE = "Conferences"
+LIST_MENU_TITLE = "Publications"
 
 #: The build under way (devserver rebuilds start again): when it began and our
 #: generator, for the summary at its end.

@@ -23,6 +23,7 @@ class CardRenderer:
     def __init__(self, generator):
         self.generator = generator
         self._cards: dict[tuple[int, str], Markup] = {}
+        self._compact: dict[tuple[int, str], Markup] = {}
 
     def card(self, paper, siteurl: str) -> Markup:
         key = (id(paper), siteurl)
@@ -38,6 +39,27 @@ class CardRenderer:
         if len(self._cards) > CACHED_CARDS:
             del self._cards[next(iter(self._cards))]
         return card
+
+    def compact(self, paper, siteurl: str) -> Markup:
+        """The paper's compact card (the list of every paper and its filter
+        pages): title, authors, venue, badges, buttons; no abstract, no image.
+        Kept until ``forget_compact``: a paper is on the main list and on
+        several filter pages, all at one depth (listing.py)."""
+        key = (id(paper), siteurl)
+        card = self._compact.get(key)
+        if card is None:
+            template = self.generator.get_template("conference_papers/card_compact")
+            context = {
+                **self.generator.context,
+                "SITEURL": siteurl,
+                "paper": paper,
+                "members": self.generator.members,
+            }
+            card = self._compact[key] = Markup(template.render(context))
+        return card
+
+    def forget_compact(self) -> None:
+        self._compact.clear()
 
     def card_context(self, paper, siteurl: str) -> dict:
         # A bounded preview: the card is on the conference page, the home page

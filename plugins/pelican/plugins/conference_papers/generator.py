@@ -25,6 +25,7 @@ from . import (
     feeds,
     grouping,
     images,
+    listing,
     parallel,
     paths,
     reading,
@@ -84,6 +85,7 @@ class ConferencePapersGenerator(Generator):
         self.problems: list[Problem] = []
         self._files: list[str] = []
         self.citation_files = 0  # written by generate_output (the build summary)
+        self.list_files: list[str] = []  # the list of every paper and its filters
         self.members = lab_members(self.settings)  # name -> member page or None
         self.cards = CardRenderer(self)
         self.thumbnails = images.Thumbnails(self.settings, self.path)
@@ -259,6 +261,7 @@ class ConferencePapersGenerator(Generator):
         self.context["conference_papers_members"] = self.members
         self.context["conference_papers_cards"] = self.cards
         self.context["conference_papers_citations"] = scholar.Citations(self)
+        self.context["search_fallback_url"] = listing.search_fallback(self.settings)
 
     # --- write ---------------------------------------------------------------
 
@@ -295,6 +298,7 @@ class ConferencePapersGenerator(Generator):
 
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
         self.write_papers(writer, mine)
+        self.list_files = self.write_list(writer)
         self.citation_files = scholar.write_citations(self)
         written = self.thumbnails.write(self.output_path)
         logger.info(
@@ -312,6 +316,24 @@ class ConferencePapersGenerator(Generator):
                 f"conference_papers: {refused} link(s) were left out after Pelican "
                 "replaced their placeholders (listed above); the build failed"
             )
+
+    def write_list(self, writer) -> list[str]:
+        """The list of every paper and its filter pages (listing.py)."""
+
+        def render(template: str, save_as: str, url: str, **context) -> None:
+            writer.write_file(
+                save_as,
+                self.get_template(template),
+                self.context,
+                self.settings["RELATIVE_URLS"],
+                url=url,
+                page_name=url,
+                **context,
+            )
+
+        return listing.write_list(
+            self.papers, self.members, self.settings, render, self.cards.forget_compact
+        )
 
     def write_papers(self, writer, papers) -> None:
         relative = self.settings["RELATIVE_URLS"]

@@ -199,6 +199,17 @@ class Paper(_PluginContent):
             self.get_content(siteurl), setting(self.settings, "SUMMARY_MAX_CHARS")
         )
 
+    @property
+    def list_kind(self) -> str:
+        """The paper's kind on the list of every paper: its ``Type`` when it has
+        one, else "conference" (every paper of a conference edition)."""
+        return str(getattr(self, "kind", "") or "conference").lower()
+
+    def member_authors(self, members: dict) -> list[str]:
+        """The names of the authors who are lab members (``lab_members``), in
+        the paper's order, each once."""
+        return list(dict.fromkeys(a.name for a in self.authors if a.name in members))
+
     def link(self, kind: str) -> Link | None:
         return next((link for link in self.links if link.kind == kind), None)
 

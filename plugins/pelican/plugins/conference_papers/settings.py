@@ -27,8 +27,20 @@ DEFAULTS: dict[str, object] = {
     "PAPER_SAVE_AS": "papers/{conference}/{slug}/index.html",
     "INDEX_URL": "conferences/",
     "INDEX_SAVE_AS": "conferences/index.html",
-    # Add the conference index to the theme's menu (Pelican's MENUITEMS, which
-    # notmyidea, simple and most themes show); False leaves MENUITEMS alone.
+    # The list of every paper, grouped by year, and a page per filter value
+    # ({facet}: kind, year, member, tag or conference; {value}: its slug). Not
+    # under papers/: that is where the paper pages are. LIST_SAVE_AS "" writes
+    # neither.
+    "LIST_URL": "publications/",
+    "LIST_SAVE_AS": "publications/index.html",
+    "LIST_FILTER_URL": "publications/{facet}/{value}/",
+    "LIST_FILTER_SAVE_AS": "publications/{facet}/{value}/index.html",
+    # The most papers the main list holds (whole years, newest first); older
+    # years are on their year's page. 0: every paper on the main list.
+    "LIST_MAX_PAPERS": 1000,
+    # Add the conference index and the list of every paper to the theme's menu
+    # (Pelican's MENUITEMS, which notmyidea, simple and most themes show); False
+    # leaves MENUITEMS alone.
     "MENU": True,
     # Lab members: their names are highlighted on cards. A list of names, or a
     # dict of name -> URL of the member's page.
@@ -106,7 +118,8 @@ DEFAULTS: dict[str, object] = {
     # page that includes templates/conference_papers/_search.html. False: neither.
     "SEARCH": True,
     # Where the box links when script is off: a page that lists the papers,
-    # relative to the site; "" = the conference index (INDEX_URL).
+    # relative to the site; "" = the list of every paper (LIST_URL), or the
+    # conference index (INDEX_URL) when LIST_SAVE_AS is "".
     "SEARCH_FALLBACK_URL": "",
     # Publish SVG files found in the content folder. An SVG opened by itself runs
     # its scripts on the site's address, so they are left out unless True.
@@ -212,6 +225,7 @@ _PATH_FIELDS = {
     "CONFERENCE_": {"slug": "s", "lang": "en", "date": _SAMPLE_DATE},
     "MEMBER_": {"slug": "s"},
     "THUMBNAIL_": {"path": "p", "width": 480},
+    "LIST_FILTER_": {"facet": "year", "value": "2022"},
 }
 
 
@@ -231,6 +245,8 @@ def _check_paths(settings):
         fields = _PATH_FIELDS.get(kind, {})
         if kind in ("PAPER_", "CONFERENCE_", "MEMBER_") and "{slug" not in value:
             yield f"{key} must hold {{slug}}, e.g. {DEFAULTS[name]!r}"
+        if kind == "LIST_FILTER_" and not ("{facet" in value and "{value" in value):
+            yield f"{key} must hold {{facet}} and {{value}}, e.g. {DEFAULTS[name]!r}"
         try:
             value.format(**fields)
         except (KeyError, IndexError, ValueError, AttributeError):
