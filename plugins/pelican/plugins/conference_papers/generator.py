@@ -19,7 +19,18 @@ from urllib.parse import urlparse
 from pelican.generators import Generator
 from pelican.plugins import signals
 
-from . import feeds, grouping, images, parallel, paths, reading, scholar, timeline
+from . import (
+    feeds,
+    grouping,
+    images,
+    members,
+    parallel,
+    paths,
+    people,
+    reading,
+    scholar,
+    timeline,
+)
 from .cards import CardRenderer
 from .model import Conference, Paper, body_links
 from .schema import (
@@ -72,6 +83,7 @@ class ConferencePapersGenerator(Generator):
         self._files: list[str] = []
         self.citation_files = 0  # written by generate_output (the build summary)
         self.members = lab_members(self.settings)  # name -> member page or None
+        self.people: list[members.Member] = []  # from member files
         self.cards = CardRenderer(self)
         self.thumbnails = images.Thumbnails(self.settings, self.path)
         logging.getLogger("pelican").addFilter(_QUIET)  # once: filters are a set
@@ -165,6 +177,9 @@ class ConferencePapersGenerator(Generator):
                 continue
             conferences[conference.slug] = conference
 
+        self.people = self.load_members()
+        self.members = lab_members(self.settings, self.people)
+
         papers: list[Paper] = []
         papers_path = setting(self.settings, "PAPERS_PATH")
         for source in self.read_sources(papers_path):
@@ -172,6 +187,9 @@ class ConferencePapersGenerator(Generator):
             problems += _placeholder_links(source, self.settings)
             conference = conferences.get(fields.get("conference"))
             self.problems += problems
+            self.problems += members.near_miss_problems(
+                source, fields.get("authors") or [], self.members
+            )
             if conference is None:
                 # Not again when the conference was left out, the folder is not
                 # a conference's (reported) or the file could not be parsed.
@@ -205,6 +223,27 @@ class ConferencePapersGenerator(Generator):
         self.papers = grouping.newest_first(papers)
         timeline.attach_timelines(self)
 
+    def load_members(self) -> list[members.Member]:
+        """Every member file that has no error (each problem is reported)."""
+        found: dict[str, members.Member] = {}
+        for source in self.read_sources(setting(self.settings, "MEMBERS_PATH")):
+            fields, problems = self._parse(members.parse_member, source, self.path)
+            slug = fields.get("slug")
+            if slug in found:
+                problems.append(
+                    Problem(
+                        source.path,
+                        source.line("slug"),
+                        f"two members have the slug '{slug}' "
+                        f"(the other is {found[slug].source_path})",
+                        "rename one of the files",
+                    )
+                )
+            self.problems += problems
+            if fields and not any(p.severity == ERROR for p in problems):
+                found[slug] = members.make_member(fields, source, self.settings)
+        return sorted(found.values(), key=lambda m: m.slug)
+
     def report(self) -> None:
         """Log every problem; stop the build before anything is written."""
         for problem in sorted(self.problems, key=lambda p: (p.path, p.line)):
@@ -221,6 +260,9 @@ class ConferencePapersGenerator(Generator):
     def generate_context(self) -> None:
         # Encoded now (or found in the cache), copied into the output later.
         self.thumbnails.make_all([p.image for p in self.papers if p.image])
+        photos = [m.photo for m in self.people if m.photo]
+        self.thumbnails.make_all(photos)
+        self.context["static_links"].update(photos)  # StaticGenerator copies them
         for paper in self.papers:
             self.add_source_path(paper)
             self.add_static_links(paper)
@@ -232,11 +274,14 @@ class ConferencePapersGenerator(Generator):
         self.context["conference_years"] = grouping.by_year(self.conferences)
         self.context["conference_papers_members"] = self.members
         self.context["conference_papers_cards"] = self.cards
+        self.context["conference_papers_people"] = self.people
+        self.context["conference_papers_photo"] = self.member_photo
         self.context["conference_papers_citations"] = scholar.Citations(self)
 
     # --- write ---------------------------------------------------------------
 
     def generate_output(self, writer) -> None:
+        self._writer = writer
         relative = self.settings["RELATIVE_URLS"]
         for conference in self.conferences:
             writer.write_file(
@@ -255,6 +300,9 @@ class ConferencePapersGenerator(Generator):
             relative,
             url=setting(self.settings, "INDEX_URL"),
             page_name="conferences",
+        )
+        people.write_people(
+            self.render, self.people, self.papers, self.members, self.settings
         )
         # With many papers a forked process shares the work: it writes the feeds
         # and every other paper page, this one the other pages. Not when a plugin
@@ -286,6 +334,22 @@ class ConferencePapersGenerator(Generator):
                 f"conference_papers: {refused} link(s) were left out after Pelican "
                 "replaced their placeholders (listed above); the build failed"
             )
+
+    def member_photo(self, member, siteurl: str) -> dict | None:
+        """Template global: ``conference_papers_photo(member, SITEURL)``."""
+        return people.photo(member, self.thumbnails, siteurl)
+
+    def render(self, save_as: str, template: str, url: str, **values) -> None:
+        """Write one page of ours with the build's context (for the writers)."""
+        self._writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            self.settings["RELATIVE_URLS"],
+            url=url,
+            page_name=url,
+            **values,
+        )
 
     def write_papers(self, writer, papers) -> None:
         relative = self.settings["RELATIVE_URLS"]

@@ -167,6 +167,7 @@ _ORDINAL = re.compile(
 # "[^<>]" keeps a run of "<" linear: each match attempt stops at the next "<".
 _TAG = re.compile(r"<[^<>]*>")
 
+
 def _first_bold(raw: str) -> str:
     """The text of the first ``<b>…</b>``, found with two searches (a lazy regex
     retries from every "<b>" and is quadratic in a run of them)."""
