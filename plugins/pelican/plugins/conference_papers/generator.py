@@ -33,6 +33,7 @@ from . import (
 )
 from .cards import CardRenderer
 from .model import Conference, Paper, body_links
+from .names import key_of
 from .schema import (
     ERROR,
     WARNING,
@@ -226,10 +227,21 @@ class ConferencePapersGenerator(Generator):
     def load_members(self) -> list[members.Member]:
         """Every member file that has no error (each problem is reported)."""
         found: dict[str, members.Member] = {}
+        names: dict[str, str] = {}  # folded name -> file
         for source in self.read_sources(setting(self.settings, "MEMBERS_PATH")):
             fields, problems = self._parse(members.parse_member, source, self.path)
-            slug = fields.get("slug")
-            if slug in found:
+            slug, name = fields.get("slug"), fields.get("name")
+            other = names.setdefault(key_of(name), source.path) if name else None
+            if other and other != source.path:
+                problems.append(
+                    Problem(
+                        source.path,
+                        source.line("name"),
+                        f"two member files name {name} (the other is {other})",
+                        "keep one file per person; other spellings go in 'Aliases:'",
+                    )
+                )
+            elif slug in found:
                 problems.append(
                     Problem(
                         source.path,

@@ -51,7 +51,7 @@ class Member:
     website: str | None = None
     since: int | None = None
     until: int | None = None
-    bio: Markup = Markup("")
+    bio: Markup = field(default_factory=Markup)
     url: str = ""
     save_as: str = ""
     feed_atom: str = ""
@@ -154,7 +154,7 @@ def _identifiers(source: RawSource, problems: Collector) -> dict:
             problems.error(
                 "openalex",
                 f"Openalex '{clean_text(openalex)}' is no OpenAlex author id",
-                "write the id of the author's page on openalex.org, e.g. 'Openalex: A5012345678'",
+                "write the id of the author's openalex.org page, e.g. 'A5012345678'",
             )
     website = source.text("website")
     if website:
@@ -171,7 +171,8 @@ def _identifiers(source: RawSource, problems: Collector) -> dict:
 def parse_member(source: RawSource, root: str) -> tuple[dict, list[Problem]]:
     """The fields of a member file, and every problem in it."""
     problems = Collector(source)
-    slug = source.text("slug") or posixpath.splitext(posixpath.basename(source.path))[0]
+    own = posixpath.splitext(posixpath.basename(source.path))[0]
+    slug = source.text("slug") or own
     reason = paths.slug_problem(slug)
     if reason:
         problems.error(
@@ -230,10 +231,13 @@ def people_sections(members: list[Member], order) -> list[tuple[str, list[Member
     roles alphabetically after, no role last), then former members; in each,
     by family name."""
     rank = {fold(role): i for i, role in enumerate(order)}
+    # "phd student" is the setting's "PhD student"; other roles as first written.
+    spelled = {fold(role): role for role in reversed(order)}
     current: dict[str, list[Member]] = {}
     for member in members:
         if not member.former:
-            current.setdefault(member.role or NO_ROLE, []).append(member)
+            role = spelled.setdefault(fold(member.role), member.role) or NO_ROLE
+            current.setdefault(role, []).append(member)
 
     def role_key(role: str):
         known = rank.get(fold(role))
