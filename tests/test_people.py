@@ -8,6 +8,7 @@ import json
 import shutil
 
 import pytest
+from PIL import Image
 
 from pelican.plugins.conference_papers import cli
 from pelican.plugins.conference_papers.names import key_of, near_miss
@@ -127,8 +128,6 @@ def test_every_spelling_links_to_the_member_page_on_cards_and_paper_pages(lab):
 
 
 def test_photo_is_a_webp_thumbnail(lab):
-    from PIL import Image  # noqa: PLC0415 (a test's own fixture image)
-
     (lab.content / "images/members").mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (600, 600), "teal").save(lab.content / "images/members/z.png")
     member(
