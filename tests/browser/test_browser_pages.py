@@ -22,6 +22,8 @@ PAGES = {
     "conferences": "conferences/",
     "neurips-2022": "conferences/neurips-2022/",
     "paper": "papers/neurips-2022/robust-models/",
+    "people": "people/",
+    "member": "people/margret-keuper/",
 }
 CARD_PAGES = ["home", "neurips-2022"]
 # name: (width, height, color scheme)

@@ -39,7 +39,10 @@ def initialized(pelican) -> None:
     settings = pelican.settings
     apply_defaults(settings)
     # Pelican would read every paper as an article (or page) otherwise.
-    ours = [setting(settings, "CONFERENCES_PATH"), setting(settings, "PAPERS_PATH")]
+    ours = [
+        setting(settings, name)
+        for name in ("CONFERENCES_PATH", "PAPERS_PATH", "MEMBERS_PATH")
+    ]
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
         settings[key] = [
             *settings.get(key, []),

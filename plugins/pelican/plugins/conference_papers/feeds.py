@@ -448,7 +448,7 @@ def feed_specs(generator, urls: FeedUrls, members: dict) -> list[FeedSpec]:
             )
         )
     for name, page in sorted(members.items()):
-        slug = grouping.slug_of(name, settings)
+        slug = members.slugs.get(name) or grouping.slug_of(name, settings)
         specs.append(
             FeedSpec(
                 key=("member", slug),
@@ -460,7 +460,7 @@ def feed_specs(generator, urls: FeedUrls, members: dict) -> list[FeedSpec]:
                 papers=[
                     p
                     for p in generator.papers
-                    if any(a.name == name for a in p.authors)
+                    if any(members.canonical(a.name) == name for a in p.authors)
                 ],
                 empty_updated=newest_conference,
             )

@@ -26,8 +26,10 @@ from . import (
     grouping,
     images,
     listing,
+    members,
     parallel,
     paths,
+    people,
     reading,
     scholar,
     timeline,
@@ -35,6 +37,7 @@ from . import (
 from .cards import CardRenderer
 from .kinds import IN_CONFERENCE
 from .model import Conference, Paper, body_links
+from .names import key_of
 from .pelican_hooks import written_files_are_watched
 from .schema import (
     ERROR,
@@ -87,6 +90,7 @@ class ConferencePapersGenerator(Generator):
         self.citation_files = 0  # written by generate_output (the build summary)
         self.list_files: list[str] = []  # the list of every paper and its filters
         self.members = lab_members(self.settings)  # name -> member page or None
+        self.people: list[members.Member] = []  # from member files
         self.cards = CardRenderer(self)
         self.thumbnails = images.Thumbnails(self.settings, self.path)
         logging.getLogger("pelican").addFilter(_QUIET)  # once: filters are a set
@@ -153,13 +157,11 @@ class ConferencePapersGenerator(Generator):
         self.problems += _link_problems(built, source, self.path)
         return built
 
-    def load(self) -> None:
-        """Read, validate and group every conference and paper file."""
-        self.walk_content()
-        timezone = self.settings.get("TIMEZONE") or "UTC"
+    def load_conferences(self, timezone: str):
+        """Every conference file without an error, by slug, and the slugs of
+        those left out: their papers are left out with them, without a second
+        error each ("the conference … does not exist")."""
         conferences: dict[str, Conference] = {}
-        # Conferences left out, by slug: their papers are left out with them,
-        # without a second error each ("the conference … does not exist").
         left_out: dict[str, str] = {}
         for source in self.read_sources(setting(self.settings, "CONFERENCES_PATH")):
             fields, problems = self._parse(parse_conference, source, timezone)
@@ -179,6 +181,16 @@ class ConferencePapersGenerator(Generator):
                 left_out[slug] = source.path
                 continue
             conferences[conference.slug] = conference
+        return conferences, left_out
+
+    def load(self) -> None:
+        """Read, validate and group every conference and paper file."""
+        self.walk_content()
+        timezone = self.settings.get("TIMEZONE") or "UTC"
+        conferences, left_out = self.load_conferences(timezone)
+
+        self.people = self.load_members()
+        self.members = lab_members(self.settings, self.people)
 
         papers: list[Paper] = []
         papers_path = setting(self.settings, "PAPERS_PATH")
@@ -194,6 +206,9 @@ class ConferencePapersGenerator(Generator):
                     self._add_paper(papers, fields, source)
                 continue
             self.problems += problems
+            self.problems += members.near_miss_problems(
+                source, fields.get("authors") or [], self.members
+            )
             if conference is None:
                 # Not again when the conference was left out, the folder is not
                 # a conference's (reported) or the file could not be parsed.
@@ -233,6 +248,38 @@ class ConferencePapersGenerator(Generator):
             if paper.image:
                 self.problems += images.check_image(self, source, paper)
 
+    def load_members(self) -> list[members.Member]:
+        """Every member file that has no error (each problem is reported)."""
+        found: dict[str, members.Member] = {}
+        names: dict[str, str] = {}  # folded name -> file
+        for source in self.read_sources(setting(self.settings, "MEMBERS_PATH")):
+            fields, problems = self._parse(members.parse_member, source, self.path)
+            slug, name = fields.get("slug"), fields.get("name")
+            other = names.setdefault(key_of(name), source.path) if name else None
+            if other and other != source.path:
+                problems.append(
+                    Problem(
+                        source.path,
+                        source.line("name"),
+                        f"two member files name {name} (the other is {other})",
+                        "keep one file per person; other spellings go in 'Aliases:'",
+                    )
+                )
+            elif slug in found:
+                problems.append(
+                    Problem(
+                        source.path,
+                        source.line("slug"),
+                        f"two members have the slug '{slug}' "
+                        f"(the other is {found[slug].source_path})",
+                        "rename one of the files",
+                    )
+                )
+            self.problems += problems
+            if fields and not any(p.severity == ERROR for p in problems):
+                found[slug] = members.make_member(fields, source, self.settings)
+        return sorted(found.values(), key=lambda m: m.slug)
+
     def report(self) -> None:
         """Log every problem; stop the build before anything is written."""
         for problem in sorted(self.problems, key=lambda p: (p.path, p.line)):
@@ -249,6 +296,9 @@ class ConferencePapersGenerator(Generator):
     def generate_context(self) -> None:
         # Encoded now (or found in the cache), copied into the output later.
         self.thumbnails.make_all([p.image for p in self.papers if p.image])
+        photos = [m.photo for m in self.people if m.photo]
+        self.thumbnails.make_all(photos)
+        self.context["static_links"].update(photos)  # StaticGenerator copies them
         for paper in self.papers:
             self.add_source_path(paper)
             self.add_static_links(paper)
@@ -260,12 +310,15 @@ class ConferencePapersGenerator(Generator):
         self.context["conference_years"] = grouping.by_year(self.conferences)
         self.context["conference_papers_members"] = self.members
         self.context["conference_papers_cards"] = self.cards
+        self.context["conference_papers_people"] = self.people
+        self.context["conference_papers_photo"] = self.member_photo
         self.context["conference_papers_citations"] = scholar.Citations(self)
         self.context["search_fallback_url"] = listing.search_fallback(self.settings)
 
     # --- write ---------------------------------------------------------------
 
     def generate_output(self, writer) -> None:
+        self._writer = writer
         relative = self.settings["RELATIVE_URLS"]
         for conference in self.conferences:
             writer.write_file(
@@ -284,6 +337,9 @@ class ConferencePapersGenerator(Generator):
             relative,
             url=setting(self.settings, "INDEX_URL"),
             page_name="conferences",
+        )
+        people.write_people(
+            self.render, self.people, self.papers, self.members, self.settings
         )
         # With many papers a forked process shares the work: it writes the feeds
         # and every other paper page, this one the other pages. Not when a plugin
@@ -333,6 +389,22 @@ class ConferencePapersGenerator(Generator):
 
         return listing.write_list(
             self.papers, self.members, self.settings, render, self.cards.forget_compact
+        )
+
+    def member_photo(self, member, siteurl: str) -> dict | None:
+        """Template global: ``conference_papers_photo(member, SITEURL)``."""
+        return people.photo(member, self.thumbnails, siteurl)
+
+    def render(self, save_as: str, template: str, url: str, **values) -> None:
+        """Write one page of ours with the build's context (for the writers)."""
+        self._writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            self.settings["RELATIVE_URLS"],
+            url=url,
+            page_name=url,
+            **values,
         )
 
     def write_papers(self, writer, papers) -> None:

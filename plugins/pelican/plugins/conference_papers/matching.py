@@ -14,32 +14,21 @@ A leaf above ``openalex`` and ``identifiers``: plain records in, plain records o
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from .identifiers import arxiv_key, arxiv_of_doi, doi_key
+from .names import fold
 from .openalex import Work, short_id
 
 #: Years a preprint and its published version may lie apart.
 YEAR_WINDOW = 2
 
-# \emph{x} -> x, \"o -> o, {GAN}s -> GANs: the command and braces, not the text.
-_LATEX_COMMAND = re.compile(r"\\(?:[A-Za-z]+|[^A-Za-z\s])\s*")
-_NOT_WORD = re.compile(r"[\W_]+")
 # Particles that come before a family name: "van der Berg" is "Berg".
 _PARTICLES = frozenset(
     "van von der den de del della di da du le la ten ter zu dos das".split()  # noqa: SIM905
 )
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, no LaTeX, no punctuation, single spaces."""
-    text = _LATEX_COMMAND.sub("", text).replace("{", "").replace("}", "")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 def family_name(name: str) -> str:

@@ -25,6 +25,7 @@ from . import kinds, paths
 from .accounts import AccountError, parse_account
 from .icons import normalize_icon_name
 from .identifiers import normalize_arxiv, normalize_doi
+from .names import split_name
 from .text import clean_text
 from .urls import field_url_problem
 
@@ -224,18 +225,7 @@ def split_list(value: str) -> list[str]:
 
 def parse_person(name: str) -> Person:
     """``Family, Given`` or ``Given [particles] Family``."""
-    name = clean_text(name)
-    if "," in name:
-        family, _, given = name.partition(",")
-        return Person(given.strip(), family.strip())
-    words = name.split()
-    if len(words) < 2:
-        return Person("", name)
-    # Lower-case particles belong to the family name: "Ludwig van Beethoven".
-    cut = len(words) - 1
-    while cut > 1 and words[cut - 1][:1].islower():
-        cut -= 1
-    return Person(" ".join(words[:cut]), " ".join(words[cut:]))
+    return Person(*split_name(clean_text(name)))
 
 
 def parse_date(value: str, timezone: str) -> dt.datetime:

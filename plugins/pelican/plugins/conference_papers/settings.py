@@ -7,6 +7,7 @@ import logging
 import re
 
 from .accounts import check_site_timeline
+from .names import Directory
 from .urls import bare_host, url_problem
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,8 @@ DEFAULTS: dict[str, object] = {
     # Where the content lives, relative to PATH.
     "CONFERENCES_PATH": "conferences",
     "PAPERS_PATH": "papers",
+    # Member files (one per person: Name, Aliases, Role, Photo, ...), under PATH.
+    "MEMBERS_PATH": "members",
     # Where the pages go, in Pelican's ..._URL / ..._SAVE_AS style.
     "CONFERENCE_URL": "conferences/{slug}/",
     "CONFERENCE_SAVE_AS": "conferences/{slug}/index.html",
@@ -38,12 +41,22 @@ DEFAULTS: dict[str, object] = {
     # The most papers the main list holds (whole years, newest first); older
     # years are on their year's page. 0: every paper on the main list.
     "LIST_MAX_PAPERS": 1000,
+    # The people page and a page per member file.
+    "PEOPLE_URL": "people/",
+    "PEOPLE_SAVE_AS": "people/index.html",
+    "MEMBER_URL": "people/{slug}/",
+    "MEMBER_SAVE_AS": "people/{slug}/index.html",
+    # The order of the people page's sections by Role; roles not listed follow
+    # in alphabetical order, members without a Role last. Former members (with
+    # an Until line) have a section of their own at the end.
+    "ROLES_ORDER": ["Professor", "Postdoc", "PhD student", "Master student", "Staff"],
     # Add the conference index and the list of every paper to the theme's menu
     # (Pelican's MENUITEMS, which notmyidea, simple and most themes show); False
     # leaves MENUITEMS alone.
     "MENU": True,
-    # Lab members: their names are highlighted on cards. A list of names, or a
-    # dict of name -> URL of the member's page.
+    # Lab members without member files: their names are highlighted on cards. A
+    # list of names, or a dict of name -> URL of the member's page. Member files
+    # (MEMBERS_PATH) add to them and link to the member's page of the site.
     "MEMBERS": [],
     # Abstracts longer than this (in characters) are folded behind "Read more".
     "ABSTRACT_FOLD": 600,
@@ -139,15 +152,22 @@ _TAG_AUTHORITY = re.compile(
 )
 
 
-def lab_members(settings) -> dict[str, str | None]:
-    """``CONFERENCE_PAPERS_MEMBERS`` as name -> member page (None without one).
+def lab_members(settings, files=()) -> Directory:
+    """The lab's members, the one source cards, pages, feeds and citations use:
+    ``CONFERENCE_PAPERS_MEMBERS`` as name -> member page (None without one), and
+    each member file (``members.Member``: its name, aliases and page of the site).
 
     A page address that the scheme allowlist refuses is left out, with a warning:
     the name is still highlighted, never linked to it."""
+    directory = Directory()
+    for member in files:
+        directory.add(member.name, member.url, member.aliases, member.slug)
     members = setting(settings, "MEMBERS")
     if not isinstance(members, dict):
-        return dict.fromkeys(members)
-    pages: dict[str, str | None] = {}
+        for name in members:
+            if name not in directory:
+                directory.add(name, None)
+        return directory
     for name, url in members.items():
         reason = url_problem(str(url)) if url else None
         if url and not reason and bare_host(str(url)):
@@ -161,8 +181,9 @@ def lab_members(settings) -> dict[str, str | None]:
                 name,
                 reason,
             )
-        pages[name] = str(url) if url and not reason else None
-    return pages
+        if name not in directory:  # a member file says more
+            directory.add(name, str(url) if url and not reason else None)
+    return directory
 
 
 def setting(settings, name: str):
@@ -208,6 +229,8 @@ def _check(settings):
                 yield f"{key} must be a string, not {value!r}"
         elif not isinstance(value, (list, tuple, dict)):
             yield f"{key} must be a list of names or a dict of name -> URL"
+        elif name == "ROLES_ORDER" and not all(isinstance(v, str) for v in value):
+            yield f"{key} must be a list of roles, e.g. {default!r}"
     most = settings[PREFIX + "SUMMARY_MAX_CHARS"]
     if isinstance(most, int) and not isinstance(most, bool) and 0 <= most < 100:
         yield f"{PREFIX}SUMMARY_MAX_CHARS must be at least 100, not {most!r}"
@@ -224,6 +247,7 @@ _PATH_FIELDS = {
     "PAPER_": {"conference": "c", "slug": "s", "lang": "en", "date": _SAMPLE_DATE},
     "CONFERENCE_": {"slug": "s", "lang": "en", "date": _SAMPLE_DATE},
     "MEMBER_": {"slug": "s"},
+    "PEOPLE_": {},
     "THUMBNAIL_": {"path": "p", "width": 480},
     "LIST_FILTER_": {"facet": "year", "value": "2022"},
 }
