@@ -21,6 +21,7 @@ LEAVES = {
     "identifiers",
     "matching",
     "mathml",
+    "names",
     "openalex",
     "paths",
     "pelican_hooks",

@@ -529,7 +529,8 @@ def _placeholder_links(source: RawSource, settings) -> list[Problem]:
             )
             hint = (
                 f"write one slash: '{placeholder}/{clean_text(address.lstrip('/'))}'"
-                " names that path from content/"
+                " names that path from content/; an address on the web needs no "
+                "placeholder: write https://…"
             )
         problems.append(
             Problem(

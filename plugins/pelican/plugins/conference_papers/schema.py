@@ -366,7 +366,27 @@ CONTENT_NAMES = frozenset({
 })  # fmt: skip
 MODEL_NAMES = {
     "conference": frozenset({"refused_links"}),
-    "paper": frozenset({"refused_links", "link", "preview", "summary_text"}),
+    "paper": frozenset(
+        {
+            "refused_links",
+            "link",
+            "preview",
+            "summary_text",
+            "awards",
+            "badges",
+            "date_iso",
+            "date_label",
+            "date_precision",
+            "featured",
+            "kind",
+            "kind_label",
+            "list_kind",
+            "member_authors",
+            "pages_label",
+            "presentation",
+            "publication",
+        }
+    ),
 }
 
 
