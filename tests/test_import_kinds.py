@@ -1,8 +1,8 @@
 """Importers on the quirks of real lab sites (issue 15), each in a fixture of ours:
 what a reader of the imported site would see wrong is asserted on the files.
 
-Build-level checks of journals, preprints and year-only dates wait for issue 14
-(the build learning paper kinds and partial dates); here the files are checked.
+Every import here must also pass ``check`` and build (tests/imported.py): a
+journal article, a preprint, a thesis and a year-only Date reach their pages.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import pytest
 from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.importers import jekyll
 from pelican.plugins.conference_papers.importers.writer import ImportFailure
+
+from .imported import checks_and_builds
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -115,6 +117,17 @@ def test_lwt_dates_are_never_invented(lwt_content):
     assert "January 1st" not in err
 
 
+def test_lwt_import_checks_and_builds_without_inventing_a_day(lwt_content, tmp_path):
+    site = checks_and_builds(tmp_path / "content", tmp_path / "built")
+    meta = site.page("conferences/icml-2024/").select_one(".conference-meta time")
+    assert (meta["datetime"], meta.get_text()) == ("2024", "2024")
+    journal = site.page("papers/journals/a-journal-article/")
+    assert "eLife" in journal.get_text(" ", strip=True)
+    every = site.page("publications/").get_text(" ", strip=True)
+    for title in ("A Preprint", "A Journal Article", "At A Workshop"):
+        assert title in every
+
+
 # --- BibTeX -------------------------------------------------------------------------
 
 
@@ -184,6 +197,13 @@ def bib_content(capsys, tmp_path) -> tuple[dict[str, str], str]:
     code, _, err = run(capsys, "import", "bibtex", bib, "--into", into)
     assert code == 0, err
     return read(into), err
+
+
+def test_bibtex_import_checks_and_builds_every_kind(bib_content, tmp_path):
+    site = checks_and_builds(tmp_path / "content", tmp_path / "built")
+    every = site.page("publications/").get_text(" ", strip=True)
+    for title in ("A Journal Paper", "A Preprint Only", "A Thesis", "Venue By Macro"):
+        assert title in every
 
 
 def test_bibtex_crossref_and_proceedings_are_the_venue_not_a_paper(bib_content):
@@ -320,6 +340,11 @@ def test_jekyll_title_year_stays_a_year(capsys, tmp_path):
     assert code == 0, err
     assert "Date: 2023\n" in (into / "conferences/icml-2023.md").read_text()
     assert err.count("Date 2023 is the title's year") == 1
+    site = checks_and_builds(into, tmp_path / "built")
+    meta = site.page("conferences/icml-2023/").select_one(".conference-meta time")
+    assert (meta["datetime"], meta.get_text()) == ("2023", "2023")
+    paper = site.page("papers/icml-2023/a/").get_text(" ", strip=True)
+    assert "2023" in paper and "January" not in paper, "no month the file lacks"
 
 
 TWEET_PAGE = """

@@ -3,8 +3,8 @@
 What a webmaster notices: the members' papers appear under the right venue and
 kind, each once; a preprint and its published version are one file; a hand
 edit survives; a second run and a failing server change no byte; --dry-run
-shows the diff and writes nothing. Journal and preprint files are asserted as
-files: the build learns paper kinds in a later step.
+shows the diff and writes nothing. What sync writes passes ``check`` and
+builds (tests/imported.py), journal articles and year-only dates included.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pytest
 from pelican.plugins.conference_papers import sync
 from pelican.plugins.conference_papers.commands import main as cli
 
+from .imported import checks_and_builds
 from .openalex_server import FIXTURES, OpenAlex
 
 ORCID = "0000-0002-1825-0097"
@@ -57,7 +58,7 @@ def papers(content: Path) -> list[str]:
     return sorted(p.relative_to(content).as_posix() for p in content.rglob("*.md"))
 
 
-def test_new_papers_under_their_venue_and_kind(content, server, capsys):
+def test_new_papers_under_their_venue_and_kind(content, server, capsys, tmp_path):
     assert run(content, server) == 0
     assert papers(content) == [
         "conferences/international-conference-on-machine-learning-2023.md",
@@ -86,9 +87,15 @@ def test_new_papers_under_their_venue_and_kind(content, server, capsys):
         in captured.out
     )
     assert "it is a dataset, not a paper" in captured.err
+    site = checks_and_builds(content, tmp_path / "built")
+    meta = site.page("conferences/neural-information-processing-systems-2022/")
+    time = meta.select_one(".conference-meta time")
+    assert (time["datetime"], time.get_text()) == ("2022", "2022")
+    journal = site.page("papers/journals/sparse-gans-for-everyone/")
+    assert "International Journal of Computer Vision" in journal.get_text()
 
 
-def test_preprint_file_gains_its_published_version(content, server):
+def test_preprint_file_gains_its_published_version(content, server, tmp_path):
     preprint = content / "papers/preprints/tiny.md"
     preprint.parent.mkdir(parents=True)
     preprint.write_text(
@@ -108,9 +115,10 @@ def test_preprint_file_gains_its_published_version(content, server):
         content / "conferences/international-conference-on-machine-learning-2023.md"
     )
     assert conference.is_file()
+    checks_and_builds(content, tmp_path / "built")
 
 
-def test_a_paper_in_the_content_is_found_by_its_title(content, server):
+def test_a_paper_in_the_content_is_found_by_its_title(content, server, tmp_path):
     """A hand-made file with no identifier: same title (folded), first author
     and year; it gains its OpenAlex id and stays in its conference."""
     (content / "conferences").mkdir()
@@ -135,9 +143,12 @@ def test_a_paper_in_the_content_is_found_by_its_title(content, server):
         "neurips-2022.md",
     ]
     assert not (content / "papers/neural-information-processing-systems-2022").exists()
+    checks_and_builds(content, tmp_path / "built")
 
 
-def test_hand_edit_kept_and_second_run_changes_nothing(content, server, capsys):
+def test_hand_edit_kept_and_second_run_changes_nothing(
+    content, server, capsys, tmp_path
+):
     assert run(content, server) == 0
     icml = content / ICML
     icml.write_text(
@@ -150,6 +161,7 @@ def test_hand_edit_kept_and_second_run_changes_nothing(content, server, capsys):
     capsys.readouterr()
     assert run(content, server) == 0
     assert snapshot(content) == before
+    checks_and_builds(content, tmp_path / "built")
     captured = capsys.readouterr()
     assert "0 added, 0 merged, 0 updated, 3 unchanged" in captured.out
     assert f"kept a hand edit: {ICML}: Title" in captured.err
@@ -210,7 +222,7 @@ def _sheep(name: str) -> dict:
     return json.loads((FIXTURES / "sync" / f"{name}.json").read_text("utf-8"))
 
 
-def test_a_preprint_published_later_keeps_its_file(content):
+def test_a_preprint_published_later_keeps_its_file(content, tmp_path):
     """March: a preprint, written to papers/preprints/. Later: published at WACV;
     the same file gains the conference and the DOI, keeps its arXiv id and date."""
     with OpenAlex(works=[_sheep("sheep-preprint")]) as server:
@@ -221,6 +233,7 @@ def test_a_preprint_published_later_keeps_its_file(content):
         "Pdf: http://arxiv.org/pdf/2303.00042v1\nArxiv: 2303.00042\n"
         "Preprint: arXiv\nOpenalex: W4300000101\n\nWe count sheep.\n"
     )
+    checks_and_builds(content, tmp_path / "march")
     with OpenAlex(works=[_sheep("sheep-preprint"), _sheep("sheep-wacv")]) as server:
         assert run(content, server) == 0
     assert papers(content) == [
@@ -240,6 +253,7 @@ def test_a_preprint_published_later_keeps_its_file(content):
     ):
         assert f"\n{line}\n" in text
     assert "Date: 2024\n" in (content / "conferences/wacv-2024.md").read_text()
+    checks_and_builds(content, tmp_path / "later")
 
 
 def test_orcid_entries_of_sources_yaml(tmp_path, server, capsys):
@@ -251,6 +265,7 @@ def test_orcid_entries_of_sources_yaml(tmp_path, server, capsys):
     assert run(content, server) == 0
     assert (content / ICML).is_file()
     assert "'id: doi:10.5555/other.1' is not asked yet" in capsys.readouterr().err
+    checks_and_builds(content, tmp_path / "built")
 
 
 def test_no_author_to_ask_for_is_one_line(tmp_path, server, capsys):
@@ -268,7 +283,7 @@ def test_no_author_to_ask_for_is_one_line(tmp_path, server, capsys):
     assert server.requests == []
 
 
-def test_a_workshop_paper_keeps_its_track_on_the_next_run(content):
+def test_a_workshop_paper_keeps_its_track_on_the_next_run(content, tmp_path):
     with OpenAlex(works=[_sheep("owls-cvprw")]) as server:
         assert run(content, server) == 0
         paper = content / "papers/cvpr-2022/owls-see-better.md"
@@ -278,6 +293,7 @@ def test_a_workshop_paper_keeps_its_track_on_the_next_run(content):
         before = snapshot(content)
         assert run(content, server) == 0
     assert snapshot(content) == before
+    checks_and_builds(content, tmp_path / "built")
 
 
 def test_a_wrong_orcid_is_named_with_its_file_and_line(content, server, capsys):

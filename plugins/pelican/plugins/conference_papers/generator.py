@@ -227,8 +227,11 @@ class ConferencePapersGenerator(Generator):
                 )
                 self.problems += [track] if track else []
                 continue
-            # A paper without a Date came out when its conference began.
-            fields["date"] = fields["date"] or conference.date
+            # A paper without a Date came out when its conference began, as far
+            # as the conference's Date tells (``Date: 2023`` gives no day).
+            if fields["date"] is None:
+                fields["date"] = conference.date
+                fields["date_precision"] = conference.date_precision
             self._add_paper(papers, fields, source)
 
         self.problems += grouping.group(conferences, papers, self.settings)

@@ -129,6 +129,7 @@ class Conference(_PluginContent):
 
     mandatory_properties = ("title", "date")
     default_template = "conference_papers/conference"
+    date_precision: str = kinds.DAY  # set by the schema: ``Date: 2023`` is YEAR
 
     def __init__(self, fields: dict[str, Any], settings, source_path, context):
         fields = dict(fields, _body=fields.pop("intro"))
@@ -139,6 +140,24 @@ class Conference(_PluginContent):
     @property
     def year(self) -> int:
         return self.date.year
+
+    @property
+    def date_label(self) -> str:
+        """The first day as far as the file gives it: ``2023``, ``July 2023``…"""
+        return kinds.date_label(self.date, self.date_precision)
+
+    @property
+    def date_iso(self) -> str:
+        """The same for ``<time datetime>``: ``2023``, ``2023-07``, ``2023-07-23``."""
+        return kinds.date_iso(self.date, self.date_precision)
+
+    @property
+    def end_label(self) -> str:
+        return kinds.date_label(self.end) if self.end else ""
+
+    @property
+    def end_iso(self) -> str:
+        return kinds.date_iso(self.end) if self.end else ""
 
     @property
     def display_name(self) -> str:

@@ -525,7 +525,8 @@ def parse_conference(source: RawSource, timezone: str) -> tuple[dict, list[Probl
         "slug": _slug(source, problems),
         "title": _title(source, problems, "NeurIPS 22"),
         "name": clean_text(source.text("name")),
-        "date": _date_field(source, problems, "date", timezone, required=True),
+        # (date, precision): split below, read in the order of the file's fields.
+        "date": _partial_date(source, problems, timezone, required=True),
         "end": _date_field(source, problems, "end", timezone, required=False),
         "location": clean_text(source.text("location")),
         "website": _url_field(source, problems, "url"),
@@ -537,6 +538,7 @@ def parse_conference(source: RawSource, timezone: str) -> tuple[dict, list[Probl
         "intro": source.body,
         "extra": _extra_fields(source, problems, CONFERENCE_KEYS, "conference"),
     }
+    fields["date"], fields["date_precision"] = fields["date"]
     if source.text("icon"):
         fields["icon"] = _icon(source, problems, "icon", source.text("icon"))
     if fields["date"] and fields["end"] and fields["end"] < fields["date"]:
@@ -555,14 +557,16 @@ def parse_conference(source: RawSource, timezone: str) -> tuple[dict, list[Probl
     return fields, problems.problems
 
 
-def _paper_date(
-    source: RawSource, problems: Collector, timezone: str
+def _partial_date(
+    source: RawSource, problems: Collector, timezone: str, required: bool
 ) -> tuple[dt.datetime | None, str]:
-    """The Date of a paper and how much of it the file gives (``kinds``):
-    ``2022``, ``2022-11`` or a whole date; a partial one starts its period."""
+    """The Date of a paper or a conference and how much of it the file gives
+    (``kinds``): ``2022``, ``2022-11`` or a whole date; a partial one starts its
+    period. DESIGN.md: "Dates may be partial where the source knows no more",
+    and an importer often knows only the year of a conference."""
     partial = kinds.parse_partial(source.text("date"))
     if partial is None:
-        return _date_field(source, problems, "date", timezone, False), kinds.DAY
+        return _date_field(source, problems, "date", timezone, required), kinds.DAY
     year, month, precision = partial
     return dt.datetime(year, month, 1, tzinfo=ZoneInfo(timezone)), precision
 
@@ -697,7 +701,9 @@ def parse_paper(
         "extra": _extra_fields(source, problems, PAPER_KEYS, "paper"),
         **_kind_fields(source, problems),
     }
-    fields["date"], fields["date_precision"] = _paper_date(source, problems, timezone)
+    fields["date"], fields["date_precision"] = _partial_date(
+        source, problems, timezone, required=False
+    )
     if not fields["authors"] and "author" not in source.meta:  # else: see Author
         problems.error(
             "authors",
