@@ -12,7 +12,9 @@ Nothing is fetched; nothing of the sites is copied into the project.
 
 Columns: papers; conference pages written; journal articles; preprints; other
 kinds (theses, chapters ...); papers whose venue could not be told (unsorted);
-warnings; cards with a repeated address (two buttons to one URL: must be 0).
+warnings; cards with a repeated address (two buttons to one URL: must be 0);
+``pelican-papers check`` errors in the imported content; whether it builds with
+the lab's settings and theme (``yes``, or ``no`` with the first error line).
 """
 
 from __future__ import annotations
@@ -25,9 +27,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from pelican.plugins.conference_papers.commands import check
 from pelican.plugins.conference_papers.commands import main as cli
 
 DEFAULT = Path("/work/shared/fixtures/real-sites")
+REPO = Path(__file__).resolve().parents[1]
 _URL = re.compile(r"<(https?://[^<>]+)>")
 
 
@@ -98,15 +105,45 @@ def import_site(fmt: str, arguments: list[str], into: Path) -> tuple[int, str]:
     return code, err.getvalue()
 
 
+def check_errors(content: Path) -> list[str]:
+    """``pelican-papers check``'s errors, as ``path:line: message``."""
+    found = check.find_problems(check.load_settings(None, str(content)))
+    return [f"{p.path}:{p.line}: {p.message}" for p in found if p.severity == "error"]
+
+
+def builds(content: Path, output: Path) -> str:
+    """Build with the lab's settings and theme: ``yes`` or why not."""
+    settings = read_settings(
+        str(REPO / "pelicanconf.py"),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(output.parent / (output.name + "-cache")),
+        },
+    )
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            Pelican(settings).run()
+    except (Exception, SystemExit) as error:  # the table names it, then goes on
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        return f"no: {first[:60]}"
+    return "yes"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--keep", type=Path, help="write each site's content here")
+    parser.add_argument(
+        "--errors", type=int, default=5, help="check errors shown per site (5)"
+    )
     args = parser.parse_args(argv)
     keep = args.keep or Path(tempfile.mkdtemp(prefix="real-sites-content-"))
     header = (
         f"{'site':42} {'input':8} {'papers':>6} {'confs':>5} {'journ':>5} "
-        f"{'prepr':>5} {'other':>5} {'unsort':>6} {'warn':>5} {'repeat':>6}"
+        f"{'prepr':>5} {'other':>5} {'unsort':>6} {'warn':>5} {'repeat':>6} "
+        f"{'errors':>6} build"
     )
     print(header)
     print("-" * len(header))
@@ -122,11 +159,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{site.name[:42]:42} {fmt:8} failed: {last}")
                 continue
             c = count(into)
+            errors = check_errors(into)
+            built = builds(into, keep / f"{into.name}-output")
+            failed += bool(errors) or built != "yes"
             print(
                 f"{site.name[:42]:42} {fmt:8} {c['papers']:>6} {c['conferences']:>5} "
                 f"{c['journal']:>5} {c['preprint']:>5} {c['other']:>5} "
-                f"{c['unsorted']:>6} {warnings:>5} {c['repeated']:>6}"
+                f"{c['unsorted']:>6} {warnings:>5} {c['repeated']:>6} "
+                f"{len(errors):>6} {built}"
             )
+            for line in errors[: args.errors]:
+                print(f"    {line}")
     print(f"\ncontent written under {keep}")
     return 1 if failed else 0
 

@@ -400,3 +400,51 @@ def test_jekyll_embedded_posts_become_a_static_timeline(
     assert "Our poster is up at" in text
     assert not soup.find("script", src=lambda s: s and "widgets.js" in s)
     assert soup.find("a", href="https://x.com/ExampleLab/status/1597000000000000001")
+
+
+# --- addresses of the old site, without --base-url ------------------------------
+
+
+def test_old_site_paths_are_kept_aside_and_the_import_builds(capsys, tmp_path):
+    """al-folio's ``pdf = {x.pdf}`` and LWT's relative buttons, imported without
+    --base-url: not a Pdf/Links line that check refuses, but kept in the file."""
+    bib = write(
+        tmp_path / "old" / "_bibliography" / "papers.bib",
+        """
+        @inproceedings{rel,
+          title     = {Relative Files},
+          author    = {Lovelace, Ada},
+          booktitle = {International Conference on Machine Learning (ICML)},
+          year      = {2023},
+          pdf       = {rel.pdf},
+          poster    = {posters/rel.png}
+        }
+        """,
+    )
+    sources = write(
+        tmp_path / "old" / "_data" / "sources.yaml",
+        """
+        - title: Relative Slides
+          authors: [Alan Turing]
+          publisher: International Conference on Machine Learning (ICML)
+          date: '2023-07-23'
+          buttons:
+            - type: slides
+              link: files/slides.pdf
+        """,
+    )
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "bibtex", bib, "--into", into)
+    assert code == 0, err
+    assert "Pdf 'assets/pdf/rel.pdf' is not linked (it has no scheme)" in err
+    code, _, err = run(capsys, "import", "lwt", sources, "--into", into)
+    assert code == 0, err
+    assert "kept as 'Original-Links:'; pass --base-url" in err
+    files = read(into)
+    bibbed = files["papers/icml-2023/relative-files.md"]
+    assert "\nOriginal-Pdf: assets/pdf/rel.pdf\n" in bibbed
+    assert "\nPdf:" not in bibbed
+    slides = files["papers/icml-2023/relative-slides.md"]
+    assert "\nOriginal-Links: Slides <files/slides.pdf>\n" in slides
+    assert "\nLinks:" not in slides
+    checks_and_builds(into, tmp_path / "built")

@@ -445,13 +445,7 @@ class BibtexImport:
         if url is None:
             self.warn(line, f"{key} '{value[:60]}' is left out: {why}")
             return None
-        if is_relative(url):
-            self.warn(
-                line,
-                f"{key} '{url}' is a file of the old site; pass "
-                "--base-url to link to it",
-            )
-        return url
+        return url  # a path of the old site: the writer keeps it aside
 
     def _preview(self, line: int, paper: PaperRecord, preview: str) -> None:
         if not preview:

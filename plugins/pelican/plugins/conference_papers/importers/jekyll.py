@@ -540,9 +540,7 @@ def _url(value: str, base_url: str, warn) -> str | None:
     if url is None:
         warn(f"the link '{_short(value)}' is left out: {why}")
         return None
-    if is_relative(url):
-        warn(f"the link '{url}' points into the old site; pass --base-url to keep it")
-    return url
+    return url  # a path of the old site: the writer keeps it aside
 
 
 def _add_link(paper: PaperRecord, attributes: dict, base_url: str, warn) -> None:

@@ -253,13 +253,7 @@ class LwtImport:
         if url is None:
             self.warn(line, f"the link '{value[:60]}' is left out: {why}")
             return None
-        if is_relative(url):
-            self.warn(
-                line,
-                f"the link '{url}' points into the old site; "
-                "pass --base-url to make it absolute",
-            )
-        return url
+        return url  # a path of the old site: the writer keeps it aside
 
     def _button(self, line: int, paper: PaperRecord, button: dict) -> None:
         kind = _text(button.get("type")).lower()

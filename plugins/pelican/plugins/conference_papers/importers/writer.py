@@ -18,6 +18,7 @@ from pelican.utils import slugify
 
 from .. import paths
 from ..text import clean_text
+from ..urls import field_url_problem
 
 #: Order of the keys in a written conference file.
 CONFERENCE_ORDER = [
@@ -203,6 +204,38 @@ def render_paper(record: PaperRecord) -> str:
     return _render(pairs, record.abstract)
 
 
+def keep_unlinkable(record: PaperRecord) -> list[str]:
+    """Move the addresses that ``check`` refuses in ``Pdf``/``Code``/``Links``
+    (a path of the old site such as ``assets/pdf/x.pdf`` when no --base-url was
+    given) to ``Original-Pdf``… keys: kept in the file for a person to fix,
+    never a field that fails the build. The rule is the schema's own
+    (urls.field_url_problem); returns one warning per address moved."""
+    moved: dict[str, list[str]] = {}
+    if record.pdf and field_url_problem(record.pdf):
+        moved.setdefault("Pdf", []).append(record.pdf)
+        record.pdf = ""
+    if record.code and field_url_problem(record.code):
+        moved.setdefault("Code", []).append(record.code)
+        record.code = ""
+    kept = []
+    for label, url, icon in record.links:
+        if field_url_problem(url):
+            moved.setdefault("Links", []).append(f"{_link_label(label)} <{url}>")
+        else:
+            kept.append((label, url, icon))
+    record.links = kept
+    messages = []
+    for key, values in moved.items():
+        record.extra[f"Original-{key}"] = "; ".join(values)
+        for value in values:
+            reason, _ = field_url_problem(value.rpartition("<")[2].rstrip(">"))
+            messages.append(
+                f"{key} '{value[:60]}' is not linked ({reason}): kept as "
+                f"'Original-{key}:'; pass --base-url https://the-old-site/ to link it"
+            )
+    return messages
+
+
 def _extra_pairs(extra: dict[str, str], known: dict[str, str]) -> list[tuple[str, str]]:
     known_lower = {key.lower() for key in known}
     return [
@@ -301,6 +334,8 @@ class ImportWriter:
         return self.conferences.setdefault(record.slug, record)
 
     def add_paper(self, record: PaperRecord) -> None:
+        for message in keep_unlinkable(record):
+            self.warn(record.origin or record.title, message)
         self.papers.append(record)
 
     # --- planning ------------------------------------------------------------
