@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from lxml import etree
 
-from pelican.plugins.conference_papers import cli
+from pelican.plugins.conference_papers.commands import main as cli
 
 from .conftest import copy_site
 from .test_feeds import RNG

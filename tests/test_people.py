@@ -10,7 +10,7 @@ import shutil
 import pytest
 from PIL import Image
 
-from pelican.plugins.conference_papers import cli
+from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.names import key_of, near_miss
 
 PAPER = """\
