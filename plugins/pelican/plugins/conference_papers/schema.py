@@ -365,7 +365,16 @@ CONTENT_NAMES = frozenset({
     "refresh_metadata_intersite_links", "relative_dir", "status", "url_format",
 })  # fmt: skip
 MODEL_NAMES = {
-    "conference": frozenset({"refused_links"}),
+    "conference": frozenset(
+        {
+            "refused_links",
+            "date_iso",
+            "date_label",
+            "date_precision",
+            "end_iso",
+            "end_label",
+        }
+    ),
     "paper": frozenset(
         {
             "refused_links",
