@@ -19,6 +19,7 @@ LEAVES = {
     "http",
     "icons",
     "identifiers",
+    "kinds",
     "matching",
     "mathml",
     "names",

@@ -357,7 +357,7 @@ class ConferencePapersGenerator(Generator):
 
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
         self.write_papers(writer, mine)
-        self.list_files = self.write_list(writer)
+        self.list_files = self.write_list()
         self.citation_files = scholar.write_citations(self)
         written = self.thumbnails.write(self.output_path)
         logger.info(
@@ -376,22 +376,14 @@ class ConferencePapersGenerator(Generator):
                 "replaced their placeholders (listed above); the build failed"
             )
 
-    def write_list(self, writer) -> list[str]:
+    def write_list(self) -> list[str]:
         """The list of every paper and its filter pages (listing.py)."""
-
-        def render(template: str, save_as: str, url: str, **context) -> None:
-            writer.write_file(
-                save_as,
-                self.get_template(template),
-                self.context,
-                self.settings["RELATIVE_URLS"],
-                url=url,
-                page_name=url,
-                **context,
-            )
-
         return listing.write_list(
-            self.papers, self.members, self.settings, render, self.cards.forget_compact
+            self.papers,
+            self.members,
+            self.settings,
+            self.render,
+            self.cards.forget_compact,
         )
 
     def member_photo(self, member, siteurl: str) -> dict | None:

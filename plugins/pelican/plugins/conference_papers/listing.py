@@ -227,7 +227,7 @@ def list_pages(made: list[Entry], bar: dict[str, list[Choice]], settings) -> lis
     return pages
 
 
-#: render(template, save_as, url, **context) writes one page.
+#: render(save_as, template, url, **context) writes one page (as people.py's).
 Render = Callable[..., None]
 
 
@@ -248,8 +248,8 @@ def write_list(
         if number == 1:
             forget_cards()
         render(
-            "conference_papers/publications",
             page.save_as,
+            "conference_papers/publications",
             page.url,
             list_page=page,
             list_choices=bar,

@@ -30,19 +30,11 @@ import html
 import re
 from dataclasses import dataclass
 
+from .kinds import TYPES
 from .text import clean_text
 
-#: What a work can be; DESIGN.md's ``Type:`` values.
-KINDS = (
-    "conference",
-    "workshop",
-    "journal",
-    "preprint",
-    "thesis",
-    "book",
-    "chapter",
-    "report",
-)
+#: What a work can be: DESIGN.md's ``Type:`` values, from the one list in kinds.py.
+KINDS = TYPES
 
 #: The track a workshop paper goes to on its conference's page.
 WORKSHOP_TRACK = "Workshop Paper"
