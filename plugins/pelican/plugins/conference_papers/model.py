@@ -93,6 +93,16 @@ class _PluginContent(PrefixedURLContent):
         return f"{markup}{quote}{quote}"  # an empty address: clean_html drops it
 
     @property
+    def date_label(self) -> str:
+        """The Date as far as the file gives it: ``2022``, ``November 2022``…"""
+        return kinds.date_label(self.date, self.date_precision)
+
+    @property
+    def date_iso(self) -> str:
+        """The same for ``<time datetime>``: ``2022``, ``2022-11``, ``2022-11-28``."""
+        return kinds.date_iso(self.date, self.date_precision)
+
+    @property
     def html(self) -> Markup:
         """The Markdown body, sanitized, with ``{static}`` links resolved."""
         return Markup(self.content)
@@ -140,16 +150,6 @@ class Conference(_PluginContent):
     @property
     def year(self) -> int:
         return self.date.year
-
-    @property
-    def date_label(self) -> str:
-        """The first day as far as the file gives it: ``2023``, ``July 2023``…"""
-        return kinds.date_label(self.date, self.date_precision)
-
-    @property
-    def date_iso(self) -> str:
-        """The same for ``<time datetime>``: ``2023``, ``2023-07``, ``2023-07-23``."""
-        return kinds.date_iso(self.date, self.date_precision)
 
     @property
     def end_label(self) -> str:
@@ -249,16 +249,6 @@ class Paper(_PluginContent):
     def kind_label(self) -> str:
         """``Journal article``, ``Preprint``… (cards, the paper page)."""
         return kinds.LABELS[self.kind]
-
-    @property
-    def date_label(self) -> str:
-        """The Date as far as the file gives it: ``2022``, ``November 2022``…"""
-        return kinds.date_label(self.date, self.date_precision)
-
-    @property
-    def date_iso(self) -> str:
-        """The same for ``<time datetime>``: ``2022``, ``2022-11``, ``2022-11-28``."""
-        return kinds.date_iso(self.date, self.date_precision)
 
     @property
     def pages_label(self) -> str:
