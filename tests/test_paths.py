@@ -8,8 +8,10 @@ and nothing hangs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -319,6 +321,24 @@ def test_an_unreadable_file_is_an_error(site, capsys, monkeypatch):
     ), printed
 
 
+@contextlib.contextmanager
+def reachable_by_others(path: Path):
+    """Let another user reach ``path`` (the tests' .venv/bin) for a while: a
+    checkout in a private folder (``mktemp -d`` makes it 0700) hides the
+    interpreter from nobody. Only the traverse bit is added, then taken back."""
+    changed = []
+    for folder in [path, *path.parents]:
+        mode = folder.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            folder.chmod(mode | stat.S_IXOTH)
+            changed.append((folder, mode))
+    try:
+        yield
+    finally:
+        for folder, mode in changed:
+            folder.chmod(mode)
+
+
 def test_unreadable_for_real_as_another_user(tmp_path):
     """chmod 000 as it happens on a lab's server: `check` runs as nobody when
     the tests run as root (root would read the folder anyway)."""
@@ -332,7 +352,8 @@ def test_unreadable_for_real_as_another_user(tmp_path):
                 os.chmod(os.path.join(folder, name), 0o644)
         (root / "c" / NEURIPS).chmod(0)
         user = 65534 if os.geteuid() == 0 else None
-        done = run_check_process(root / "c", user=user)
+        with reachable_by_others(BIN):
+            done = run_check_process(root / "c", user=user)
         assert done.returncode == 1, done.stdout + done.stderr
         assert f"error: {NEURIPS}:1: the folder cannot be read" in done.stdout
     finally:
