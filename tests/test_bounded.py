@@ -14,14 +14,14 @@ import zlib
 
 import pytest
 
-from pelican.plugins.conference_papers import http
+from pelican.plugins.conference_papers.base import http
+from pelican.plugins.conference_papers.base.venues import recognise
 from pelican.plugins.conference_papers.importers import remote
 from pelican.plugins.conference_papers.importers.bibtex import (
     BibtexImport,
     parse_library,
 )
 from pelican.plugins.conference_papers.importers.writer import ImportWriter
-from pelican.plugins.conference_papers.venues import recognise
 
 from .loopback import Hostile, send
 from .test_timeline import SNAPSHOT, FakeServer, answer, fetch, mastodon

@@ -20,8 +20,8 @@ import pelican
 import pytest
 from lxml import etree
 
+from pelican.plugins.conference_papers.base.sanitize import preview_html
 from pelican.plugins.conference_papers.generator import ContentError
-from pelican.plugins.conference_papers.sanitize import preview_html
 from pelican.plugins.conference_papers.settings import SettingsError
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

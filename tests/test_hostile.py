@@ -13,11 +13,11 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
+from pelican.plugins.conference_papers.base.sanitize import attribute_url_problem
+from pelican.plugins.conference_papers.base.urls import url_problem
 from pelican.plugins.conference_papers.commands import check
 from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.generator import ContentError
-from pelican.plugins.conference_papers.sanitize import attribute_url_problem
-from pelican.plugins.conference_papers.urls import url_problem
 
 from .browser_support import serve
 from .conftest import copy_site

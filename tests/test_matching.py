@@ -7,18 +7,18 @@ import random
 
 import pytest
 
-from pelican.plugins.conference_papers.identifiers import (
+from pelican.plugins.conference_papers.base.identifiers import (
     arxiv_key,
     arxiv_of_doi,
     doi_key,
 )
-from pelican.plugins.conference_papers.matching import (
+from pelican.plugins.conference_papers.base.matching import (
     Existing,
     family_name,
     fold,
     group,
 )
-from pelican.plugins.conference_papers.openalex import Author, Work, parse_work
+from pelican.plugins.conference_papers.base.openalex import Author, Work, parse_work
 
 from .openalex_server import load_works
 

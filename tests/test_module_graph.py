@@ -12,24 +12,31 @@ import pelican.plugins.conference_papers as package
 ROOT = Path(package.__file__).parent
 PACKAGE = "pelican.plugins.conference_papers"
 
-#: Rules that everything may use: stdlib and third-party imports only, or
-#: other leaves.
-LEAVES = {
-    "accounts",
-    "http",
-    "icons",
-    "identifiers",
-    "kinds",
-    "matching",
-    "mathml",
-    "names",
-    "openalex",
-    "paths",
-    "pelican_hooks",
-    "text",
-    "urls",
-    "venues",
-}
+#: The layers, bottom first: a module may import its own layer and the layers
+#: below, never one above. A layer is a folder (every module in it) or a module.
+#: This is the data flow of a build, and the folder listing shows it: files are
+#: read against the content format into the model, grouped, written; Pelican's
+#: glue runs that; importers, sync and the command line sit on top.
+LAYERS = [
+    "base",  # leaves: rules, the HTTP client, Pelican internals
+    "settings",  # the table of defaults and its checks
+    "format",  # the content format: headers to checked fields
+    "model",  # Paper, Conference, Member as Pelican content
+    "parallel",  # both cores: a pool, a forked writer
+    "reading",  # Pelican's readers to raw sources, cached
+    "grouping",  # papers to conferences and tracks, cross-file checks
+    "writers",  # pages, feeds, citations, timeline, search
+    "generator",  # the Pelican generator: load, then write
+    "__init__",  # register(): the signals
+    "importers",  # old sites to content files
+    "sync",  # open data to content files
+    "timeline_fetch",  # posts to timeline snapshots
+    "commands",  # pelican-papers
+]
+
+
+def layer_of(module: str) -> int:
+    return LAYERS.index(module.split(".")[0])
 
 
 def _modules() -> dict[str, Path]:
@@ -123,13 +130,35 @@ def test_the_cycle_check_finds_a_cycle():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
 
 
-def test_leaves_import_only_leaves():
-    graph = module_graph()
-    assert graph.keys() >= LEAVES
-    wrong = {
-        leaf: sorted(graph[leaf] - LEAVES) for leaf in LEAVES if graph[leaf] - LEAVES
+def test_every_module_sits_in_a_layer():
+    assert [m for m in module_graph() if m.split(".")[0] not in LAYERS] == []
+
+
+def upward_imports(graph: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Per module, the modules of a higher layer that it imports."""
+    found = {
+        name: sorted(m for m in imports if layer_of(m) > layer_of(name))
+        for name, imports in graph.items()
     }
-    assert wrong == {}
+    return {name: modules for name, modules in found.items() if modules}
+
+
+def test_no_module_imports_a_layer_above_its_own():
+    assert upward_imports(module_graph()) == {}
+
+
+def test_the_layer_check_sees_an_upward_import():
+    graph = {"base.text": {"writers.feeds"}, "writers.feeds": {"base.text"}}
+    assert upward_imports(graph) == {"base.text": ["writers.feeds"]}
+
+
+def test_the_folder_listing_is_the_layers():
+    on_disk = {
+        path.stem if path.suffix == ".py" else path.name
+        for path in ROOT.iterdir()
+        if path.suffix == ".py" or (path / "__init__.py").exists()
+    }
+    assert on_disk == set(LAYERS)
 
 
 def test_nothing_below_the_command_line_imports_it():

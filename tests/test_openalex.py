@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pelican.plugins.conference_papers.identifiers import normalize_orcid
-from pelican.plugins.conference_papers.openalex import (
+from pelican.plugins.conference_papers.base.identifiers import normalize_orcid
+from pelican.plugins.conference_papers.base.openalex import (
     NOT_PAPERS,
     OpenAlexError,
     abstract_text,

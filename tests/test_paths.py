@@ -20,9 +20,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pelican.plugins.conference_papers import paths, schema, timeline
+from pelican.plugins.conference_papers.base import paths
 from pelican.plugins.conference_papers.commands import main as cli
+from pelican.plugins.conference_papers.format import schema
 from pelican.plugins.conference_papers.generator import ContentError
+from pelican.plugins.conference_papers.writers import timeline
 
 BIN = Path(sys.executable).parent
 NEURIPS = "papers/neurips-2022"

@@ -14,7 +14,9 @@ from pelican.readers import BaseReader, MarkdownReader, Readers
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import memoized
 
-from pelican.plugins.conference_papers import model, pelican_hooks, schema
+from pelican.plugins.conference_papers import model
+from pelican.plugins.conference_papers.base import pelican_hooks
+from pelican.plugins.conference_papers.format import schema
 from pelican.plugins.conference_papers.reading import paper_readers
 
 

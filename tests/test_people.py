@@ -10,8 +10,8 @@ import shutil
 import pytest
 from PIL import Image
 
+from pelican.plugins.conference_papers.base.names import key_of, near_miss
 from pelican.plugins.conference_papers.commands import main as cli
-from pelican.plugins.conference_papers.names import key_of, near_miss
 
 PAPER = """\
 Title: {title}

@@ -20,10 +20,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pelican.settings import DEFAULT_CONFIG
 
-from pelican.plugins.conference_papers import paths, sanitize, schema, urls
+from pelican.plugins.conference_papers.base import paths, sanitize, urls
+from pelican.plugins.conference_papers.base.text import CONTROL_CHARS
+from pelican.plugins.conference_papers.format import schema
 from pelican.plugins.conference_papers.model import Conference, Paper
 from pelican.plugins.conference_papers.settings import apply_defaults
-from pelican.plugins.conference_papers.text import CONTROL_CHARS
 
 FAST = settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from pelican.plugins.conference_papers.accounts import AccountError, parse_account
+from pelican.plugins.conference_papers.base.accounts import AccountError, parse_account
 from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.settings import SettingsError
 from pelican.plugins.conference_papers.timeline_fetch import bluesky_html

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pelican.plugins.conference_papers.venues import KINDS, Venue, recognise
+from pelican.plugins.conference_papers.base.venues import KINDS, Venue, recognise
 
 # (venue text, keyword arguments, expected fields)
 EDITIONS = [

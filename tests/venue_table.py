@@ -22,7 +22,7 @@ from pathlib import Path
 import bibtexparser
 import yaml
 
-from pelican.plugins.conference_papers.venues import recognise
+from pelican.plugins.conference_papers.base.venues import recognise
 
 # Hugo Academic's publication_types, as BibTeX entry types.
 _HUGO_TYPES = {

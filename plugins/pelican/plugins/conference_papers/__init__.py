@@ -19,14 +19,14 @@ from jinja2 import FileSystemLoader
 from pelican import signals
 from pelican.log import console
 
-from . import feeds
-from .cards import paper_card
+from .base.icons import icon_svg
+from .base.pelican_hooks import forget_content_memo, wait_after_a_failed_build
 from .generator import ConferencePapersGenerator
-from .icons import icon_svg
-from .images import withhold_svg
-from .pelican_hooks import forget_content_memo, wait_after_a_failed_build
-from .search import build_index, check_search
 from .settings import apply_defaults, setting
+from .writers import feeds
+from .writers.cards import paper_card
+from .writers.images import withhold_svg
+from .writers.search import build_index, check_search
 
 logger = logging.getLogger(__name__)
 

@@ -20,26 +20,14 @@ from urllib.parse import urlparse
 
 from pelican.generators import Generator
 
-from . import (
-    drafts,
-    feeds,
-    grouping,
-    images,
-    listing,
-    members,
-    parallel,
-    paths,
-    people,
-    reading,
-    scholar,
-    timeline,
-)
-from .cards import CardRenderer
-from .kinds import IN_CONFERENCE
-from .model import Conference, Paper, body_links
-from .names import key_of
-from .pelican_hooks import written_files_are_watched
-from .schema import (
+from . import grouping, parallel, reading
+from .base import drafts, paths
+from .base.kinds import IN_CONFERENCE
+from .base.names import key_of
+from .base.pelican_hooks import written_files_are_watched
+from .base.text import clean_text
+from .format import members
+from .format.schema import (
     ERROR,
     WARNING,
     Problem,
@@ -47,8 +35,10 @@ from .schema import (
     parse_conference,
     parse_paper,
 )
+from .model import Conference, Paper, body_links
 from .settings import apply_defaults, lab_members, setting
-from .text import clean_text
+from .writers import feeds, images, listing, people, scholar, timeline
+from .writers.cards import CardRenderer
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from itertools import groupby
 
 from pelican.utils import slugify
 
-from .kinds import IN_CONFERENCE, derive_type
+from .base.kinds import IN_CONFERENCE, derive_type
+from .format.schema import ERROR, WARNING, Problem, RawSource, header_lines
 from .model import Conference, Paper, Track
-from .schema import ERROR, WARNING, Problem, RawSource, header_lines
 from .settings import setting
 
 

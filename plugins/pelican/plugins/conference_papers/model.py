@@ -16,23 +16,23 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import kinds
-from .pelican_hooks import (
+from .base import kinds
+from .base.pelican_hooks import (
     PrefixedURLContent,
     placeholder_regex,
     raw_body,
     replace_placeholder,
 )
-from .sanitize import (
+from .base.sanitize import (
     clean_html,
     placeholder_problems,
     plain_text,
     preview_html,
     replaced_url_problem,
 )
-from .schema import Link, Person
+from .base.text import clean_text, cut_at_word
+from .format.schema import Link, Person
 from .settings import setting
-from .text import clean_text, cut_at_word
 
 logger = logging.getLogger(__name__)
 

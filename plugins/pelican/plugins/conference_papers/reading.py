@@ -27,9 +27,9 @@ from markdown import Markdown
 from pelican.readers import MarkdownReader, Readers
 from pelican.utils import pelican_open
 
-from .mathml import MathExtension
+from .base.mathml import MathExtension
+from .base.pelican_hooks import keep_raw_metadata
 from .parallel import processes_for
-from .pelican_hooks import keep_raw_metadata
 from .settings import setting
 
 logger = logging.getLogger(__name__)

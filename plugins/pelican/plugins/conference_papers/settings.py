@@ -6,9 +6,9 @@ import datetime as dt
 import logging
 import re
 
-from .accounts import check_site_timeline
-from .names import Directory
-from .urls import bare_host, url_problem
+from .base.accounts import check_site_timeline
+from .base.names import Directory
+from .base.urls import bare_host, url_problem
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,10 @@ from urllib.parse import urlsplit
 
 from pelican.settings import read_settings
 
-from . import http, matching, openalex, paths, settings, venues
+from . import settings
+from .base import http, matching, openalex, paths, venues
+from .base.text import clean_text
+from .format.schema import scan_header
 from .importers.writer import (
     ConferenceRecord,
     PaperRecord,
@@ -42,8 +45,6 @@ from .importers.writer import (
     render_paper,
 )
 from .importers.yaml_data import load_yaml
-from .schema import scan_header
-from .text import clean_text
 
 USER_AGENT = "pelican-papers sync (a Pelican plugin; https://docs.openalex.org)"
 #: Seconds a request may take in all.

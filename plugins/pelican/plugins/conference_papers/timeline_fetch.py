@@ -34,17 +34,17 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
-from . import http
-from .accounts import HOST_PATTERN, POST_ID, Account
-from .text import clean_text
-from .timeline import (
+from .base import http
+from .base.accounts import HOST_PATTERN, POST_ID, Account
+from .base.text import clean_text
+from .base.urls import url_problem
+from .writers.timeline import (
     clean_post_html,
     https_url,
     iso_date,
     media_path,
     snapshot_path,
 )
-from .urls import url_problem
 
 USER_AGENT = "pelican-conference-papers fetch-timeline"
 JSON_LIMIT = 8_000_000

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pelican.settings import read_settings
 
+from ..format.schema import ERROR, Problem
 from ..generator import load_content
-from ..schema import ERROR, Problem
 from ..settings import SettingsError
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..accounts import BLUESKY_APPVIEW
+from ..base.accounts import BLUESKY_APPVIEW
+from ..base.text import clean_text
+from ..format.schema import ERROR
 from ..generator import load_content
-from ..schema import ERROR
 from ..settings import SettingsError, apply_defaults, setting
-from ..text import clean_text
-from ..timeline import snapshot_path
 from ..timeline_fetch import FetchError, check_base_url, fetch_conference
+from ..writers.timeline import snapshot_path
 from .check import load_settings
 
 

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..accounts import parse_account
+from ..base.accounts import parse_account
 from ..importers import arxiv, doi
 from ..importers.bibtex import BibtexImport, parse_library
 from ..importers.common import paper_from_metadata, place, venue_of_metadata

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .. import drafts
+from ..base import drafts
 from ..importers.common import normalize_date
 from ..importers.writer import make_slug
 

@@ -11,8 +11,8 @@ import os
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
-from ..schema import normalize_arxiv
-from ..text import clean_text
+from ..base.text import clean_text
+from ..format.schema import normalize_arxiv
 from .remote import Fetcher, FetchError
 
 DEFAULT_API = "https://export.arxiv.org/api/query"

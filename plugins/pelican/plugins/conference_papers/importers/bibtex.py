@@ -29,11 +29,11 @@ from bibtexparser.middlewares.names import (
 from bibtexparser.model import DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
-from ..schema import normalize_arxiv, normalize_doi
-from ..scholar import BIBTEX_MONTHS
-from ..text import clean_text
-from ..urls import url_problem
-from ..venues import recognise
+from ..base.text import clean_text
+from ..base.urls import url_problem
+from ..base.venues import recognise
+from ..format.schema import normalize_arxiv, normalize_doi
+from ..writers.scholar import BIBTEX_MONTHS
 from .common import (
     add_link_once,
     clean_url,

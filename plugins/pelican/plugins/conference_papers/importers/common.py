@@ -12,11 +12,11 @@ import html
 import re
 from urllib.parse import quote, urljoin, urlsplit
 
-from ..icons import normalize_icon_name
-from ..schema import normalize_arxiv, normalize_doi
-from ..text import clean_text
-from ..urls import url_problem
-from ..venues import Venue, recognise
+from ..base.icons import normalize_icon_name
+from ..base.text import clean_text
+from ..base.urls import url_problem
+from ..base.venues import Venue, recognise
+from ..format.schema import normalize_arxiv, normalize_doi
 from .writer import KIND_FOLDERS, ConferenceRecord, PaperRecord
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")

@@ -15,8 +15,8 @@ from urllib.parse import quote
 
 from bs4 import BeautifulSoup
 
-from ..schema import normalize_doi
-from ..text import clean_text
+from ..base.text import clean_text
+from ..format.schema import normalize_doi
 from . import arxiv
 from .remote import Fetcher, FetchError
 

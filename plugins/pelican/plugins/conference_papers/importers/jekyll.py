@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 import yaml
 from bs4 import BeautifulSoup
 
-from ..timeline import clean_post_html
+from ..writers.timeline import clean_post_html
 from .common import (
     add_link_once,
     add_main_link,

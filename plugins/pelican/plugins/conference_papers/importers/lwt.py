@@ -19,9 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from ..schema import normalize_arxiv, normalize_doi
-from ..text import clean_text
-from ..venues import recognise
+from ..base.text import clean_text
+from ..base.venues import recognise
+from ..format.schema import normalize_arxiv, normalize_doi
 from .common import (
     add_link_once,
     add_main_link,
@@ -36,13 +36,7 @@ from .common import (
     venue_of_metadata,
 )
 from .remote import FetchError
-from .writer import (
-    ConferenceRecord,
-    ImportFailure,
-    PaperRecord,
-    Warning_,
-    site_file,
-)
+from .writer import ConferenceRecord, ImportFailure, PaperRecord, Warning_, site_file
 from .yaml_data import load_yaml
 
 #: Button types -> (label, icon) of a link; pdf/code/arxiv go to their fields.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import http
+from ..base import http
 
 USER_AGENT = "pelican-papers (a Pelican plugin's importer)"
 TIMEOUT = 20

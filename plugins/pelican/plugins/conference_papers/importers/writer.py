@@ -16,9 +16,9 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
-from .. import paths
-from ..text import clean_text
-from ..urls import field_url_problem
+from ..base import paths
+from ..base.text import clean_text
+from ..base.urls import field_url_problem
 
 #: Order of the keys in a written conference file.
 CONFERENCE_ORDER = [

@@ -35,7 +35,7 @@ try:
 except ImportError:  # the wrapper itself is missing: the same message below
     get_executable = None
 
-from .settings import SettingsError, setting
+from ..settings import SettingsError, setting
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ into the generator or changes another object.
 
 from __future__ import annotations
 
-from .members import by_year, papers_of, people_sections
-from .settings import setting
+from ..format.members import by_year, papers_of, people_sections
+from ..settings import setting
 
 #: How wide the pages show a member's photo (CSS px): the smallest thumbnail
 #: wider than this is enough.

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from . import paths
-from .identifiers import normalize_orcid
-from .names import Directory, fold, near_miss, split_name
-from .openalex import short_id
-from .sanitize import clean_html
+from ..base import paths
+from ..base.identifiers import normalize_orcid
+from ..base.names import Directory, fold, near_miss, split_name
+from ..base.openalex import short_id
+from ..base.sanitize import clean_html
+from ..base.text import clean_text
+from ..base.urls import field_url_problem
+from ..settings import setting
 from .schema import WARNING, Collector, Problem, RawSource, image_path, split_list
-from .settings import setting
-from .text import clean_text
-from .urls import field_url_problem
 
 MEMBER_KEYS = frozenset(
     "name aliases role photo orcid openalex website since until slug status".split()  # noqa: SIM905

@@ -23,12 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from .identifiers import (
-    arxiv_key,
-    arxiv_of_doi,
-    normalize_doi,
-    normalize_orcid,
-)
+from .identifiers import arxiv_key, arxiv_of_doi, normalize_doi, normalize_orcid
 from .text import clean_text
 from .urls import url_problem
 

@@ -27,12 +27,13 @@ import nh3
 from feedgenerator import Atom1Feed
 from feedgenerator.django.utils.encoding import iri_to_uri
 
-from . import grouping, kinds
+from .. import grouping
+from ..base import kinds
+from ..base.sanitize import _ATTRIBUTES, _MATH_TAGS, _TEXT_TAGS
+from ..base.urls import LINK_SCHEMES
+from ..format.schema import Problem, header_lines
+from ..settings import PREFIX, setting
 from .output import write_output_file
-from .sanitize import _ATTRIBUTES, _MATH_TAGS, _TEXT_TAGS
-from .schema import Problem, header_lines
-from .settings import PREFIX, setting
-from .urls import LINK_SCHEMES
 
 logger = logging.getLogger(__name__)
 

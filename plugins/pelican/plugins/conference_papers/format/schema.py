@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
-from . import kinds, paths
-from .accounts import AccountError, parse_account
-from .icons import normalize_icon_name
-from .identifiers import normalize_arxiv, normalize_doi
-from .names import split_name
-from .text import clean_text
-from .urls import field_url_problem
+from ..base import kinds, paths
+from ..base.accounts import AccountError, parse_account
+from ..base.icons import normalize_icon_name
+from ..base.identifiers import normalize_arxiv, normalize_doi
+from ..base.names import split_name
+from ..base.text import clean_text
+from ..base.urls import field_url_problem
 
 ERROR = "error"
 WARNING = "warning"

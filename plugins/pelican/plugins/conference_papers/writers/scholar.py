@@ -43,11 +43,11 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup
 from unidecode import unidecode
 
-from . import kinds
+from ..base import kinds
+from ..base.text import clean_text
+from ..format.schema import ERROR, WARNING, Person, Problem, header_lines
+from ..settings import setting
 from .output import write_output_file
-from .schema import ERROR, WARNING, Person, Problem, header_lines
-from .settings import setting
-from .text import clean_text
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import paths
-from .schema import WARNING, Problem, RawSource
-from .settings import setting
+from ..base import paths
+from ..format.schema import WARNING, Problem, RawSource
+from ..settings import setting
 
 logger = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from .grouping import slug_of
-from .settings import setting
+from ..grouping import slug_of
+from ..settings import setting
 
 #: The filter bar's groups, in order, with the label of each.
 FACETS = {

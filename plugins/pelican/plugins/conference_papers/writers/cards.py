@@ -12,8 +12,8 @@ import os
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from ..settings import setting
 from .images import image_size
-from .settings import setting
 
 #: Cards kept for reuse (least recently shown dropped first).
 CACHED_CARDS = 1024

@@ -24,19 +24,19 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup
 from markupsafe import Markup
 
-from . import paths
-from .accounts import (
+from ..base import paths
+from ..base.accounts import (
     BLUESKY_APPVIEW,
     PROVIDER_NAMES,
     Account,
     AccountError,
     parse_account,
 )
-from .sanitize import clean_html
-from .schema import ERROR, WARNING, Problem
-from .settings import setting
-from .text import clean_text
-from .urls import url_problem
+from ..base.sanitize import clean_html
+from ..base.text import clean_text
+from ..base.urls import url_problem
+from ..format.schema import ERROR, WARNING, Problem
+from ..settings import setting
 
 # --- the build: snapshot -> page ---------------------------------------------
 
