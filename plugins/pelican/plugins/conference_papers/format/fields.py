@@ -8,8 +8,8 @@ citations and by ``sync`` but known to none of them. Now the parsers take the
 known keys, the required keys and their "missing" messages from here; the
 writer writes the keys in this order under these names; ``new`` writes the
 keys marked ``scaffold``; and ``docs/content-format.md`` is generated from this
-table (``python -m pelican.plugins.conference_papers.format.fields --markdown``,
-checked by tests/test_content_format.py). A new key is one line here, then its
+table (:func:`markdown`; ``.venv/bin/python -m tests.content_format`` writes it,
+tests/test_content_format.py checks it). A new key is one line here, then its
 parser in :mod:`.schema` (or :mod:`.members`).
 
 The module imports nothing of ours but the kinds (a leaf), so every layer
@@ -18,8 +18,6 @@ above may read it.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
 
 from ..base.kinds import IN_CONFERENCE, TYPES
@@ -200,6 +198,10 @@ PAPER_KEYS = names("paper")
 MEMBER_KEYS = names("member")
 
 
+#: How to rewrite docs/content-format.md after a change to the table.
+REGENERATE = "Regenerate with: .venv/bin/python -m tests.content_format"
+
+
 def _applies(entry: Key) -> str:
     if not entry.kinds:
         return "every"
@@ -211,9 +213,7 @@ def markdown() -> str:
     out = [
         "# The content format: every key",
         "",
-        "<!-- Generated from format/fields.py; do not edit. Regenerate with:",
-        "     python -m pelican.plugins.conference_papers.format.fields --markdown"
-        " > docs/content-format.md -->",
+        f"<!-- Generated from format/fields.py; do not edit. {REGENERATE} -->",
         "",
         "Each file starts with `Key: value` lines, then a blank line, then the body"
         " in Markdown. Lists split on `,`, or on `;` where a `;` is present. Keys are"
@@ -235,19 +235,4 @@ def markdown() -> str:
                 f"| {entry.parser} | {entry.doc} | `{entry.example}` |"
             )
             out.append(row + (f" {_applies(entry)} |" if applies else ""))
-        out += ["", "Example:", ""]
-        out += [f"    {entry.name}: {entry.example}" for entry in keys[:6]]
     return "\n".join(out) + "\n"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--markdown", action="store_true", help="print the doc")
-    args = parser.parse_args(argv)
-    if args.markdown:
-        sys.stdout.write(markdown())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
