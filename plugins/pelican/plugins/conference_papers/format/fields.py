@@ -98,16 +98,19 @@ PAPER = (
         "Full Paper", "text", kinds=IN_CONFERENCE, scaffold=True),
     Key("Workshop", "the workshop's name, shown on the card", "MedNeurIPS", "text",
         kinds=IN_CONFERENCE, scaffold=True),
-    Key("Order", "a whole number: smaller first in its track; others newest first",
-        "1", "whole number", kinds=IN_CONFERENCE),
+    Key("Order", "papers with one come first in their track, smallest first; the "
+        "others follow newest first, then by title", "1", "whole number",
+        kinds=IN_CONFERENCE),
     Key("Date", "when it came out (orders the feed); may be partial; default: the "
         "conference's; needed outside a conference's folder", "2022-10-11",
         "partial date", scaffold=True),
     Key("Modified", "when it last changed (the feed's `updated`)", "2022-12-01",
         "date"),
-    Key("Image", "a PNG, JPEG, GIF, WebP or AVIF file under `content/`",
+    Key("Image", "a PNG, JPEG, GIF, WebP or AVIF file under `content/`; never an "
+        "address on another host",
         "images/neurips22/robust-models.png", "image", scaffold=True),
-    Key("Pdf", "the PDF's address, with its scheme",
+    Key("Pdf", "the PDF's address with its scheme (`https://…`, `mailto:…`): "
+        "`www.example.org/paper.pdf` is an error, as in every address",
         "https://arxiv.org/pdf/2210.05938.pdf", "url", scaffold=True),
     Key("Code", "the code's address, with its scheme",
         "https://github.com/GeJulia/robustness_confidences", "url", scaffold=True),
@@ -132,11 +135,14 @@ PAPER = (
         "Springer", "text", kinds=_PUBLISHED),
     Key("Preprint", "the preprint's server, with `Arxiv:` or `Doi:`", "arXiv", "text",
         kinds=frozenset({"preprint"})),
-    Key("Type", f"one of {', '.join(TYPES)}; derived from the keys above when absent",
-        "thesis", "type"),
-    Key("Presentation", "a badge: Oral, Spotlight, Poster, Invited talk …", "Oral",
+    Key("Type", f"one of {', '.join(TYPES)}; when absent, `Journal` makes a journal "
+        "article, else a conference's folder a conference or workshop paper, else "
+        "`Preprint` a preprint", "thesis", "type"),
+    Key("Presentation", "a badge on the card, the paper page and the feeds: Oral, "
+        "Spotlight, Poster, Invited talk …", "Oral",
         "text"),
-    Key("Award", "badges, separated by `;`", "Best Paper Award", "list (;)"),
+    Key("Award", "badges like `Presentation`; several separated by `;`",
+        "Best Paper Award", "list (;)"),
     Key("Featured", "`yes`: among the selected papers of the home page", "yes",
         "yes/no"),
     Key("Citekey", "pins the BibTeX key of the paper", "grabinski2022robust",

@@ -389,6 +389,42 @@ def _links(source: RawSource, problems: Collector) -> list[Link]:
     return links
 
 
+def _identifiers(source: RawSource, problems: Collector, fields: dict) -> None:
+    """Arxiv and Doi: normalized, each a button after the file's own links."""
+    if source.text("arxiv"):
+        fields["arxiv"] = normalize_arxiv(source.text("arxiv"))
+        if fields["arxiv"] is None:
+            problems.error(
+                "arxiv",
+                f"Arxiv '{clean_text(source.text('arxiv'))}' is not an arXiv "
+                "identifier",
+                "write the identifier, e.g. 'Arxiv: 2210.05938'",
+            )
+        else:
+            fields["links"].append(
+                Link(
+                    "arxiv",
+                    "arXiv",
+                    f"https://arxiv.org/abs/{fields['arxiv']}",
+                    "fa-solid fa-book-open",
+                )
+            )
+    if source.text("doi"):
+        fields["doi"] = normalize_doi(source.text("doi"))
+        if fields["doi"] is None:
+            problems.error(
+                "doi",
+                f"Doi '{clean_text(source.text('doi'))}' is not a DOI",
+                "write it as 'Doi: 10.48550/arXiv.2210.05938'",
+            )
+        else:
+            fields["links"].append(
+                Link(
+                    "doi", "DOI", f"https://doi.org/{fields['doi']}", "fa-solid fa-link"
+                )
+            )
+
+
 def parse_paper(
     source: RawSource, timezone: str, papers_path: str = "papers"
 ) -> tuple[dict, list[Problem]]:
@@ -452,38 +488,7 @@ def parse_paper(
             "for 'Family, Given' names separate the authors with ';': "
             "'Authors: Keuper, Margret; Gavrikov, Paul'",
         )
-    if source.text("arxiv"):
-        fields["arxiv"] = normalize_arxiv(source.text("arxiv"))
-        if fields["arxiv"] is None:
-            problems.error(
-                "arxiv",
-                f"Arxiv '{clean_text(source.text('arxiv'))}' is not an arXiv "
-                "identifier",
-                "write the identifier, e.g. 'Arxiv: 2210.05938'",
-            )
-        else:
-            fields["links"].append(
-                Link(
-                    "arxiv",
-                    "arXiv",
-                    f"https://arxiv.org/abs/{fields['arxiv']}",
-                    "fa-solid fa-book-open",
-                )
-            )
-    if source.text("doi"):
-        fields["doi"] = normalize_doi(source.text("doi"))
-        if fields["doi"] is None:
-            problems.error(
-                "doi",
-                f"Doi '{clean_text(source.text('doi'))}' is not a DOI",
-                "write it as 'Doi: 10.48550/arXiv.2210.05938'",
-            )
-        else:
-            fields["links"].append(
-                Link(
-                    "doi", "DOI", f"https://doi.org/{fields['doi']}", "fa-solid fa-link"
-                )
-            )
+    _identifiers(source, problems, fields)
     if source.text("order"):
         try:
             fields["order"] = int(source.text("order"))
