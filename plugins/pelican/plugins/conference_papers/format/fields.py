@@ -223,9 +223,11 @@ def markdown() -> str:
         "",
         "Each file starts with `Key: value` lines, then a blank line, then the body"
         " in Markdown. Lists split on `,`, or on `;` where a `;` is present. Keys are"
-        " listed in the order `pelican-papers import` writes them. Any other key is"
-        " kept and reaches the templates (escaped), except names Pelican or the"
-        " plugin uses itself; a key one letter off a known one is a warning.",
+        " listed in the order `pelican-papers import` and `pelican-papers new` write"
+        " them; a file may write them in any order. Any other key is kept and reaches"
+        " the templates (escaped), except names Pelican or the plugin uses itself"
+        " (an error); a key spelled close to a known one is a warning naming it."
+        " `kinds` is the paper kinds (`Type`) a key is for.",
     ]
     for kind, keys in TABLE.items():
         out += ["", f"## {kind.title()}: `{FILES[kind]}`", ""]

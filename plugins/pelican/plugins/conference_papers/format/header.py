@@ -4,8 +4,8 @@ stands, and the :class:`Problem` a mistake becomes.
 Pelican's readers hand us the metadata without line numbers; a problem must
 name the line to fix, so the header is scanned again here, the way
 Python-Markdown's "meta" extension reads it, only when a problem is reported
-(or a key shows up twice). Everything that reports on a file's lines imports
-from here: the file parsers, the member files, the cross-file checks.
+(or a key shows up twice). The file parsers and the member files import from
+here; the layers above still import these names through :mod:`.schema`.
 """
 
 from __future__ import annotations
