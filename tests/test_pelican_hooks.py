@@ -16,7 +16,7 @@ from pelican.utils import memoized
 
 from pelican.plugins.conference_papers import model
 from pelican.plugins.conference_papers.base import pelican_hooks
-from pelican.plugins.conference_papers.format import schema
+from pelican.plugins.conference_papers.format import reserved
 from pelican.plugins.conference_papers.reading import paper_readers
 
 
@@ -103,5 +103,5 @@ def test_reserved_keys_cover_every_public_name_of_our_content_classes():
     method or attribute would shadow it."""
     for kind, cls in (("conference", model.Conference), ("paper", model.Paper)):
         public = {name for name in dir(cls) if not name.startswith("_")}
-        reserved = schema._reserved_keys(kind)
-        assert public <= reserved, sorted(public - reserved)
+        refused = reserved.reserved_keys(kind)
+        assert public <= refused, sorted(public - refused)

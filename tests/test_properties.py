@@ -164,7 +164,7 @@ def test_person_parser_always_gives_a_clean_name(value):
 @FAST
 @given(value=TEXT)
 def test_link_splitter_never_splits_inside_brackets(value):
-    items = schema._split_links(value)
+    items = schema.split_links(value)
     assert all(item and item == item.strip() for item in items)
     # Nothing is lost but separators and white space.
     kept = re.sub(r"[\s,;]", "", "".join(items))

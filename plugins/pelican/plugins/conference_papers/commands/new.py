@@ -1,5 +1,9 @@
 """``pelican-papers new paper|conference``: a valid file with every field (issue 6).
 
+The keys, their order and the examples of ``--help`` are the content format's
+table (``format.fields``: the keys marked ``scaffold``), so a new key shows up
+here without a second list.
+
 Optional fields are written with an empty value, ready to fill in: Pelican reads
 ``Pdf:`` as "no PDF", so the new file passes ``pelican-papers check`` as it is.
 A new paper is a draft (``Status: draft``) with a comment on what to fill in:
@@ -14,55 +18,32 @@ import sys
 from pathlib import Path
 
 from ..base import drafts
+from ..format import fields as table
 from ..importers.common import normalize_date
 from ..importers.writer import make_slug
 
 
+def _header(kind: str, values: dict[str, str]) -> list[str]:
+    """The scaffold's keys of the table, in its order: the value given, else empty."""
+    return [
+        f"{entry.name}: {values.get(entry.id, '')}".rstrip()
+        for entry in table.TABLE[kind]
+        if entry.scaffold
+    ]
+
+
 def _conference_text(args) -> str:
-    return "\n".join(
-        line.rstrip()
-        for line in [
-            f"Title: {args.title}",
-            f"Name: {args.name}",
-            f"Date: {args.date}",
-            f"End: {args.end}",
-            f"Location: {args.location}",
-            f"Url: {args.url}",
-            f"Icon: {args.icon}",
-            f"Tracks: {args.tracks}",
-            "Hashtag:",
-            "Timeline:",
-            "",
-            drafts.INTRO,
-            "",
-        ]
-    )
+    # The options are named like the keys they fill (--title, --tracks …).
+    return "\n".join([*_header("conference", vars(args)), "", drafts.INTRO, ""])
 
 
 def _paper_text(args) -> str:
-    authors = args.authors or drafts.AUTHORS
-    return "\n".join(
-        line.rstrip()
-        for line in [
-            f"Title: {args.title}",
-            f"Authors: {authors}",
-            f"Track: {args.track}",
-            "Workshop:",
-            f"Date: {args.date}",
-            "Image:",
-            "Pdf:",
-            "Code:",
-            "Arxiv:",
-            "Doi:",
-            "Links:",
-            "Tags:",
-            "Status: draft",
-            "",
-            drafts.NOTE,
-            drafts.ABSTRACT,
-            "",
-        ]
-    )
+    values = {
+        **vars(args),
+        "authors": args.authors or drafts.AUTHORS,
+        "status": "draft",
+    }
+    return "\n".join([*_header("paper", values), "", drafts.NOTE, drafts.ABSTRACT, ""])
 
 
 def _write(path: Path, text: str, force: bool) -> int:
@@ -123,6 +104,10 @@ def new_paper(args) -> int:
     return _write(path, _paper_text(args), args.force)
 
 
+def _example(kind: str, name: str) -> str:
+    return f"e.g. '{table.key(kind, name).example}'"
+
+
 def add_parser(commands) -> None:
     """``pelican-papers new``."""
     top = commands.add_parser("new", help="start a paper or conference file")
@@ -131,23 +116,23 @@ def add_parser(commands) -> None:
     sub = kinds.add_parser("paper", help="content/papers/SLUG/<title>.md")
     sub.add_argument("--conference", required=True, metavar="SLUG")
     sub.add_argument("--title", required=True)
-    sub.add_argument("--authors", default="", help="'Given Family, Given Family'")
-    sub.add_argument("--track", default="")
+    sub.add_argument("--authors", default="", help=_example("paper", "authors"))
+    sub.add_argument("--track", default="", help=_example("paper", "track"))
     sub.add_argument("--date", default="", help="when it came out, YYYY-MM-DD")
     sub.add_argument("--into", default="content", metavar="DIR")
     sub.add_argument("--force", action="store_true", help="replace an existing file")
     sub.set_defaults(func=new_paper)
 
     sub = kinds.add_parser("conference", help="content/conferences/SLUG.md")
-    sub.add_argument("--slug", required=True, help="e.g. neurips-2022")
-    sub.add_argument("--title", required=True, help="e.g. 'NeurIPS 22'")
+    sub.add_argument("--slug", required=True, help=_example("conference", "slug"))
+    sub.add_argument("--title", required=True, help=_example("conference", "title"))
     sub.add_argument("--date", required=True, help="first day, YYYY-MM-DD")
     sub.add_argument("--end", default="", help="last day, YYYY-MM-DD")
-    sub.add_argument("--name", default="")
-    sub.add_argument("--location", default="")
-    sub.add_argument("--url", default="")
-    sub.add_argument("--icon", default="", help="e.g. 'fas fa-microscope'")
-    sub.add_argument("--tracks", default="", help="'Full Paper; Workshop Paper'")
+    sub.add_argument("--name", default="", help=_example("conference", "name"))
+    sub.add_argument("--location", default="", help=_example("conference", "location"))
+    sub.add_argument("--url", default="", help=_example("conference", "url"))
+    sub.add_argument("--icon", default="", help=_example("conference", "icon"))
+    sub.add_argument("--tracks", default="", help=_example("conference", "tracks"))
     sub.add_argument("--into", default="content", metavar="DIR")
     sub.add_argument("--force", action="store_true", help="replace an existing file")
     sub.set_defaults(func=new_conference)

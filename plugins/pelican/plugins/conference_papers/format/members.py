@@ -1,7 +1,7 @@
 """Member files: the format of ``content/members/<slug>.md`` and the Member model.
 
-DESIGN.md fixes the keys (Name, Aliases, Role, Photo, Orcid, Openalex, Website,
-Since, Until, and a bio). A member is the one record the people page, her own
+The keys are :mod:`.fields`'s (Name, Aliases, Role, Photo, Orcid, Openalex,
+Website, Since, Until, and a bio). A member is the one record the people page, her own
 page, her feed and every author list that names her read: each spelling she
 publishes under is written in her file (``Aliases``), so a page never guesses
 that ``M. Keuper`` is her; a spelling that merely looks like hers is reported
@@ -25,11 +25,11 @@ from ..base.sanitize import clean_html
 from ..base.text import clean_text
 from ..base.urls import field_url_problem
 from ..settings import setting
-from .schema import WARNING, Collector, Problem, RawSource, image_path, split_list
+from . import fields as table
+from .fields import MEMBER_KEYS
+from .header import WARNING, Collector, Problem, RawSource
+from .values import image_path, split_list
 
-MEMBER_KEYS = frozenset(
-    "name aliases role photo orcid openalex website since until slug status".split()  # noqa: SIM905
-)
 _YEAR = re.compile(r"^\d{4}$")
 #: The heading of members without a Role, and of former members.
 NO_ROLE = "Members"
@@ -182,11 +182,7 @@ def parse_member(source: RawSource, root: str) -> tuple[dict, list[Problem]]:
         )
     name = clean_text(source.text("name"))
     if not name:
-        problems.error(
-            "name",
-            "a member file needs a Name",
-            "write 'Name: Margret Keuper' as the first line",
-        )
+        problems.error("name", *table.missing("member", "name"))
     fields = {
         "slug": slug,
         "name": name,

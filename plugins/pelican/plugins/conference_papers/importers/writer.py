@@ -1,9 +1,10 @@
 """The one writer behind every importer: records -> Markdown files under DIR.
 
 Importers only parse; they hand :class:`ConferenceRecord` and :class:`PaperRecord`
-objects to :class:`ImportWriter`, which slugs the file names, renders the keys of
-DESIGN.md in a fixed order, copies images, and writes nothing at all when a file
-that is already there would change (unless ``--force``). Same input, same files.
+objects to :class:`ImportWriter`, which slugs the file names, renders the keys
+in the order and under the names of the content format's table
+(``format.fields``), copies images, and writes nothing at all when a file that
+is already there would change (unless ``--force``). Same input, same files.
 """
 
 from __future__ import annotations
@@ -19,37 +20,8 @@ from pelican.utils import slugify
 from ..base import paths
 from ..base.text import clean_text
 from ..base.urls import field_url_problem
+from ..format import fields as table
 
-#: Order of the keys in a written conference file.
-CONFERENCE_ORDER = [
-    "Title",
-    "Name",
-    "Date",
-    "End",
-    "Location",
-    "Url",
-    "Icon",
-    "Tracks",
-    "Hashtag",
-    "Timeline",
-]
-#: Order of the keys in a written paper file.
-PAPER_ORDER = [
-    "Title",
-    "Authors",
-    "Track",
-    "Workshop",
-    "Order",
-    "Date",
-    "Image",
-    "Pdf",
-    "Code",
-    "Arxiv",
-    "Doi",
-    "Links",
-    "Tags",
-    "Venue",
-]
 #: Folders of content/papers/ for the kinds that have no conference edition
 #: (DESIGN.md: "the folder is no conference's slug"); ``unsorted`` holds papers
 #: whose venue the source does not tell, for ``check`` to name.
@@ -160,22 +132,39 @@ def _render(pairs: list[tuple[str, str]], body: str) -> str:
     return text
 
 
+def _pairs(
+    kind: str, values: dict[str, str], extra: dict[str, str]
+) -> list[tuple[str, str]]:
+    """Every key of the table, in its order and under its name: the record's
+    value, or an extra of that name (``Journal`` from an importer); then the
+    other extras, sorted. A record's own field wins over an extra of its name."""
+    extras = {key.lower(): value for key, value in extra.items() if _KEY.match(key)}
+    pairs = [
+        (entry.name, values.get(entry.id, _one_line(extras.get(entry.id, ""))))
+        for entry in table.TABLE[kind]
+    ]
+    known = table.names(kind)
+    return pairs + [
+        (key, _one_line(value))
+        for key, value in sorted(extra.items())
+        if _KEY.match(key) and key.lower() not in known and _one_line(value)
+    ]
+
+
 def render_conference(record: ConferenceRecord) -> str:
     values = {
-        "Title": _one_line(record.title),
-        "Name": _one_line(record.name),
-        "Date": record.date,
-        "End": record.end,
-        "Location": _one_line(record.location),
-        "Url": _one_line(record.url),
-        "Icon": _one_line(record.icon),
-        "Tracks": "; ".join(_one_line(t).replace(";", ",") for t in record.tracks),
-        "Hashtag": _one_line(record.hashtag),
-        "Timeline": _one_line(record.timeline),
+        "title": _one_line(record.title),
+        "name": _one_line(record.name),
+        "date": record.date,
+        "end": record.end,
+        "location": _one_line(record.location),
+        "url": _one_line(record.url),
+        "icon": _one_line(record.icon),
+        "tracks": "; ".join(_one_line(t).replace(";", ",") for t in record.tracks),
+        "hashtag": _one_line(record.hashtag),
+        "timeline": _one_line(record.timeline),
     }
-    pairs = [(key, values[key]) for key in CONFERENCE_ORDER]
-    pairs += _extra_pairs(record.extra, values)
-    return _render(pairs, record.intro)
+    return _render(_pairs("conference", values, record.extra), record.intro)
 
 
 def render_paper(record: PaperRecord) -> str:
@@ -184,24 +173,22 @@ def render_paper(record: PaperRecord) -> str:
         for label, url, icon in record.links
     )
     values = {
-        "Title": _one_line(record.title),
-        "Authors": _join(record.authors),
-        "Track": _one_line(record.track),
-        "Workshop": _one_line(record.workshop),
-        "Order": "" if record.order is None else str(record.order),
-        "Date": record.date,
-        "Image": record.image,
-        "Pdf": record.pdf,
-        "Code": record.code,
-        "Arxiv": record.arxiv,
-        "Doi": record.doi,
-        "Links": links,
-        "Tags": _join(record.tags),
-        "Venue": _one_line(record.venue),
+        "title": _one_line(record.title),
+        "authors": _join(record.authors),
+        "track": _one_line(record.track),
+        "workshop": _one_line(record.workshop),
+        "order": "" if record.order is None else str(record.order),
+        "date": record.date,
+        "image": record.image,
+        "pdf": record.pdf,
+        "code": record.code,
+        "arxiv": record.arxiv,
+        "doi": record.doi,
+        "links": links,
+        "tags": _join(record.tags),
+        "venue": _one_line(record.venue),
     }
-    pairs = [(key, values[key]) for key in PAPER_ORDER]
-    pairs += _extra_pairs(record.extra, values)
-    return _render(pairs, record.abstract)
+    return _render(_pairs("paper", values, record.extra), record.abstract)
 
 
 def keep_unlinkable(record: PaperRecord) -> list[str]:
@@ -234,15 +221,6 @@ def keep_unlinkable(record: PaperRecord) -> list[str]:
                 f"'Original-{key}:'; pass --base-url https://the-old-site/ to link it"
             )
     return messages
-
-
-def _extra_pairs(extra: dict[str, str], known: dict[str, str]) -> list[tuple[str, str]]:
-    known_lower = {key.lower() for key in known}
-    return [
-        (key, _one_line(value))
-        for key, value in sorted(extra.items())
-        if _KEY.match(key) and key.lower() not in known_lower and _one_line(value)
-    ]
 
 
 def sorted_warnings(warnings: list[Warning_]) -> list[Warning_]:
