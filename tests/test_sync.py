@@ -16,8 +16,10 @@ import pytest
 
 from pelican.plugins.conference_papers import sync
 from pelican.plugins.conference_papers.commands import main as cli
+from pelican.plugins.conference_papers.importers import doi as crossref_api
 
 from .imported import checks_and_builds
+from .loopback import Services
 from .openalex_server import FIXTURES, OpenAlex
 
 ORCID = "0000-0002-1825-0097"
@@ -259,13 +261,71 @@ def test_a_preprint_published_later_keeps_its_file(content, tmp_path):
 def test_orcid_entries_of_sources_yaml(tmp_path, server, capsys):
     content = tmp_path / "content"
     content.mkdir()
-    (content / "sources.yaml").write_text(
-        f"- orcid: {ORCID}\n- id: doi:10.5555/other.1\n", "utf-8"
-    )
+    (content / "sources.yaml").write_text(f"- orcid: {ORCID}\n", "utf-8")
     assert run(content, server) == 0
     assert (content / ICML).is_file()
-    assert "'id: doi:10.5555/other.1' is not asked yet" in capsys.readouterr().err
     checks_and_builds(content, tmp_path / "built")
+
+
+@pytest.fixture
+def crossref(monkeypatch):
+    with Services() as services:
+        monkeypatch.setenv(crossref_api.ENV_API, f"{services.base}/crossref/works")
+        yield services
+
+
+def test_ids_of_sources_yaml_are_asked_one_by_one(tmp_path, server, crossref, capsys):
+    """doi:, arxiv: (as arXiv's DOI) and pmid: entries, each one work of
+    OpenAlex's; a DOI OpenAlex does not know is no paper and says so."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "sources.yaml").write_text(
+        "- id: doi:10.5555/JOURNAL.2019.42\n"  # DOIs are case-insensitive
+        "- id: arxiv:2302.00003\n"
+        "- id: doi:https://doi.org/10.5555/icml.2023.17\n"
+        "- id: pmid:29456894\n"
+        "- id: doi:10.5555/nobody.knows\n"
+        "- id: isbn:978-3-16-148410-0\n",
+        "utf-8",
+    )
+    assert run(content, server) == 0
+    assert papers(content) == [
+        "conferences/international-conference-on-machine-learning-2023.md",
+        ICML,  # the arXiv id and the DOI: one paper
+        "papers/journals/forty-two-answers.md",
+        "papers/journals/sparse-gans-for-everyone.md",  # by its PubMed id
+    ]
+    assert "Openalex: W4300000001, W4300000002\n" in (content / ICML).read_text()
+    assert any(p.endswith("/works/pmid:29456894") for p in server.requests)
+    err = capsys.readouterr().err
+    assert "neither OpenAlex nor Crossref knows doi:10.5555/nobody.knows" in err
+    assert "'id: isbn:978-3-16-148410-0' is not a DOI, arXiv id or PubMed id" in err
+    assert crossref.requests == ["/crossref/works/10.5555%2Fnobody.knows"]
+    checks_and_builds(content, tmp_path / "built")
+
+
+def test_a_doi_only_crossref_knows(tmp_path, crossref, capsys):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "sources.yaml").write_text("- id: doi:10.5555/journal.2019.42\n")
+    with OpenAlex(works=[]) as server:
+        assert run(content, server) == 0
+        paper = content / "papers/journals/forty-two-answers.md"
+        assert paper.read_text("utf-8") == (
+            "Title: Forty-Two Answers\nAuthors: Alan Turing, The Lab\n"
+            "Date: 2019-05\nPdf: https://example.org/42.pdf\n"
+            "Doi: 10.5555/journal.2019.42\n"
+            "Journal: Journal of Imaginary Computing\n\nWe answer everything .\n"
+        )
+        checks_and_builds(content, tmp_path / "built")
+        before = snapshot(content)
+        assert run(content, server) == 0
+        assert snapshot(content) == before
+        (content / "papers/journals/forty-two-answers.md").unlink()
+        asked = len(crossref.requests)
+        assert run(content, server, "--offline") == 0  # the cache holds Crossref's
+        assert len(crossref.requests) == asked
+    assert paper.is_file()
 
 
 def test_no_author_to_ask_for_is_one_line(tmp_path, server, capsys):
