@@ -364,3 +364,87 @@ def test_a_wrong_orcid_is_named_with_its_file_and_line(content, server, capsys):
     err = capsys.readouterr().err
     assert f"{content / 'members' / 'bob.md'}:3: '1234' is neither an ORCID" in err
     assert (content / ICML).is_file()  # Ada's papers all the same
+
+
+def _work(name: str, **changes) -> dict:
+    work = json.loads((FIXTURES / f"{name}.json").read_text("utf-8"))
+    work.update(changes)
+    return work
+
+
+def _index(text: str) -> dict:
+    index: dict[str, list[int]] = {}
+    for position, word in enumerate(text.split()):
+        index.setdefault(word, []).append(position)
+    return index
+
+
+def _body(path: Path) -> str:
+    return path.read_text("utf-8").split("\n\n", 1)[1]
+
+
+def test_the_abstract_follows_openalex_until_a_hand_writes_it(content, capsys):
+    """A file without a body gains OpenAlex's abstract; an abstract sync wrote
+    follows OpenAlex's; one a hand rewrote stays, and the run says so."""
+    paper = content / "papers/journals/tiny.md"
+    paper.parent.mkdir(parents=True)
+    paper.write_text(
+        "Title: Tiny models, big claims\nAuthors: Ada Lovelace, Grace Hopper\n"
+        "Date: 2023-07-23\nJournal: Tiny Letters\nDoi: 10.5555/icml.2023.17\n",
+        "utf-8",
+    )
+    works = [_work("tiny-preprint"), _work("tiny-icml")]
+    with OpenAlex(works=works) as server:
+        assert run(content, server) == 0
+    assert _body(paper) == "We train tiny models and make big claims.\n"
+    assert paper.read_text("utf-8").startswith("Title: Tiny models, big claims\n")
+    newer = "We train tiny models and make bigger claims."
+    works[1]["abstract_inverted_index"] = _index(newer)
+    works[0]["abstract_inverted_index"] = None
+    with OpenAlex(works=works) as server:
+        assert run(content, server) == 0
+        assert _body(paper) == newer + "\n"  # the cache did not answer for OpenAlex
+        paper.write_text(paper.read_text("utf-8").replace("bigger", "modest"))
+        before = snapshot(content)
+        works[1]["abstract_inverted_index"] = _index("Something else entirely.")
+        capsys.readouterr()
+        assert run(content, server) == 0
+    assert paper.read_bytes() == before["papers/journals/tiny.md"]
+    assert "kept a hand edit: papers/journals/tiny.md: the abstract" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_hand_written_body_is_never_replaced(content, server):
+    paper = content / "papers/journals/tiny.md"
+    paper.parent.mkdir(parents=True)
+    paper.write_text(
+        "Title: Tiny models, big claims\nAuthors: Ada Lovelace\nDate: 2023-07-23\n"
+        "Journal: Tiny Letters\nDoi: 10.5555/icml.2023.17\n\nOur own words.\n",
+        "utf-8",
+    )
+    assert run(content, server) == 0
+    assert _body(paper) == "Our own words.\n"
+
+
+def test_members_are_written_as_their_files_name_them(content, tmp_path):
+    """By ORCID iD whatever OpenAlex calls her, else by a name or alias of a
+    member file; her page then lists the paper."""
+    (content / "members" / "grace.md").write_text(
+        "Name: Grace Hopper\nAliases: G. M. Hopper\n\nShe writes compilers.\n"
+    )
+    icml = _work("tiny-icml")
+    icml["authorships"][0]["author"]["display_name"] = "A. King"  # her ORCID
+    icml["authorships"][1]["author"]["display_name"] = "G. M. Hopper"
+    icml["authorships"].append(
+        {"author": {"display_name": "G. Hopper", "orcid": None}}  # not her alias
+    )
+    with OpenAlex(works=[icml]) as server:
+        assert run(content, server) == 0
+    paper = content / ICML
+    assert "Authors: Ada Lovelace, Grace Hopper, G. Hopper\n" in paper.read_text()
+    site = checks_and_builds(content, tmp_path / "built")
+    for member in ("ada", "grace"):
+        page = site.page(f"people/{member}/")
+        titles = [a.get_text() for a in page.select("section h3 a")]
+        assert "Tiny models, big claims" in titles, member
