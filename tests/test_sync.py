@@ -38,6 +38,12 @@ def content(tmp_path):
     return folder
 
 
+@pytest.fixture(autouse=True)
+def fixed_day(monkeypatch):
+    """The day a citation count is taken on, fixed so that files can be compared."""
+    monkeypatch.setattr(sync, "today", lambda: "2026-12-01")
+
+
 @pytest.fixture
 def server():
     with OpenAlex() as running:
@@ -233,7 +239,8 @@ def test_a_preprint_published_later_keeps_its_file(content, tmp_path):
     assert preprint.read_text("utf-8") == (
         "Title: Counting Sheep in the Dark\nAuthors: Ada Lovelace\nDate: 2023-03-01\n"
         "Pdf: http://arxiv.org/pdf/2303.00042v1\nArxiv: 2303.00042\n"
-        "Preprint: arXiv\nOpenalex: W4300000101\n\nWe count sheep.\n"
+        "Preprint: arXiv\nOpenalex: W4300000101\n"
+        "Citations: 1 (OpenAlex, 2026-12-01)\n\nWe count sheep.\n"
     )
     checks_and_builds(content, tmp_path / "march")
     with OpenAlex(works=[_sheep("sheep-preprint"), _sheep("sheep-wacv")]) as server:
@@ -448,3 +455,28 @@ def test_members_are_written_as_their_files_name_them(content, tmp_path):
         page = site.page(f"people/{member}/")
         titles = [a.get_text() for a in page.select("section h3 a")]
         assert "Tiny models, big claims" in titles, member
+
+
+def test_citation_counts_are_a_dated_snapshot_never_lowered(
+    content, tmp_path, monkeypatch
+):
+    icml = _work("tiny-icml", cited_by_count=12)
+    with OpenAlex(works=[icml]) as server:
+        assert run(content, server) == 0
+        paper = content / ICML
+        assert "\nCitations: 12 (OpenAlex, 2026-12-01)\n" in paper.read_text()
+        site = checks_and_builds(content, tmp_path / "built")
+        page = site.page(ICML.removesuffix(".md") + "/")
+        cited = page.select_one(".paper-citations").get_text()
+        assert cited == "Cited by 12 · OpenAlex, 2026-12-01"
+        monkeypatch.setattr(sync, "today", lambda: "2027-01-05")
+        before = paper.read_bytes()
+        icml["cited_by_count"] = 9  # OpenAlex merged two records: a dip
+        assert run(content, server) == 0
+        assert paper.read_bytes() == before
+        icml["cited_by_count"] = 12  # the same count: its date stays
+        assert run(content, server) == 0
+        assert paper.read_bytes() == before
+        icml["cited_by_count"] = 15
+        assert run(content, server) == 0
+    assert "\nCitations: 15 (OpenAlex, 2027-01-05)\n" in paper.read_text()

@@ -26,8 +26,10 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -83,7 +85,11 @@ MANAGED = (
     "Preprint",
     "Links",
     "Openalex",
+    "Citations",
 )
+#: Where a citation count comes from, as the paper page names it.
+CITATIONS_SOURCE = "OpenAlex"
+_COUNT = re.compile(r"^\s*(\d+)\b")
 
 
 class SyncFailure(Exception):
@@ -381,6 +387,10 @@ def paper_fields(
         "Arxiv": work.arxiv,
         "Doi": "" if work.doi.lower().startswith("10.48550/") else work.doi,
         "Openalex": ", ".join(sorted(i for i in paper.openalex_ids if i)),
+        # A snapshot: the count, where and when (see _citations).
+        "Citations": (
+            f"{work.cited_by} ({CITATIONS_SOURCE}, {today()})" if work.cited_by else ""
+        ),
     }
     fields["Links"] = "; ".join(
         f"{label} <{url}> {icon}" for label, url, icon in _links(work)
@@ -403,6 +413,20 @@ def paper_fields(
     # Every managed key: "" says "none" (a preprint's Preprint: goes when it is
     # published), a key left out (see _venue_of_file) says "leave it alone".
     return {key: clean_text(fields.get(key, "")) for key in MANAGED}
+
+
+def today() -> str:
+    """The date a citation count is taken on (UTC; tests fix it)."""
+    return datetime.now(UTC).date().isoformat()
+
+
+def _citations(fields: dict[str, str], have: str) -> None:
+    """A count is never lowered (OpenAlex's counts dip as it merges records),
+    and a count that has not grown keeps its date, so that a second run with
+    nothing new changes no byte."""
+    old, new = _COUNT.match(have or ""), _COUNT.match(fields.get("Citations", ""))
+    if old and (not new or int(old.group(1)) >= int(new.group(1))):
+        fields["Citations"] = have
 
 
 def _folder(venue: venues.Venue) -> str:
@@ -573,6 +597,7 @@ def plan_sync(
             path = files[relative]
             old = path.read_text("utf-8")
             _venue_of_file(fields, relative)
+            _citations(fields, _values(path).get("citations", ""))
             before = state.get(relative, {})
             text, written, kept = update_text(old, fields, before)
             text, digest, body_kept = update_body(
