@@ -197,6 +197,17 @@ def test_a_short_retry_after_is_waited_out(content, server, monkeypatch):
     assert (content / ICML).is_file()
 
 
+def test_429_after_429_gives_up_in_one_line(content, server, capsys):
+    server.retry_after = "0"
+    server.fail("429", "429", "429", "429")  # one more than sync waits out
+    before = snapshot(content)
+    assert run(content, server) == 1
+    assert snapshot(content) == before
+    assert len(server.requests) == sync.MAX_RETRIES + 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith("answered 429 Too Many Requests 4 times in a row")
+
+
 def test_dry_run_prints_the_diff_and_writes_nothing(content, server, capsys):
     assert run(content, server) == 0
     (content / ICML).unlink()

@@ -12,6 +12,11 @@ Rules it keeps:
 - Never lose an edit. ``content/.sync-state.json`` records, per file and field,
   what sync last wrote. A field whose value differs from that record was
   edited by hand and stays; a field sync never wrote is the author's.
+- The body (the abstract) follows the same rule: sync writes it into a file
+  without one and replaces only the one it wrote (its digest is in the state).
+- Members are named as their files name them (ORCID iD, OpenAlex id, else a
+  name or alias), so that their pages list the paper.
+- A citation count is a dated snapshot that a later sync never lowers.
 - A second run with nothing new changes no byte: values are rendered in one
   fixed way, and files whose text would not change are not written.
 - All or nothing. Every answer is fetched and every file planned before the
