@@ -3,7 +3,9 @@
 It answers in OpenAlex's documented JSON (https://docs.openalex.org):
 ``/works?filter=author.orcid:…|author.id:…&cursor=…&per-page=N`` gives
 ``{"meta": {"count", "per_page", "next_cursor"}, "results": [...]}`` with cursor
-paging, and ``/works/W…`` one work. The works are tests/fixtures/openalex/*.json.
+paging, and ``/works/W…``, ``/works/doi:10.x/y`` or ``/works/pmid:123`` one work
+(a 404 ``{"error": …}`` for one it does not hold). The works are
+tests/fixtures/openalex/*.json.
 
 ``tests/loopback.py`` serves arXiv and Crossref from fixed tables in one
 handler; OpenAlex needs paging and failures on demand, so it has its own server
@@ -20,7 +22,7 @@ import threading
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "openalex"
 
@@ -53,6 +55,17 @@ def _by(work: dict, kind: str, value: str) -> bool:
         if kind == "author.id" and (author.get("id") or "").endswith("/" + value):
             return True
     return False
+
+
+def _is(work: dict, wanted: str) -> bool:
+    """``W…``, ``doi:10.x/y`` (case-insensitive, as DOIs are) or ``pmid:123``."""
+    kind, _, value = wanted.partition(":")
+    ids = work.get("ids") or {}
+    if kind.lower() == "doi":
+        return (work.get("doi") or "").lower() == f"https://doi.org/{value.lower()}"
+    if kind.lower() == "pmid":
+        return ids.get("pmid") == f"https://pubmed.ncbi.nlm.nih.gov/{value}"
+    return work["id"].endswith("/" + wanted)
 
 
 class OpenAlex:
@@ -91,9 +104,9 @@ class OpenAlex:
                 parts = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
                 if parts.path.startswith("/works/"):
-                    wanted = parts.path[len("/works/") :]
+                    wanted = unquote(parts.path[len("/works/") :])
                     for work in server.works:
-                        if work["id"].endswith("/" + wanted):
+                        if _is(work, wanted):
                             return self._send(200, work)
                     return self._send(404, {"error": f"{wanted} not found"})
                 if parts.path != "/works":

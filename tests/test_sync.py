@@ -16,8 +16,10 @@ import pytest
 
 from pelican.plugins.conference_papers import sync
 from pelican.plugins.conference_papers.commands import main as cli
+from pelican.plugins.conference_papers.importers import doi as crossref_api
 
 from .imported import checks_and_builds
+from .loopback import Services
 from .openalex_server import FIXTURES, OpenAlex
 
 ORCID = "0000-0002-1825-0097"
@@ -34,6 +36,12 @@ def content(tmp_path):
         f"Name: Ada Lovelace\nOrcid: {ORCID}\n\nShe writes papers.\n", "utf-8"
     )
     return folder
+
+
+@pytest.fixture(autouse=True)
+def fixed_day(monkeypatch):
+    """The day a citation count is taken on, fixed so that files can be compared."""
+    monkeypatch.setattr(sync, "today", lambda: "2026-12-01")
 
 
 @pytest.fixture
@@ -189,6 +197,17 @@ def test_a_short_retry_after_is_waited_out(content, server, monkeypatch):
     assert (content / ICML).is_file()
 
 
+def test_429_after_429_gives_up_in_one_line(content, server, capsys):
+    server.retry_after = "0"
+    server.fail("429", "429", "429", "429")  # one more than sync waits out
+    before = snapshot(content)
+    assert run(content, server) == 1
+    assert snapshot(content) == before
+    assert len(server.requests) == sync.MAX_RETRIES + 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith("answered 429 Too Many Requests 4 times in a row")
+
+
 def test_dry_run_prints_the_diff_and_writes_nothing(content, server, capsys):
     assert run(content, server) == 0
     (content / ICML).unlink()
@@ -231,7 +250,8 @@ def test_a_preprint_published_later_keeps_its_file(content, tmp_path):
     assert preprint.read_text("utf-8") == (
         "Title: Counting Sheep in the Dark\nAuthors: Ada Lovelace\nDate: 2023-03-01\n"
         "Pdf: http://arxiv.org/pdf/2303.00042v1\nArxiv: 2303.00042\n"
-        "Preprint: arXiv\nOpenalex: W4300000101\n\nWe count sheep.\n"
+        "Preprint: arXiv\nOpenalex: W4300000101\n"
+        "Citations: 1 (OpenAlex, 2026-12-01)\n\nWe count sheep.\n"
     )
     checks_and_builds(content, tmp_path / "march")
     with OpenAlex(works=[_sheep("sheep-preprint"), _sheep("sheep-wacv")]) as server:
@@ -259,13 +279,71 @@ def test_a_preprint_published_later_keeps_its_file(content, tmp_path):
 def test_orcid_entries_of_sources_yaml(tmp_path, server, capsys):
     content = tmp_path / "content"
     content.mkdir()
-    (content / "sources.yaml").write_text(
-        f"- orcid: {ORCID}\n- id: doi:10.5555/other.1\n", "utf-8"
-    )
+    (content / "sources.yaml").write_text(f"- orcid: {ORCID}\n", "utf-8")
     assert run(content, server) == 0
     assert (content / ICML).is_file()
-    assert "'id: doi:10.5555/other.1' is not asked yet" in capsys.readouterr().err
     checks_and_builds(content, tmp_path / "built")
+
+
+@pytest.fixture
+def crossref(monkeypatch):
+    with Services() as services:
+        monkeypatch.setenv(crossref_api.ENV_API, f"{services.base}/crossref/works")
+        yield services
+
+
+def test_ids_of_sources_yaml_are_asked_one_by_one(tmp_path, server, crossref, capsys):
+    """doi:, arxiv: (as arXiv's DOI) and pmid: entries, each one work of
+    OpenAlex's; a DOI OpenAlex does not know is no paper and says so."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "sources.yaml").write_text(
+        "- id: doi:10.5555/JOURNAL.2019.42\n"  # DOIs are case-insensitive
+        "- id: arxiv:2302.00003\n"
+        "- id: doi:https://doi.org/10.5555/icml.2023.17\n"
+        "- id: pmid:29456894\n"
+        "- id: doi:10.5555/nobody.knows\n"
+        "- id: isbn:978-3-16-148410-0\n",
+        "utf-8",
+    )
+    assert run(content, server) == 0
+    assert papers(content) == [
+        "conferences/international-conference-on-machine-learning-2023.md",
+        ICML,  # the arXiv id and the DOI: one paper
+        "papers/journals/forty-two-answers.md",
+        "papers/journals/sparse-gans-for-everyone.md",  # by its PubMed id
+    ]
+    assert "Openalex: W4300000001, W4300000002\n" in (content / ICML).read_text()
+    assert any(p.endswith("/works/pmid:29456894") for p in server.requests)
+    err = capsys.readouterr().err
+    assert "neither OpenAlex nor Crossref knows doi:10.5555/nobody.knows" in err
+    assert "'id: isbn:978-3-16-148410-0' is not a DOI, arXiv id or PubMed id" in err
+    assert crossref.requests == ["/crossref/works/10.5555%2Fnobody.knows"]
+    checks_and_builds(content, tmp_path / "built")
+
+
+def test_a_doi_only_crossref_knows(tmp_path, crossref, capsys):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "sources.yaml").write_text("- id: doi:10.5555/journal.2019.42\n")
+    with OpenAlex(works=[]) as server:
+        assert run(content, server) == 0
+        paper = content / "papers/journals/forty-two-answers.md"
+        assert paper.read_text("utf-8") == (
+            "Title: Forty-Two Answers\nAuthors: Alan Turing, The Lab\n"
+            "Date: 2019-05\nPdf: https://example.org/42.pdf\n"
+            "Doi: 10.5555/journal.2019.42\n"
+            "Journal: Journal of Imaginary Computing\n\nWe answer everything .\n"
+        )
+        checks_and_builds(content, tmp_path / "built")
+        before = snapshot(content)
+        assert run(content, server) == 0
+        assert snapshot(content) == before
+        (content / "papers/journals/forty-two-answers.md").unlink()
+        asked = len(crossref.requests)
+        assert run(content, server, "--offline") == 0  # the cache holds Crossref's
+        assert len(crossref.requests) == asked
+    assert paper.is_file()
 
 
 def test_no_author_to_ask_for_is_one_line(tmp_path, server, capsys):
@@ -304,3 +382,112 @@ def test_a_wrong_orcid_is_named_with_its_file_and_line(content, server, capsys):
     err = capsys.readouterr().err
     assert f"{content / 'members' / 'bob.md'}:3: '1234' is neither an ORCID" in err
     assert (content / ICML).is_file()  # Ada's papers all the same
+
+
+def _work(name: str, **changes) -> dict:
+    work = json.loads((FIXTURES / f"{name}.json").read_text("utf-8"))
+    work.update(changes)
+    return work
+
+
+def _index(text: str) -> dict:
+    index: dict[str, list[int]] = {}
+    for position, word in enumerate(text.split()):
+        index.setdefault(word, []).append(position)
+    return index
+
+
+def _body(path: Path) -> str:
+    return path.read_text("utf-8").split("\n\n", 1)[1]
+
+
+def test_the_abstract_follows_openalex_until_a_hand_writes_it(content, capsys):
+    """A file without a body gains OpenAlex's abstract; an abstract sync wrote
+    follows OpenAlex's; one a hand rewrote stays, and the run says so."""
+    paper = content / "papers/journals/tiny.md"
+    paper.parent.mkdir(parents=True)
+    paper.write_text(
+        "Title: Tiny models, big claims\nAuthors: Ada Lovelace, Grace Hopper\n"
+        "Date: 2023-07-23\nJournal: Tiny Letters\nDoi: 10.5555/icml.2023.17\n",
+        "utf-8",
+    )
+    works = [_work("tiny-preprint"), _work("tiny-icml")]
+    with OpenAlex(works=works) as server:
+        assert run(content, server) == 0
+    assert _body(paper) == "We train tiny models and make big claims.\n"
+    assert paper.read_text("utf-8").startswith("Title: Tiny models, big claims\n")
+    newer = "We train tiny models and make bigger claims."
+    works[1]["abstract_inverted_index"] = _index(newer)
+    works[0]["abstract_inverted_index"] = None
+    with OpenAlex(works=works) as server:
+        assert run(content, server) == 0
+        assert _body(paper) == newer + "\n"  # the cache did not answer for OpenAlex
+        paper.write_text(paper.read_text("utf-8").replace("bigger", "modest"))
+        before = snapshot(content)
+        works[1]["abstract_inverted_index"] = _index("Something else entirely.")
+        capsys.readouterr()
+        assert run(content, server) == 0
+    assert paper.read_bytes() == before["papers/journals/tiny.md"]
+    assert "kept a hand edit: papers/journals/tiny.md: the abstract" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_hand_written_body_is_never_replaced(content, server):
+    paper = content / "papers/journals/tiny.md"
+    paper.parent.mkdir(parents=True)
+    paper.write_text(
+        "Title: Tiny models, big claims\nAuthors: Ada Lovelace\nDate: 2023-07-23\n"
+        "Journal: Tiny Letters\nDoi: 10.5555/icml.2023.17\n\nOur own words.\n",
+        "utf-8",
+    )
+    assert run(content, server) == 0
+    assert _body(paper) == "Our own words.\n"
+
+
+def test_members_are_written_as_their_files_name_them(content, tmp_path):
+    """By ORCID iD whatever OpenAlex calls her, else by a name or alias of a
+    member file; her page then lists the paper."""
+    (content / "members" / "grace.md").write_text(
+        "Name: Grace Hopper\nAliases: G. M. Hopper\n\nShe writes compilers.\n"
+    )
+    icml = _work("tiny-icml")
+    icml["authorships"][0]["author"]["display_name"] = "A. King"  # her ORCID
+    icml["authorships"][1]["author"]["display_name"] = "G. M. Hopper"
+    icml["authorships"].append(
+        {"author": {"display_name": "G. Hopper", "orcid": None}}  # not her alias
+    )
+    with OpenAlex(works=[icml]) as server:
+        assert run(content, server) == 0
+    paper = content / ICML
+    assert "Authors: Ada Lovelace, Grace Hopper, G. Hopper\n" in paper.read_text()
+    site = checks_and_builds(content, tmp_path / "built")
+    for member in ("ada", "grace"):
+        page = site.page(f"people/{member}/")
+        titles = [a.get_text() for a in page.select("section h3 a")]
+        assert "Tiny models, big claims" in titles, member
+
+
+def test_citation_counts_are_a_dated_snapshot_never_lowered(
+    content, tmp_path, monkeypatch
+):
+    icml = _work("tiny-icml", cited_by_count=12)
+    with OpenAlex(works=[icml]) as server:
+        assert run(content, server) == 0
+        paper = content / ICML
+        assert "\nCitations: 12 (OpenAlex, 2026-12-01)\n" in paper.read_text()
+        site = checks_and_builds(content, tmp_path / "built")
+        page = site.page(ICML.removesuffix(".md") + "/")
+        cited = page.select_one(".paper-citations").get_text()
+        assert cited == "Cited by 12 · OpenAlex, 2026-12-01"
+        monkeypatch.setattr(sync, "today", lambda: "2027-01-05")
+        before = paper.read_bytes()
+        icml["cited_by_count"] = 9  # OpenAlex merged two records: a dip
+        assert run(content, server) == 0
+        assert paper.read_bytes() == before
+        icml["cited_by_count"] = 12  # the same count: its date stays
+        assert run(content, server) == 0
+        assert paper.read_bytes() == before
+        icml["cited_by_count"] = 15
+        assert run(content, server) == 0
+    assert "\nCitations: 15 (OpenAlex, 2027-01-05)\n" in paper.read_text()

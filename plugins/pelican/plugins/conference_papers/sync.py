@@ -12,6 +12,11 @@ Rules it keeps:
 - Never lose an edit. ``content/.sync-state.json`` records, per file and field,
   what sync last wrote. A field whose value differs from that record was
   edited by hand and stays; a field sync never wrote is the author's.
+- The body (the abstract) follows the same rule: sync writes it into a file
+  without one and replaces only the one it wrote (its digest is in the state).
+- Members are named as their files name them (ORCID iD, OpenAlex id, else a
+  name or alias), so that their pages list the paper.
+- A citation count is a dated snapshot that a later sync never lowers.
 - A second run with nothing new changes no byte: values are rendered in one
   fixed way, and files whose text would not change are not written.
 - All or nothing. Every answer is fetched and every file planned before the
@@ -23,20 +28,25 @@ Rules it keeps:
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import os
+import re
 import sys
-import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from pelican.settings import read_settings
 
 from . import settings
-from .base import http, matching, openalex, paths, venues
+from .base import http, identifiers, matching, openalex, paths, venues
+from .base.names import Directory
 from .base.text import clean_text
-from .format.schema import scan_header
+from .base.urls import url_problem
+from .format.schema import scan_header, split_list
+from .importers import doi as crossref
 from .importers.writer import (
     ConferenceRecord,
     PaperRecord,
@@ -80,7 +90,11 @@ MANAGED = (
     "Preprint",
     "Links",
     "Openalex",
+    "Citations",
 )
+#: Where a citation count comes from, as the paper page names it.
+CITATIONS_SOURCE = "OpenAlex"
+_COUNT = re.compile(r"^\s*(\d+)\b")
 
 
 class SyncFailure(Exception):
@@ -127,6 +141,48 @@ def _values(path: Path) -> dict[str, str]:
     return {key: value for key, (_, _, value) in read_header(text)[1].items()}
 
 
+@dataclass
+class Lab:
+    """The members as a synced author list must name them: a work's author with
+    a member's ORCID iD or OpenAlex id, else with her name or an alias (names.py's
+    rule, the one the pages link by), is written with the member's Name, so that
+    her page lists the paper."""
+
+    by_orcid: dict[str, str] = field(default_factory=dict)
+    by_openalex: dict[str, str] = field(default_factory=dict)
+    names: Directory = field(default_factory=Directory)
+
+    def name_of(self, author: openalex.Author) -> str:
+        return (
+            self.by_orcid.get(author.orcid)
+            or self.by_openalex.get(author.openalex)
+            or self.names.canonical(author.name)
+            or author.name
+        )
+
+
+def lab_members(content: Path) -> Lab:
+    lab = Lab()
+    for path in sorted((content / "members").glob("*.md")):
+        try:
+            header = read_header(path.read_text("utf-8"))[1]
+        except (OSError, UnicodeDecodeError):
+            continue  # the build reports a file it cannot read
+        name = header.get("name", (0, 0, ""))[2]
+        if not name:
+            continue
+        aliases = split_list(header.get("aliases", (0, 0, ""))[2])
+        lab.names.add(name, None, aliases)
+        for value in split_list(header.get("orcid", (0, 0, ""))[2]):
+            orcid = identifiers.normalize_orcid(value)
+            if orcid:
+                lab.by_orcid.setdefault(orcid, name)
+        for value in split_list(header.get("openalex", (0, 0, ""))[2]):
+            if openalex.short_id(value):
+                lab.by_openalex.setdefault(openalex.short_id(value), name)
+    return lab
+
+
 def member_authors(content: Path) -> list[tuple[str, str]]:
     """("FILE:LINE", ORCID iD or OpenAlex author id) of every member file."""
     found = []
@@ -143,29 +199,52 @@ def member_authors(content: Path) -> list[tuple[str, str]]:
     return found
 
 
-def source_authors(content: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    """The ``orcid:`` entries of lab-website-template's sources.yaml, and notes
-    for the entries sync cannot use yet (``id: doi:…``, ``id: arxiv:…``)."""
+def source_entries(
+    content: Path,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]], list[str]]:
+    """lab-website-template's sources.yaml: its ``orcid:`` entries (whose works
+    are asked for), its ``id: doi:…|arxiv:…|pmid:…`` entries as (where, kind,
+    value), and notes for entries sync cannot use."""
     path = content / "sources.yaml"
     if not path.is_file():
-        return [], []
+        return [], [], []
     try:
         _, data = load_yaml(path.read_text("utf-8"))
     except Exception as error:  # yaml.YAMLError, UnicodeDecodeError
         raise SyncFailure(f"{path}: cannot be read as YAML ({error})") from None
-    found, notes = [], []
+    found, ids, notes = [], [], []
     for entry in data if isinstance(data, list) else []:
         if not isinstance(entry, dict):
             continue
         if entry.get("orcid"):
             found.append((str(path), str(entry["orcid"])))
         if entry.get("id"):
-            notes.append(
-                f"{path}: 'id: {clean_text(str(entry['id']))[:60]}' is not asked "
-                "yet (sync reads the orcid: entries); import it with "
-                f"'pelican-papers import lwt {path} --into {path.parent}'"
-            )
-    return found, notes
+            value = clean_text(str(entry["id"]))
+            kind, _, rest = value.partition(":")
+            kind = kind.strip().lower()
+            identifier = _identifier(kind, rest.strip())
+            if identifier:
+                ids.append((str(path), *identifier))
+            else:
+                notes.append(
+                    f"{path}: 'id: {value[:60]}' is not a DOI, arXiv id or PubMed "
+                    "id sync can ask for (write e.g. 'id: doi:10.1109/CVPR.2020.1', "
+                    "'id: arxiv:2210.05938' or 'id: pmid:29456894')"
+                )
+    return found, ids, notes
+
+
+def _identifier(kind: str, value: str) -> tuple[str, str] | None:
+    """("doi", DOI), ("arxiv", id) or ("pmid", digits) from a sources.yaml id."""
+    if kind == "doi" and identifiers.normalize_doi(value):
+        doi = identifiers.normalize_doi(value)
+        arxiv = identifiers.arxiv_of_doi(doi)
+        return ("arxiv", arxiv) if arxiv else ("doi", doi)
+    if kind == "arxiv" and identifiers.arxiv_key(value):
+        return "arxiv", identifiers.arxiv_key(value)
+    if kind == "pmid" and value.isdigit():
+        return "pmid", value
+    return None
 
 
 def existing_papers(content: Path) -> tuple[matching.Existing, dict[str, Path]]:
@@ -186,88 +265,71 @@ def existing_conferences(content: Path) -> set[str]:
 # --- asking OpenAlex ---------------------------------------------------------
 
 
+class NotFound(SyncFailure):
+    """The service knows no such work (404), or --offline has no answer for it."""
+
+
 class Asker:
-    """GET JSON from OpenAlex: polite (an interval, a mailto), 429s waited out up
-    to a cap, answers kept in memory for the cache until the run succeeds."""
+    """GET JSON through the plugin's one HTTP client (http.py) in its fresh mode:
+    polite (an interval, a mailto), 429s waited out up to a cap, the answers
+    staged for the cache until the run succeeds; ``--offline`` reads the cache
+    alone."""
 
     def __init__(self, cache: Path, offline: bool, timeout: float | None = None):
-        timeout = TIMEOUT if timeout is None else timeout
-        self.reader = http.Client(
-            timeout, USER_AGENT, allow_loopback=True, cache=cache, offline=True
+        self.client = http.Client(
+            TIMEOUT if timeout is None else timeout,
+            USER_AGENT,
+            allow_loopback=True,
+            cache=cache,
+            offline=offline,
+            fresh=True,
+            interval=INTERVAL,
+            retries=MAX_RETRIES,
+            max_wait=MAX_RETRY_AFTER,
+            on_wait=_say_wait,
         )
-        self.client = http.Client(timeout, USER_AGENT, allow_loopback=True)
         self.offline = offline
-        self.answers: dict[str, bytes] = {}
-        self.last = 0.0
 
-    def __call__(self, url: str) -> object:
-        key = _cache_key(url)
-        if self.offline:
-            body = self.reader.get_cached(key)
-            if body is None:
-                raise SyncFailure(f"{url} is not in the cache and --offline was given")
-        else:
-            body = self._fetch(url)
-            self.answers[key] = body
+    def __call__(self, url: str, key: str | None = None) -> object:
+        body = self.body(url, key)
         try:
             return json.loads(body)
         except ValueError:
             host = urlsplit(url).netloc
             raise SyncFailure(f"{host} answered something that is not JSON") from None
 
-    def _fetch(self, url: str) -> bytes:
-        for _ in range(MAX_RETRIES + 1):
-            wait = self.last + INTERVAL - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            self.last = time.monotonic()
-            try:
-                return self.client.get(url, LIMIT, accept="application/json")
-            except http.StatusError as error:
-                if error.status != 429:
-                    raise SyncFailure(str(error)) from None
-                after = _retry_after(error.headers)
-                if after > MAX_RETRY_AFTER:
-                    raise SyncFailure(
-                        f"{error.host} answered 429 Too Many Requests and asks to "
-                        f"wait {after:g} s (more than {MAX_RETRY_AFTER:g} s)"
-                    ) from None
-                print(f"sync: {error.host} asks to wait {after:g} s", file=sys.stderr)
-                time.sleep(after)
-            except http.FetchError as error:
-                raise SyncFailure(str(error)) from None
-        raise SyncFailure(
-            f"{urlsplit(url).netloc} answered 429 Too Many Requests "
-            f"{MAX_RETRIES + 1} times in a row"
-        )
+    def body(self, url: str, key: str | None = None) -> bytes:
+        try:
+            return self.client.get(
+                url, LIMIT, accept="application/json", key=key or _cache_key(url)
+            )
+        except http.StatusError as error:
+            if error.status == 404:
+                raise NotFound(str(error)) from None
+            raise SyncFailure(str(error)) from None
+        except http.FetchError as error:
+            if self.offline:
+                raise NotFound(str(error)) from None
+            raise SyncFailure(str(error)) from None
 
     def cache_files(self) -> dict[Path, bytes]:
-        files = {}
-        for key, body in self.answers.items():
-            path = self.reader._cached(key)
-            if path is not None:
-                files[path] = body
-        return files
+        return dict(self.client.staged)
+
+
+def _say_wait(host: str, seconds: float) -> None:
+    print(f"sync: {host} asks to wait {seconds:g} s", file=sys.stderr)
 
 
 def _cache_key(url: str) -> str:
-    """``/works?…`` without ``mailto`` and the host: the same answer whoever
-    asks, and a test server on any port finds what the last run kept."""
+    """``/works?…`` or ``/works/doi:…`` without ``mailto`` and the host: the same
+    answer whoever asks, and a test server on any port finds what the last run
+    kept."""
     parts = urlsplit(url)
     query = "&".join(
         part for part in parts.query.split("&") if not part.startswith("mailto=")
     )
-    return f"openalex:{parts.path.rstrip('/').rsplit('/', 1)[-1]}?{query}"
-
-
-def _retry_after(headers: dict) -> float:
-    for key, value in headers.items():
-        if key.lower() == "retry-after":
-            try:
-                return max(0.0, float(value))
-            except ValueError:
-                return MAX_RETRY_AFTER + 1  # an HTTP date: a long wait
-    return 1.0
+    path = parts.path.rstrip("/")
+    return f"openalex:{path[max(0, path.find('/works')) :]}?{query}"
 
 
 # --- planning ----------------------------------------------------------------
@@ -312,22 +374,28 @@ def _links(work: openalex.Work) -> list[tuple[str, str, str]]:
     return [("Publisher", landing, "fa-solid fa-book-open")]
 
 
-def paper_fields(paper: matching.Paper, venue: venues.Venue) -> dict[str, str]:
+def paper_fields(
+    paper: matching.Paper, venue: venues.Venue, lab: Lab | None = None
+) -> dict[str, str]:
     """The managed fields of a paper file, rendered as they are written."""
     work = paper.work
+    lab = lab or Lab()
+    authors = [lab.name_of(author) for author in work.authors]
     fields = {
         "Title": work.title,
         # The writer's rule: "; " between names when a name holds a comma.
-        "Authors": render_paper(
-            PaperRecord(title="", authors=[a.name for a in work.authors], conference="")
-        )
+        "Authors": render_paper(PaperRecord(title="", authors=authors, conference=""))
         .strip()
         .partition(": ")[2],
         "Date": paper.first_date,
         "Pdf": work.pdf,
         "Arxiv": work.arxiv,
         "Doi": "" if work.doi.lower().startswith("10.48550/") else work.doi,
-        "Openalex": ", ".join(sorted(paper.openalex_ids)),
+        "Openalex": ", ".join(sorted(i for i in paper.openalex_ids if i)),
+        # A snapshot: the count, where and when (see _citations).
+        "Citations": (
+            f"{work.cited_by} ({CITATIONS_SOURCE}, {today()})" if work.cited_by else ""
+        ),
     }
     fields["Links"] = "; ".join(
         f"{label} <{url}> {icon}" for label, url, icon in _links(work)
@@ -350,6 +418,20 @@ def paper_fields(paper: matching.Paper, venue: venues.Venue) -> dict[str, str]:
     # Every managed key: "" says "none" (a preprint's Preprint: goes when it is
     # published), a key left out (see _venue_of_file) says "leave it alone".
     return {key: clean_text(fields.get(key, "")) for key in MANAGED}
+
+
+def today() -> str:
+    """The date a citation count is taken on (UTC; tests fix it)."""
+    return datetime.now(UTC).date().isoformat()
+
+
+def _citations(fields: dict[str, str], have: str) -> None:
+    """A count is never lowered (OpenAlex's counts dip as it merges records),
+    and a count that has not grown keeps its date, so that a second run with
+    nothing new changes no byte."""
+    old, new = _COUNT.match(have or ""), _COUNT.match(fields.get("Citations", ""))
+    if old and (not new or int(old.group(1)) >= int(new.group(1))):
+        fields["Citations"] = have
 
 
 def _folder(venue: venues.Venue) -> str:
@@ -420,6 +502,29 @@ def update_text(
     return "\n".join(out), state, kept
 
 
+def _digest(text: str) -> str:
+    """What the state file records of an abstract: enough to know it again."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def update_body(text: str, abstract: str, written: str) -> tuple[str, str, bool]:
+    """The file with its body (the abstract) brought up to date, the digest
+    of the body sync now stands behind ("" for none), and whether a hand edit
+    was kept. The body is sync's to replace when the file has none or it is
+    the abstract the last sync wrote (``written``); any other body is the
+    author's and stays."""
+    lines = text.split("\n")
+    end = _header_end(lines, scan_header(text))
+    body = "\n".join(lines[end:]).strip()
+    abstract = clean_text(abstract).strip()
+    if body and _digest(body) != written:
+        return text, written, bool(written) and body != abstract
+    if not abstract or body == abstract:
+        return text, _digest(body) if body else "", False
+    head = "\n".join(lines[:end]).rstrip("\n")
+    return f"{head}\n\n{abstract}\n", _digest(abstract), False
+
+
 def _venue_of_file(fields: dict[str, str], relative: str) -> None:
     """Leave out what would move a paper already in the content: a file in a
     conference's folder belongs to it; only a preprint's file gains a venue."""
@@ -451,7 +556,10 @@ def _new_conference(
 
 
 def plan_sync(
-    works: list[openalex.Work], content: Path, state: dict[str, dict[str, str]]
+    works: list[openalex.Work],
+    content: Path,
+    state: dict[str, dict[str, str]],
+    lab: Lab | None = None,
 ) -> tuple[Plan, dict[str, dict[str, str]]]:
     plan = Plan()
     existing, files = existing_papers(content)
@@ -480,7 +588,7 @@ def plan_sync(
                 f"cannot be a folder: {why}; add the paper by hand"
             )
             continue
-        fields = paper_fields(paper, venue)
+        fields = paper_fields(paper, venue, lab)
         merged = f"{work.title[:60]}: {' + '.join(w.openalex for w in paper.works)}"
         found = existing.find(paper)
         if len(found) > 1:
@@ -494,7 +602,16 @@ def plan_sync(
             path = files[relative]
             old = path.read_text("utf-8")
             _venue_of_file(fields, relative)
-            text, written, kept = update_text(old, fields, state.get(relative, {}))
+            _citations(fields, _values(path).get("citations", ""))
+            before = state.get(relative, {})
+            text, written, kept = update_text(old, fields, before)
+            text, digest, body_kept = update_body(
+                text, work.abstract, before.get("Abstract", "")
+            )
+            if digest:
+                written["Abstract"] = digest
+            if body_kept:
+                kept.append("the abstract")
             new_state[relative] = written
             plan.kept += [f"{relative}: {key}" for key in kept]
             if text != old:
@@ -517,6 +634,8 @@ def plan_sync(
             fields.pop("Conference")  # the folder names it
         plan.files[content / relative] = render_new(fields, work.abstract).encode()
         new_state[relative] = {key: value for key, value in fields.items() if value}
+        if clean_text(work.abstract).strip():
+            new_state[relative]["Abstract"] = _digest(clean_text(work.abstract).strip())
         plan.added.append(relative)
         if len(paper.works) > 1:
             plan.merged.append(merged)
@@ -583,9 +702,9 @@ def _mailto(args) -> str:
 
 def fetch_works(args, content: Path, asker: Asker) -> tuple[list, list[str]]:
     authors = member_authors(content)
-    more, notes = source_authors(content)
+    more, ids, notes = source_entries(content)
     authors += more
-    if not authors:
+    if not authors and not ids:
         raise SyncFailure(
             f"no member file in {content / 'members'} has an Orcid: or Openalex: "
             "line (write e.g. 'Orcid: 0000-0002-1825-0097')"
@@ -618,7 +737,84 @@ def fetch_works(args, content: Path, asker: Asker) -> tuple[list, list[str]]:
         except openalex.OpenAlexError as error:
             raise SyncFailure(str(error)) from None
         print(f"sync: {count} work(s) of {author}", file=sys.stderr)
+    for where, kind, value in ids:
+        work = fetch_one(asker, kind, value, base, mailto)
+        if work is None and asker.offline:
+            notes.append(f"{where}: {kind}:{value} is not in the cache (--offline)")
+        elif work is None:
+            notes.append(
+                f"{where}: neither OpenAlex nor Crossref knows {kind}:{value}; "
+                "check the id, or add the paper by hand"
+                + (" or with 'pelican-papers import arxiv'" if kind == "arxiv" else "")
+            )
+        elif not work.openalex or work.openalex not in seen:
+            seen.add(work.openalex)
+            works.append(work)
+            notes += [str(note) for note in work.problems]
     return works, notes
+
+
+def fetch_one(
+    asker: Asker, kind: str, value: str, base: str, mailto: str
+) -> openalex.Work | None:
+    """The work a sources.yaml id names: OpenAlex's, else (a DOI) Crossref's."""
+    print(f"sync: asking OpenAlex for {kind}:{value}", file=sys.stderr)
+    url = openalex.work_url(kind, value, base=base, mailto=mailto)
+    try:
+        return openalex.parse_work(asker(url))
+    except NotFound:
+        pass
+    except openalex.OpenAlexError as error:
+        raise SyncFailure(f"{url}: {error}") from None
+    if kind != "doi":
+        return None
+    print(f"sync: asking Crossref for doi:{value}", file=sys.stderr)
+    url = f"{crossref.api_url()}/{quote(value, safe='')}"
+    try:
+        body = asker.body(url, f"crossref:{value.lower()}")
+    except NotFound:
+        return None
+    try:
+        return crossref_work(crossref.parse_work(body, value))
+    except crossref.FetchError as error:
+        raise SyncFailure(str(error)) from None
+
+
+#: Crossref's work types as the source types the venue recogniser reads.
+_CROSSREF_SOURCES = {
+    "journal-article": "journal",
+    "proceedings-article": "conference",
+    "posted-content": "repository",
+}
+
+
+def crossref_work(record: dict) -> openalex.Work:
+    """A Crossref record (importers/doi.py's) as the Work an OpenAlex one would be."""
+    kind = record.get("type") or ""
+    date = record.get("date_as_given") or ""
+    pdf = record.get("pdf") or ""
+    if url_problem(pdf) or urlsplit(pdf).scheme not in ("http", "https"):
+        pdf = ""
+    title = openalex.plain(record.get("title"))
+    return openalex.Work(
+        openalex="",
+        title=title,
+        authors=tuple(openalex.Author(name=name) for name in record["authors"]),
+        year=int(date[:4]) if date[:4].isdigit() else None,
+        date=date,
+        type="preprint" if kind == "posted-content" else kind,
+        doi=record.get("doi") or "",
+        venue=openalex.plain(record.get("venue")),
+        venue_type=_CROSSREF_SOURCES.get(kind, ""),
+        publisher=openalex.plain(record.get("publisher")),
+        volume=record.get("volume") or "",
+        issue=record.get("issue") or "",
+        pages=(record.get("pages") or "").replace("\u2013", "-"),
+        pdf=pdf,
+        abstract=openalex.plain(record.get("abstract")),
+        skip_reason=openalex.NOT_PAPERS.get(kind, "")
+        or ("" if title else "it has no title"),
+    )
 
 
 def run(args) -> int:
@@ -633,7 +829,12 @@ def run(args) -> int:
         state = (
             json.loads(state_path.read_text("utf-8")) if state_path.is_file() else {}
         )
-        plan, _ = plan_sync(works, content, state if isinstance(state, dict) else {})
+        plan, _ = plan_sync(
+            works,
+            content,
+            state if isinstance(state, dict) else {},
+            lab_members(content),
+        )
     except SyncFailure as error:
         print(
             f"pelican-papers: sync stopped, content unchanged: {error}", file=sys.stderr

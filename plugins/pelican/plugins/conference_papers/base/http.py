@@ -10,6 +10,14 @@ loopback, for tests' local servers), and redirects are followed only within
 the same scheme, host and port. Answers can be kept in a disk cache, keyed by
 URL or by a caller's key, so a second run asks nothing.
 
+Three ways to use the cache, one client: cache-first (the importers: an answer
+once fetched is never asked again), ``offline`` (the cache alone) and ``fresh``
+(sync: the network always, since a member's list of works changes; the answers
+are staged in ``staged`` instead of written, so that a caller that writes all
+or nothing writes the cache with its other files or not at all). A polite
+client may also keep an ``interval`` between requests and wait out a 429's
+Retry-After up to ``max_wait`` seconds, ``retries`` times in a row.
+
 A leaf module: it imports nothing of the plugin but text.py.
 """
 
@@ -63,7 +71,8 @@ class ConnectionProblem(FetchError):
 
 class Client:
     """GET with a total deadline, a size cap, same-host redirects and an
-    optional disk cache (``cache``; ``offline`` answers from it alone)."""
+    optional disk cache (``cache``; ``offline`` answers from it alone, ``fresh``
+    asks anew and stages what it would write)."""
 
     def __init__(
         self,
@@ -72,13 +81,26 @@ class Client:
         allow_loopback: bool = False,
         cache: Path | None = None,
         offline: bool = False,
+        *,
+        fresh: bool = False,
+        interval: float = 0.0,
+        retries: int = 0,
+        max_wait: float = 0.0,
+        on_wait=None,
     ):
         self.timeout = timeout
         self.user_agent = user_agent
         self.allow_loopback = allow_loopback
         self.cache = Path(cache) if cache else None
         self.offline = offline
+        self.fresh = fresh and not offline
+        self.staged: dict[Path, bytes] = {}  # fresh mode: cache files not yet written
+        self.interval = interval
+        self.retries = retries
+        self.max_wait = max_wait
+        self.on_wait = on_wait  # called with (host, seconds) before a 429 wait
         self.requests = 0
+        self._last = 0.0
 
     def check_url(self, url: str) -> str:
         parts = urlsplit(url)
@@ -97,28 +119,61 @@ class Client:
         self, url: str, limit: int, accept: str = "*/*", key: str | None = None
     ) -> bytes:
         """The body at ``url`` (at most ``limit`` bytes), cached under ``key``."""
-        cached = self.get_cached(key or url)
+        cached = None if self.fresh else self.get_cached(key or url)
         if cached is not None:
             return cached
         path = self._cached(key or url)
         if self.offline:
             raise FetchError(f"{url} is not in the cache and --offline was given")
         self.check_url(url)
-        deadline = time.monotonic() + self.timeout
-        for _ in range(MAX_REDIRECTS + 1):
-            body, location = self._get_once(url, accept, limit, deadline)
-            if location is None:
+        for attempt in range(self.retries + 1):
+            try:
+                body = self._get_redirected(url, accept, limit)
                 break
-            url = self._redirect(url, location)
-        else:
-            host = urlsplit(url).netloc
-            raise FetchError(f"{host} redirected more than {MAX_REDIRECTS} times", host)
-        if path:
+            except StatusError as error:
+                if error.status != 429:
+                    raise
+                wait = retry_after(error.headers)
+                if attempt == self.retries or wait > self.max_wait:
+                    raise StatusError(
+                        f"{error.host} answered 429 Too Many Requests"
+                        + (
+                            f" and asks to wait {_seconds(wait)} (more than "
+                            f"{self.max_wait:g} s)"
+                            if wait > self.max_wait
+                            else f" {attempt + 1} times in a row"
+                        ),
+                        error.host,
+                        429,
+                        error.reason,
+                        error.headers,
+                        error.body,
+                    ) from None
+                if self.on_wait:
+                    self.on_wait(error.host, wait)
+                time.sleep(wait)
+        if path and self.fresh:
+            self.staged[path] = body
+        elif path:
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(".part")
             partial.write_bytes(body)
             os.replace(partial, path)
         return body
+
+    def _get_redirected(self, url: str, accept: str, limit: int) -> bytes:
+        wait = self._last + self.interval - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        self._last = time.monotonic()
+        deadline = time.monotonic() + self.timeout
+        for _ in range(MAX_REDIRECTS + 1):
+            body, location = self._get_once(url, accept, limit, deadline)
+            if location is None:
+                return body
+            url = self._redirect(url, location)
+        host = urlsplit(url).netloc
+        raise FetchError(f"{host} redirected more than {MAX_REDIRECTS} times", host)
 
     def get_cached(self, key: str) -> bytes | None:
         """The cached answer under ``key`` (a URL, or the caller's key), if any."""
@@ -234,6 +289,18 @@ class Client:
         )
 
 
+def retry_after(headers: dict) -> float:
+    """Seconds a 429's Retry-After asks for: 1 when it says nothing, "long"
+    (infinity) when it gives an HTTP date, which no polite client waits out."""
+    for key, value in headers.items():
+        if key.lower() == "retry-after":
+            try:
+                return max(0.0, float(value))
+            except ValueError:
+                return float("inf")
+    return 1.0
+
+
 def _read(response, limit: int, deadline: float, expired: threading.Event) -> bytes:
     """Up to ``limit`` bytes, in pieces as they come (read1), until the deadline."""
     chunks, size = [], 0
@@ -246,6 +313,10 @@ def _read(response, limit: int, deadline: float, expired: threading.Event) -> by
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
+
+
+def _seconds(wait: float) -> str:
+    return f"{wait:g} s" if wait != float("inf") else "until a given date"
 
 
 def _size(limit: int) -> str:

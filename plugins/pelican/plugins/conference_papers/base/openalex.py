@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from .identifiers import arxiv_key, arxiv_of_doi, normalize_doi, normalize_orcid
 from .text import clean_text
@@ -397,6 +397,21 @@ def works_url(
     if mailto:
         query["mailto"] = mailto  # OpenAlex's "polite pool"
     return f"{base.rstrip('/')}/works?{urlencode(query, safe=':*')}"
+
+
+def work_url(kind: str, value: str, *, base: str = API, mailto: str = "") -> str:
+    """The address of one work by an external id: ``/works/doi:10.x/y`` or
+    ``/works/pmid:123`` (https://docs.openalex.org, "Get a single work"); an
+    arXiv id is asked as arXiv's DOI, 10.48550/arXiv.ID, which OpenAlex holds."""
+    why = api_problem(base)
+    if why:
+        raise ValueError(f"the OpenAlex address '{base}' cannot be used: {why}")
+    if kind == "arxiv":
+        kind, value = "doi", f"10.48550/arXiv.{value}"
+    if kind not in ("doi", "pmid"):
+        raise ValueError(f"OpenAlex is not asked by {kind!r}")
+    url = f"{base.rstrip('/')}/works/{kind}:{quote(value, safe='/:')}"
+    return f"{url}?{urlencode({'mailto': mailto})}" if mailto else url
 
 
 def iter_works(

@@ -28,7 +28,9 @@ def api_url(option: str | None = None) -> str:
     return option or os.environ.get(ENV_API) or DEFAULT_API
 
 
-def _date(message: dict) -> str:
+def _date(message: dict, pad: bool = True) -> str:
+    """The first date Crossref gives; ``pad=False`` keeps it as precise as given
+    (``2019-05``), which is what sync writes (a page shows no day it lacks)."""
     for key in (
         "published-print",
         "published-online",
@@ -39,6 +41,8 @@ def _date(message: dict) -> str:
         parts = (message.get(key) or {}).get("date-parts") or [[]]
         parts = [p for p in (parts[0] or []) if isinstance(p, int)]
         if parts and parts[0]:
+            if not pad:
+                return "-".join(f"{p:02d}" for p in parts[:3]).zfill(4)
             year, month, day = ([*parts, 1, 1])[:3]
             return f"{year:04d}-{month:02d}-{day:02d}"
     return ""
@@ -94,6 +98,12 @@ def parse_work(data: bytes, wanted: str) -> dict:
         or clean_text(event.get("acronym") or ""),
         "type": message.get("type") or "",
         "url": message.get("URL") or "",
+        # For sync: the date as given, and where in a journal the work is.
+        "date_as_given": _date(message, pad=False),
+        "volume": clean_text(str(message.get("volume") or "")),
+        "issue": clean_text(str(message.get("issue") or "")),
+        "pages": clean_text(str(message.get("page") or "")),
+        "publisher": clean_text(str(message.get("publisher") or "")),
     }
 
 
