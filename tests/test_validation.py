@@ -65,6 +65,14 @@ CASES = [
         "error",
     ),
     (
+        "citations-without-source",
+        f"{NEURIPS}/cited.md",
+        paper(*GOOD, "Citations: about 12"),
+        3,
+        "Citations 'about 12' is not a count with its source and date",
+        "warning",
+    ),
+    (
         "unlisted-track",
         f"{NEURIPS}/demo.md",
         paper(*GOOD, "Track: Demo"),

@@ -149,6 +149,8 @@ PAPER = (
         "text (kept as written)"),
     Key("Openalex", "the OpenAlex work ids `sync` matched to the file",
         "W4300000101", "text (kept as written)"),
+    Key("Citations", "a snapshot of the citation count, its source and date "
+        "(`sync` writes it, never lower)", "12 (OpenAlex, 2026-12-01)", "citations"),
     Key("Id", "pins the feed entry's id when the file is renamed",
         "tag:example.org,2022:robust-models", "text"),
     Key("Slug", "overrides the file name in URLs", "robust-models", "slug"),

@@ -47,10 +47,12 @@ from .values import (
     IMAGE_EXTENSIONS,
     LINK,
     STATUSES,
+    Citations,
     Link,
     Person,
     icon_name,
     image_path,
+    parse_citations,
     parse_date,
     parse_person,
     split_links,
@@ -389,6 +391,21 @@ def _links(source: RawSource, problems: Collector) -> list[Link]:
     return links
 
 
+def _citations(source: RawSource, problems: Collector) -> Citations | None:
+    """``Citations: 12 (OpenAlex, 2026-12-01)``, the snapshot sync writes."""
+    value = source.text("citations")
+    if not value:
+        return None
+    citations = parse_citations(value)
+    if citations is None:
+        problems.warn(
+            "citations",
+            f"Citations '{clean_text(value)}' is not a count with its source and date",
+            "write e.g. 'Citations: 12 (OpenAlex, 2026-12-01)', or leave it to sync",
+        )
+    return citations
+
+
 def _identifiers(source: RawSource, problems: Collector, fields: dict) -> None:
     """Arxiv and Doi: normalized, each a button after the file's own links."""
     if source.text("arxiv"):
@@ -466,6 +483,7 @@ def parse_paper(
         # Kept as written: the citations check Citekey, sync reads Openalex.
         "citekey": source.text("citekey"),
         "openalex": source.text("openalex"),
+        "citations": _citations(source, problems),
         "status": _status(source, problems),
         "abstract": source.body,
         "extra": _extra_fields(source, problems, PAPER_KEYS, "paper"),

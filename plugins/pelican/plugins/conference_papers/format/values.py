@@ -141,3 +141,26 @@ def split_links(value: str) -> list[str]:
             start = index + 1
     items.append(value[start:])
     return [item.strip() for item in items if item.strip()]
+
+
+#: ``Citations: 12 (OpenAlex, 2026-12-01)``: what sync writes.
+_CITATIONS = re.compile(
+    r"(?P<count>\d{1,9})\s*\((?P<source>[^(),]+),\s*(?P<date>\d{4}-\d{2}-\d{2})\)"
+)
+
+
+@dataclass(frozen=True)
+class Citations:
+    """A citation count as seen by ``source`` on ``date`` (ISO, kept as text)."""
+
+    count: int
+    source: str
+    date: str
+
+
+def parse_citations(value: str) -> Citations | None:
+    """``12 (OpenAlex, 2026-12-01)`` read, or None when it does not read so."""
+    match = _CITATIONS.fullmatch(value.strip())
+    if not match:
+        return None
+    return Citations(int(match["count"]), match["source"].strip(), match["date"])
