@@ -1,0 +1,400 @@
+"""fetch-timeline against a hostile server (issue 13): each case is one thing an
+attacker or a broken server can send, on 127.0.0.1. What must hold every time:
+no script or foreign address reaches the snapshot, an image is stored locally
+or left out (never hot-linked), a failure is one line, and a failed fetch
+leaves the snapshot in place as it was, even when the process is killed."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import signal
+import struct
+import subprocess
+import sys
+import time
+import zlib
+
+import pytest
+
+from pelican.plugins.conference_papers.timeline_fetch import publish
+from pelican.plugins.conference_papers.timeline_fetch.media import MEDIA_LIMIT
+
+from .loopback import Hostile
+from .test_timeline import (
+    SNAPSHOT,
+    FakeServer,
+    answer,
+    fetch,
+    mastodon,
+    mastodon_status,
+    png,
+    write_sentinel,
+)
+
+
+@pytest.fixture
+def server():
+    fake = FakeServer()
+    yield fake
+    fake.stop()
+
+
+STATUSES = "/api/v1/accounts/109283597262813946/statuses"
+POSTER = "mastodon-109420000000000001-1.png"
+
+
+def fetch_from(site, fake, *extra):
+    return fetch(site, "neurips-2022", "--instance-url", fake.url, *extra)
+
+
+def snapshot(site) -> dict:
+    return json.loads((site.content / SNAPSHOT).read_text())
+
+
+def one_error(err: str) -> str:
+    errors = [line for line in err.splitlines() if line.startswith("pelican-papers:")]
+    assert len(errors) == 1, err
+    assert "Traceback" not in err and "please report" not in errors[0]
+    return errors[0]
+
+
+def assert_left_as_it_was(site, before: bytes, err: str) -> str:
+    line = one_error(err)
+    assert line.endswith(f"{SNAPSHOT} was left as it was")
+    assert (site.content / SNAPSHOT).read_bytes() == before
+    assert sorted(p.name for p in (site.content / "timelines").iterdir()) == [
+        "neurips-2022.json"
+    ]
+    assert not (site.content / "images/timeline").exists()
+    return line
+
+
+def with_poster(fake: FakeServer, url: str) -> None:
+    """The hostile post's one image at ``url``."""
+    mastodon(fake)
+    statuses = json.loads(fake.routes[STATUSES]({"tagged": ["neurips2022"]})[2])
+    statuses[1]["media_attachments"] = [
+        {"id": "1", "type": "image", "url": url, "description": "poster"}
+    ]
+    fake.routes[STATUSES] = answer(statuses)
+
+
+# --- what a post carries ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<p>hi <script>alert(1)</script></p>",
+        '<p><a href="java&#x09;script:alert(1)">x</a></p>',
+        '<p><a href="&#106;avascript:alert(1)">x</a></p>',
+        '<p><svg onload="alert(1)"><a xlink:href="javascript:alert(1)">x</a></svg></p>',
+        '<p><a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">x</a></p>',
+        "<p><math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        '<p style="background:url(https://evil.example/)">x</p>',
+        "<p>x</p><!--<img src=x onerror=alert(1)>--><noscript><p title='</noscript>"
+        "<img src=x onerror=alert(1)>'></noscript>",
+    ],
+)
+def test_script_in_a_post_never_reaches_the_snapshot(site, server, content):
+    mastodon(server)
+    status = mastodon_status(server, "109420000000000009", "2022-11-29T15:04:05Z", "")
+    server.routes[STATUSES] = answer(
+        [{**status, "content": content, "spoiler_text": "<b>CW</b>"}]
+    )
+    code, _, err = fetch_from(site, server)
+    assert code == 0, err
+    (post,) = snapshot(site)["posts"]
+    html = post["html"].lower()
+    for bad in (
+        "<script",
+        "onerror",
+        "onload",
+        "javascript",
+        "data:",
+        "<img",
+        "<svg",
+        "<style",
+        "style=",
+        "evil.example",
+        "<noscript",
+    ):
+        assert bad not in html, (bad, html)
+    assert html.startswith("<p><strong>&lt;b&gt;cw&lt;/b&gt;</strong></p>")
+
+
+# --- images ---------------------------------------------------------------------
+
+
+def bomb_png(width=30_000, height=30_000) -> bytes:
+    """A valid PNG header that claims 900 million pixels (a few hundred bytes)."""
+    small = png(1, 1)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    header = struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    return small[:8] + header + small[33:]
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("javascript:alert(1)", "refusing to fetch javascript:alert(1): the scheme"),
+        ("data:image/png;base64,iVBORw0KGgo=", "refusing to fetch data:image/png"),
+        ("http://sigmoid.social/poster.png", "only https:// addresses are used"),
+        ("https://evil.example/poster.png", "could not find evil.example"),
+        ("{url}/media/bomb.png", "too many pixels (more than 40 million)"),
+        ("{url}/media/page.png", "not a PNG, JPEG, GIF or WebP file"),
+        ("{url}/media/away.png", "redirected to another host (evil.example)"),
+        ("{url}/media/missing.png", "does not know an image (HTTP 404"),
+    ],
+    ids=[
+        "javascript",
+        "data",
+        "http",
+        "no-such-host",
+        "pixels",
+        "html",
+        "redirect",
+        "404",
+    ],
+)
+def test_an_image_that_cannot_be_used_is_left_out_not_linked(site, server, url, said):
+    with_poster(server, url.format(url=server.url))
+    server.routes["/media/bomb.png"] = answer(bomb_png(), kind="image/png")
+    server.routes["/media/page.png"] = answer(b"<html>hi</html>", kind="image/png")
+    server.routes["/media/away.png"] = answer(
+        b"", 302, headers={"Location": "https://evil.example/poster.png"}
+    )
+    code, out, err = fetch_from(site, server)
+    assert code == 0, err
+    assert "2 posts, 0 images" in out
+    (line,) = [x for x in err.splitlines() if "image left out" in x]
+    assert said in line
+    text = (site.content / SNAPSHOT).read_text()
+    assert (
+        "evil.example" not in text and "javascript" not in text and "data:" not in text
+    )
+    assert [p["media"] for p in snapshot(site)["posts"]] == [[], []]
+    assert not (site.content / "images/timeline").exists()
+
+
+def test_an_image_larger_than_the_cap_is_cut_off_and_left_out(site):
+    with Hostile() as hostile:
+        fake = FakeServer()
+        try:
+            with_poster(fake, f"{hostile.base}/huge.png")
+
+            def huge(handler):
+                handler.send_response(200)
+                handler.send_header("Content-Type", "image/png")
+                handler.send_header("Content-Length", str(4 * MEDIA_LIMIT))
+                handler.end_headers()
+                block = png() + b"\0" * (1 << 20)
+                for _ in range(4 * MEDIA_LIMIT // len(block)):
+                    handler.wfile.write(block)
+
+            hostile.routes["/huge.png"] = huge
+            code, out, err = fetch_from(site, fake)
+        finally:
+            fake.stop()
+    assert code == 0, err
+    assert "image left out: 127.0.0.1" in err and "sent more than 16 MB" in err
+    assert "2 posts, 0 images" in out
+
+
+def test_an_image_on_a_media_host_is_stored_locally(site, server):
+    """Mastodon's files and Bluesky's CDN live on other hosts than the API: the
+    image is fetched (through the same client) and stored, never linked."""
+    media_host = FakeServer()
+    try:
+        media_host.routes["/cdn/poster.png"] = answer(png(), kind="image/png")
+        elsewhere = media_host.url.replace("127.0.0.1", "localhost")
+        with_poster(server, f"{elsewhere}/cdn/poster.png")
+        code, out, err = fetch_from(site, server)
+    finally:
+        media_host.stop()
+    assert code == 0, err
+    assert "2 posts, 1 images" in out
+    assert "localhost" not in (site.content / SNAPSHOT).read_text()
+    path = site.content / "images/timeline/neurips-2022" / POSTER
+    assert path.read_bytes() == png()
+
+
+# --- failures that may pass: the fetch stops, nothing changes ------------------------
+
+
+def http_date(seconds: int) -> str:
+    return email.utils.formatdate(time.time() + seconds, usegmt=True)
+
+
+@pytest.mark.parametrize(
+    ("headers", "wait"),
+    [
+        ({"Retry-After": "30"}, "wait 30 seconds"),
+        ({"Retry-After": "99999999999999"}, "wait a few minutes"),
+        ({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, "wait a few minutes"),
+        ({}, "wait a few minutes"),
+    ],
+)
+def test_a_rate_limited_image_stops_the_fetch(site, server, headers, wait):
+    """An image that fails only this once is not dropped from the snapshot."""
+    before = write_sentinel(site)
+    with_poster(server, f"{server.url}/media/limited.png")
+    server.routes["/media/limited.png"] = answer({}, 429, headers=headers)
+    code, _, err = fetch_from(site, server)
+    assert code == 1
+    line = assert_left_as_it_was(site, before, err)
+    assert f"an image: {server.url[7:]} is limiting requests (HTTP 429): {wait}" in line
+
+
+def test_a_second_page_rate_limited_stops_the_fetch(site, server):
+    before = write_sentinel(site)
+    mastodon(server)
+    first = mastodon_status(server, "109437165347523488", "2022-12-01T09:30:00Z", "")
+    pages = iter([answer([first] * 40), answer({}, 429, headers={"Retry-After": "5"})])
+    server.routes[STATUSES] = lambda query: next(pages)(query)
+    code, _, err = fetch_from(site, server)
+    assert code == 1
+    assert "wait 5 seconds" in assert_left_as_it_was(site, before, err)
+
+
+@pytest.mark.parametrize("where", ["page", "image"])
+def test_a_server_that_trickles_is_cut_off_at_the_deadline(site, where):
+    before = write_sentinel(site)
+    with Hostile() as hostile:
+        fake = FakeServer()
+        try:
+            with_poster(fake, f"{hostile.base}/slow.png")
+            if where == "page":
+                fake.url = hostile.base
+                hostile.routes["/api/v1/accounts/lookup"] = trickle
+            hostile.routes["/slow.png"] = trickle
+            started = time.monotonic()
+            code, _, err = fetch_from(site, fake, "--timeout", "1")
+            took = time.monotonic() - started
+        finally:
+            fake.stop()
+    assert code == 1
+    assert "did not answer within 1 s" in assert_left_as_it_was(site, before, err)
+    assert took < 4
+
+
+def trickle(handler):
+    """An answer that never ends: a byte every tenth of a second."""
+    handler.send_response(200)
+    handler.send_header("Content-Length", "100000")
+    handler.end_headers()
+    for _ in range(100_000):
+        handler.wfile.write(b"[")
+        handler.wfile.flush()
+        time.sleep(0.1)
+
+
+def test_a_redirect_to_another_host_is_not_followed(site, server):
+    before = write_sentinel(site)
+    server.routes["/api/v1/accounts/lookup"] = answer(
+        b"", 302, headers={"Location": "https://evil.example/api/v1/accounts/lookup"}
+    )
+    code, _, err = fetch_from(site, server)
+    assert code == 1
+    line = assert_left_as_it_was(site, before, err)
+    assert "redirected to another host (evil.example)" in line
+
+
+# --- garbage ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[1, 2]",
+        b"[null]",
+        b'{"id": "1"}',
+        b'"statuses"',
+        b"[" * 100_000 + b"]" * 100_000,
+        b"\xff\xfe[]",
+        b'[{"id": "1", "tags": "NeurIPS2022", "visibility": "public"}]',
+        b'[{"id": "1", "tags": [{"name": "neurips2022"}], "visibility": "public"}]',
+    ],
+    ids=[
+        "numbers",
+        "null",
+        "object",
+        "string",
+        "deep",
+        "not-utf8",
+        "tags-str",
+        "no-date",
+    ],
+)
+def test_garbage_json_is_one_line_and_loses_nothing(site, server, body):
+    before = write_sentinel(site)
+    mastodon(server)
+    server.routes[STATUSES] = answer(body)
+    code, _, err = fetch_from(site, server)
+    if code == 0:  # a post that fails a check is left out, the rest is fine
+        assert "post left out" in err
+        assert snapshot(site)["posts"] == []
+        return
+    assert code == 1
+    line = assert_left_as_it_was(site, before, err)
+    assert "did not answer like a Mastodon server" in line
+
+
+# --- killed while publishing ---------------------------------------------------------
+
+KILLER = """
+import os, signal, sys
+real = os.replace
+def replace(source, target):
+    if str(target).endswith(".json"):
+        os.kill(os.getpid(), signal.SIGKILL)  # after the images, before the swap
+    return real(source, target)
+os.replace = replace
+from pelican.plugins.conference_papers.commands import main
+sys.exit(main.main(sys.argv[1:]))
+"""
+
+
+def test_a_fetch_killed_before_the_swap_leaves_the_old_snapshot(site, server):
+    mastodon(server)
+    before = write_sentinel(site)
+    conf = str(site.root / "pelicanconf.py")
+    args = [
+        "fetch-timeline",
+        "neurips-2022",
+        "--instance-url",
+        server.url,
+        "--content",
+        str(site.content),
+        "-s",
+        conf,
+    ]
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, *args], capture_output=True, timeout=120
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert (site.content / SNAPSHOT).read_bytes() == before
+    # The half-done run left a dot-file; the next run replaces it and ends clean.
+    code, _, err = fetch(site, "neurips-2022", "--instance-url", server.url)
+    assert code == 0, err
+    assert sorted(os.listdir(site.content / "timelines")) == ["neurips-2022.json"]
+    assert len(snapshot(site)["posts"]) == 2
+
+
+def test_an_interrupted_publish_removes_its_temporary_file(site, server, monkeypatch):
+    mastodon(server)
+    before = write_sentinel(site)
+    real = os.replace
+
+    def interrupted(source, target):
+        if str(target).endswith(".json"):
+            raise KeyboardInterrupt
+        return real(source, target)
+
+    monkeypatch.setattr(publish.os, "replace", interrupted)
+    assert fetch(site, "neurips-2022", "--instance-url", server.url)[0] == 130
+    assert (site.content / SNAPSHOT).read_bytes() == before
+    assert sorted(os.listdir(site.content / "timelines")) == ["neurips-2022.json"]
