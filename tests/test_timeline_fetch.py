@@ -9,12 +9,14 @@ from __future__ import annotations
 import email.utils
 import json
 import os
+import re
 import signal
 import struct
 import subprocess
 import sys
 import time
 import zlib
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -26,6 +28,8 @@ from .test_timeline import (
     SNAPSHOT,
     FakeServer,
     answer,
+    bluesky_item,
+    facet,
     fetch,
     mastodon,
     mastodon_status,
@@ -222,11 +226,11 @@ def test_an_image_on_a_media_host_is_stored_locally(site, server):
     assert path.read_bytes() == png()
 
 
-# --- failures that may pass: the fetch stops, nothing changes ------------------------
-
-
 def http_date(seconds: int) -> str:
     return email.utils.formatdate(time.time() + seconds, usegmt=True)
+
+
+# --- failures that may pass: the fetch stops, nothing changes ------------------------
 
 
 @pytest.mark.parametrize(
@@ -235,6 +239,8 @@ def http_date(seconds: int) -> str:
         ({"Retry-After": "30"}, "wait 30 seconds"),
         ({"Retry-After": "99999999999999"}, "wait a few minutes"),
         ({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, "wait a few minutes"),
+        (lambda: {"Retry-After": http_date(600)}, r"wait (5\d\d|600) seconds"),
+        ({"Retry-After": "<script>"}, "wait a few minutes"),
         ({}, "wait a few minutes"),
     ],
 )
@@ -242,11 +248,14 @@ def test_a_rate_limited_image_stops_the_fetch(site, server, headers, wait):
     """An image that fails only this once is not dropped from the snapshot."""
     before = write_sentinel(site)
     with_poster(server, f"{server.url}/media/limited.png")
+    headers = headers() if callable(headers) else headers
     server.routes["/media/limited.png"] = answer({}, 429, headers=headers)
     code, _, err = fetch_from(site, server)
     assert code == 1
     line = assert_left_as_it_was(site, before, err)
-    assert f"an image: {server.url[7:]} is limiting requests (HTTP 429): {wait}" in line
+    said = f"an image: {server.url[7:]} is limiting requests (HTTP 429): "
+    assert re.search(re.escape(said) + wait, line), line
+    assert "<script>" not in line
 
 
 def test_a_second_page_rate_limited_stops_the_fetch(site, server):
@@ -398,3 +407,91 @@ def test_an_interrupted_publish_removes_its_temporary_file(site, server, monkeyp
     assert fetch(site, "neurips-2022", "--instance-url", server.url)[0] == 130
     assert (site.content / SNAPSHOT).read_bytes() == before
     assert sorted(os.listdir(site.content / "timelines")) == ["neurips-2022.json"]
+
+
+# --- the one paging loop ---------------------------------------------------------
+
+
+def test_mastodon_pages_follow_max_id_until_a_short_page(site, server):
+    mastodon(server)
+    older = [
+        mastodon_status(server, str(109400000000000100 - n), "2022-11-28T10:00:00Z", "")
+        for n in range(40)
+    ]
+    last = mastodon_status(server, "109300000000000000", "2022-11-01T10:00:00Z", "")
+    pages = {None: older, older[-1]["id"]: [last]}
+    server.routes[STATUSES] = lambda query: answer(
+        pages[query.get("max_id", [None])[0]]
+    )(query)
+    code, out, err = fetch_from(site, server)
+    assert code == 0, err
+    asked = [r for r in server.requests if r.startswith(STATUSES)]
+    assert len(asked) == 2 and f"max_id={older[-1]['id']}" in asked[1]
+    assert "page 2: 1 posts, 41 tagged" in err
+    assert "41 posts" in out
+
+
+def test_pages_stop_at_the_pages_option(site, server):
+    mastodon(server)
+    status = mastodon_status(server, "109437165347523488", "2022-12-01T09:30:00Z", "")
+    server.routes[STATUSES] = answer([status] * 40)  # a server that never ends
+    code, out, err = fetch_from(site, server, "--pages", "3")
+    assert code == 0, err
+    assert len([r for r in server.requests if r.startswith(STATUSES)]) == 3
+    assert "119 repeated posts left out" in err
+    assert "1 posts" in out
+
+
+def bluesky_site(site):
+    path = site.content / "conferences/neurips-2022.md"
+    path.write_text(
+        path.read_text().replace(
+            "mastodon @KeuperLabs@sigmoid.social", "bluesky keuperlabs.bsky.social"
+        )
+    )
+
+
+def test_bluesky_pages_follow_the_cursor_until_there_is_none(site, server):
+    bluesky_site(site)
+    tag = {"$type": "app.bsky.richtext.facet#tag", "tag": "NeurIPS2022"}
+
+    def item(rkey):
+        text = f"{rkey} #NeurIPS2022"
+        return bluesky_item(
+            f"at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/{rkey}",
+            text,
+            [facet(text, "#NeurIPS2022", tag)],
+            "2022-11-30T10:00:00.000Z",
+        )
+
+    pages = {
+        None: {"feed": [item("3kaaa")], "cursor": "c1"},
+        "c1": {"feed": [item("3kbbb")]},
+    }
+    server.routes["/xrpc/app.bsky.feed.getAuthorFeed"] = lambda query: answer(
+        pages[query.get("cursor", [None])[0]]
+    )(query)
+    code, out, err = fetch(site, "neurips-2022", "--appview-url", server.url)
+    assert code == 0, err
+    assert [urlsplit(r).query.count("cursor=c1") for r in server.requests] == [0, 1]
+    assert "2 posts" in out
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[]",
+        b'{"feed": 5}',
+        b'{"feed": [{"post": 5}]}',
+        b'{"feed": [null]}',
+        b'{"feed": [{"post": {"author": [], "record": {}}}]}',
+    ],
+)
+def test_bluesky_garbage_is_one_line_and_loses_nothing(site, server, body):
+    bluesky_site(site)
+    before = write_sentinel(site)
+    server.routes["/xrpc/app.bsky.feed.getAuthorFeed"] = answer(body)
+    code, _, err = fetch(site, "neurips-2022", "--appview-url", server.url)
+    assert code == 1
+    line = assert_left_as_it_was(site, before, err)
+    assert "did not answer like a Bluesky server" in line

@@ -10,9 +10,11 @@ image that fails that way stops the fetch instead of being left out for good.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import socket
 import ssl
+from email.utils import parsedate_to_datetime
 from http.client import HTTPException
 from typing import Any
 from urllib.parse import urlsplit
@@ -119,11 +121,19 @@ def expecting(host: str, provider: str):
         raise not_api(host, provider, detail[:120]) from None
 
 
-def retry_after(headers) -> str:
-    """Retry-After (seconds, or an HTTP date, RFC 9110 10.2.3) in words."""
+def retry_after(headers, now: dt.datetime | None = None) -> str:
+    """Retry-After (seconds, or an HTTP date, RFC 9110 10.2.3) in words; a
+    value that is neither, far off or past, is "a few minutes"."""
     wait = clean_text(str(headers.get("Retry-After") or "")).strip()
-    if wait.isdigit() and len(wait) < 7:
-        return f"{wait} seconds"
+    if not wait.isdigit():
+        try:
+            when = parsedate_to_datetime(wait)
+            now = now or dt.datetime.now(dt.timezone.utc)
+            wait = str(round((when - now).total_seconds()))
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return "a few minutes"
+    if wait.isdigit() and 0 < int(wait) < 86_400:
+        return f"{int(wait)} seconds"
     return "a few minutes"
 
 
