@@ -129,6 +129,18 @@ def test_script_in_a_post_never_reaches_the_snapshot(site, server, content):
     assert html.startswith("<p><strong>&lt;b&gt;cw&lt;/b&gt;</strong></p>")
 
 
+def test_a_post_too_long_to_be_one_is_left_out(site, server):
+    mastodon(server)
+    status = mastodon_status(server, "109420000000000009", "2022-11-29T15:04:05Z", "")
+    server.routes[STATUSES] = answer(
+        [{**status, "content": "<p>" + "<b>x</b>" * 20_000 + "</p>"}]
+    )
+    code, _, err = fetch_from(site, server)
+    assert code == 0, err
+    assert "post left out: post 109420000000000009: its text is longer than" in err
+    assert snapshot(site)["posts"] == []
+
+
 # --- images ---------------------------------------------------------------------
 
 
@@ -206,6 +218,20 @@ def test_an_image_larger_than_the_cap_is_cut_off_and_left_out(site):
     assert code == 0, err
     assert "image left out: 127.0.0.1" in err and "sent more than 16 MB" in err
     assert "2 posts, 0 images" in out
+
+
+def test_a_post_with_more_images_than_a_post_can_have_keeps_four(site, server):
+    mastodon(server)
+    status = mastodon_status(server, "109420000000000009", "2022-11-29T15:04:05Z", "")
+    image = {"type": "image", "url": f"{server.url}/media/poster.png"}
+    server.routes[STATUSES] = answer(
+        [{**status, "media_attachments": [{**image, "id": str(n)} for n in range(500)]}]
+    )
+    code, out, err = fetch_from(site, server)
+    assert code == 0, err
+    assert "500 images, the first 4 kept" in err
+    assert "1 posts, 4 images" in out
+    assert len([r for r in server.requests if r == "/media/poster.png"]) == 4
 
 
 def test_an_image_on_a_media_host_is_stored_locally(site, server):
@@ -369,7 +395,14 @@ sys.exit(main.main(sys.argv[1:]))
 
 def test_a_fetch_killed_before_the_swap_leaves_the_old_snapshot(site, server):
     mastodon(server)
-    before = write_sentinel(site)
+    assert fetch_from(site, server)[0] == 0
+    before = (site.content / SNAPSHOT).read_bytes()
+    # The next fetch finds the poster's post gone and a new one with an image.
+    new = mastodon_status(server, "109500000000000000", "2022-12-02T10:00:00Z", "")
+    new["media_attachments"] = [
+        {"id": "9", "type": "image", "url": f"{server.url}/media/poster.png"}
+    ]
+    server.routes[STATUSES] = answer([new])
     conf = str(site.root / "pelicanconf.py")
     args = [
         "fetch-timeline",
@@ -386,11 +419,17 @@ def test_a_fetch_killed_before_the_swap_leaves_the_old_snapshot(site, server):
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert (site.content / SNAPSHOT).read_bytes() == before
+    # Every image the snapshot in place names is still there.
+    (old,) = [m["path"] for p in snapshot(site)["posts"] for m in p["media"]]
+    assert (site.content / old).read_bytes() == png()
     # The half-done run left a dot-file; the next run replaces it and ends clean.
-    code, _, err = fetch(site, "neurips-2022", "--instance-url", server.url)
+    code, _, err = fetch_from(site, server)
     assert code == 0, err
     assert sorted(os.listdir(site.content / "timelines")) == ["neurips-2022.json"]
-    assert len(snapshot(site)["posts"]) == 2
+    assert [p["id"] for p in snapshot(site)["posts"]] == ["109500000000000000"]
+    assert sorted(os.listdir(site.content / "images/timeline/neurips-2022")) == [
+        "mastodon-109500000000000000-1.png"
+    ]
 
 
 def test_an_interrupted_publish_removes_its_temporary_file(site, server, monkeypatch):

@@ -19,6 +19,12 @@ from ..base.accounts import Account
 from ..base.text import clean_text
 from .client import Fetcher, expecting
 
+#: Both providers let a post carry at most 4 images; Mastodon's posts are 500
+#: characters by default, a few thousand on some servers. Anything beyond these
+#: is not a post but a server trying to fill the disk or the CPU.
+MEDIA_PER_POST = 4
+HTML_LIMIT = 100_000
+
 
 @dataclass
 class FetchedPost:
@@ -89,9 +95,19 @@ def keep_usable(normalize, batch, account, hashtag, fetcher) -> list[FetchedPost
     for raw in batch:
         try:
             post = normalize(raw, account, hashtag)
+            if post and len(post.html) > HTML_LIMIT:
+                raise ValueError(
+                    f"post {post.id}: its text is longer than {HTML_LIMIT:,} characters"
+                )
         except ValueError as error:
             fetcher.progress(f"  post left out: {clean_text(str(error))[:120]}")
             continue
+        if post and len(post.media) > MEDIA_PER_POST:
+            fetcher.progress(
+                f"  post {post.id}: {len(post.media)} images, the first "
+                f"{MEDIA_PER_POST} kept"
+            )
+            post.media = post.media[:MEDIA_PER_POST]
         if post:
             kept.append(post)
     return kept
