@@ -11,11 +11,9 @@ import json
 import os
 import re
 import signal
-import struct
 import subprocess
 import sys
 import time
-import zlib
 from urllib.parse import urlsplit
 
 import pytest
@@ -144,15 +142,6 @@ def test_a_post_too_long_to_be_one_is_left_out(site, server):
 # --- images ---------------------------------------------------------------------
 
 
-def bomb_png(width=30_000, height=30_000) -> bytes:
-    """A valid PNG header that claims 900 million pixels (a few hundred bytes)."""
-    small = png(1, 1)
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = b"IHDR" + ihdr
-    header = struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk))
-    return small[:8] + header + small[33:]
-
-
 @pytest.mark.parametrize(
     ("url", "said"),
     [
@@ -160,7 +149,6 @@ def bomb_png(width=30_000, height=30_000) -> bytes:
         ("data:image/png;base64,iVBORw0KGgo=", "refusing to fetch data:image/png"),
         ("http://sigmoid.social/poster.png", "only https:// addresses are used"),
         ("https://evil.example/poster.png", "could not find evil.example"),
-        ("{url}/media/bomb.png", "too many pixels (more than 40 million)"),
         ("{url}/media/page.png", "not a PNG, JPEG, GIF or WebP file"),
         ("{url}/media/away.png", "redirected to another host (evil.example)"),
         ("{url}/media/missing.png", "does not know an image (HTTP 404"),
@@ -170,7 +158,6 @@ def bomb_png(width=30_000, height=30_000) -> bytes:
         "data",
         "http",
         "no-such-host",
-        "pixels",
         "html",
         "redirect",
         "404",
@@ -178,7 +165,6 @@ def bomb_png(width=30_000, height=30_000) -> bytes:
 )
 def test_an_image_that_cannot_be_used_is_left_out_not_linked(site, server, url, said):
     with_poster(server, url.format(url=server.url))
-    server.routes["/media/bomb.png"] = answer(bomb_png(), kind="image/png")
     server.routes["/media/page.png"] = answer(b"<html>hi</html>", kind="image/png")
     server.routes["/media/away.png"] = answer(
         b"", 302, headers={"Location": "https://evil.example/poster.png"}
@@ -295,16 +281,13 @@ def test_a_second_page_rate_limited_stops_the_fetch(site, server):
     assert "wait 5 seconds" in assert_left_as_it_was(site, before, err)
 
 
-@pytest.mark.parametrize("where", ["page", "image"])
-def test_a_server_that_trickles_is_cut_off_at_the_deadline(site, where):
+def test_an_image_that_trickles_stops_the_fetch_at_the_deadline(site):
+    """(A trickling API page: test_bounded.py.)"""
     before = write_sentinel(site)
     with Hostile() as hostile:
         fake = FakeServer()
         try:
             with_poster(fake, f"{hostile.base}/slow.png")
-            if where == "page":
-                fake.url = hostile.base
-                hostile.routes["/api/v1/accounts/lookup"] = trickle
             hostile.routes["/slow.png"] = trickle
             started = time.monotonic()
             code, _, err = fetch_from(site, fake, "--timeout", "1")
@@ -327,17 +310,6 @@ def trickle(handler):
         time.sleep(0.1)
 
 
-def test_a_redirect_to_another_host_is_not_followed(site, server):
-    before = write_sentinel(site)
-    server.routes["/api/v1/accounts/lookup"] = answer(
-        b"", 302, headers={"Location": "https://evil.example/api/v1/accounts/lookup"}
-    )
-    code, _, err = fetch_from(site, server)
-    assert code == 1
-    line = assert_left_as_it_was(site, before, err)
-    assert "redirected to another host (evil.example)" in line
-
-
 # --- garbage ----------------------------------------------------------------------
 
 
@@ -351,31 +323,29 @@ def test_a_redirect_to_another_host_is_not_followed(site, server):
         b"[" * 100_000 + b"]" * 100_000,
         b"\xff\xfe[]",
         b'[{"id": "1", "tags": "NeurIPS2022", "visibility": "public"}]',
-        b'[{"id": "1", "tags": [{"name": "neurips2022"}], "visibility": "public"}]',
     ],
-    ids=[
-        "numbers",
-        "null",
-        "object",
-        "string",
-        "deep",
-        "not-utf8",
-        "tags-str",
-        "no-date",
-    ],
+    ids=["numbers", "null", "object", "string", "deep", "not-utf8", "tags-str"],
 )
 def test_garbage_json_is_one_line_and_loses_nothing(site, server, body):
     before = write_sentinel(site)
     mastodon(server)
     server.routes[STATUSES] = answer(body)
     code, _, err = fetch_from(site, server)
-    if code == 0:  # a post that fails a check is left out, the rest is fine
-        assert "post left out" in err
-        assert snapshot(site)["posts"] == []
-        return
     assert code == 1
     line = assert_left_as_it_was(site, before, err)
     assert "did not answer like a Mastodon server" in line
+
+
+def test_a_post_that_fails_a_check_is_left_out_and_the_rest_kept(site, server):
+    mastodon(server)
+    good = mastodon_status(server, "109437165347523488", "2022-12-01T09:30:00Z", "")
+    undated = {**good, "id": "109437165347523489", "created_at": "yesterday"}
+    elsewhere = {**good, "id": "109437165347523490", "url": "javascript:alert(1)"}
+    server.routes[STATUSES] = answer([undated, elsewhere, good])
+    code, _, err = fetch_from(site, server)
+    assert code == 0, err
+    assert err.count("post left out") == 2
+    assert [p["id"] for p in snapshot(site)["posts"]] == ["109437165347523488"]
 
 
 # --- killed while publishing ---------------------------------------------------------
