@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pelican.plugins.conference_papers.timeline_fetch import publish
+from pelican.plugins.conference_papers.timeline_fetch import media, publish
 from pelican.plugins.conference_papers.timeline_fetch.media import MEDIA_LIMIT
 
 from .loopback import Hostile
@@ -218,6 +218,20 @@ def test_a_post_with_more_images_than_a_post_can_have_keeps_four(site, server):
     assert "500 images, the first 4 kept" in err
     assert "1 posts, 4 images" in out
     assert len([r for r in server.requests if r == "/media/poster.png"]) == 4
+
+
+def test_images_stop_at_the_snapshots_budget(site, server, monkeypatch):
+    monkeypatch.setattr(media, "MEDIA_TOTAL", 2 * len(png()))
+    mastodon(server)
+    status = mastodon_status(server, "109420000000000009", "2022-11-29T15:04:05Z", "")
+    image = {"type": "image", "url": f"{server.url}/media/poster.png"}
+    server.routes[STATUSES] = answer(
+        [{**status, "media_attachments": [{**image, "id": str(n)} for n in range(4)]}]
+    )
+    code, out, err = fetch_from(site, server)
+    assert code == 0, err
+    assert err.count("image left out: the snapshot's images passed") == 2
+    assert "1 posts, 2 images" in out
 
 
 def test_an_image_on_a_media_host_is_stored_locally(site, server):

@@ -1,5 +1,6 @@
 """A post's images, downloaded into the staging folder and checked there: only
-PNG, JPEG, GIF and WebP within a size and a pixel budget are kept; the page
+PNG, JPEG, GIF and WebP within a size and a pixel budget (and all of a
+snapshot's images within MEDIA_TOTAL) are kept; the page
 never hot-links an image, so a URL that cannot be used leaves the image out.
 
 A failure that may pass (HTTP 429, a server error, no answer in time) is not
@@ -20,6 +21,8 @@ from ..base.urls import url_problem
 from .client import FetchError, Transient
 
 MEDIA_LIMIT = 16_000_000
+# All images of one snapshot: they are committed to the site's repository.
+MEDIA_TOTAL = 200_000_000
 # A post's image is shown at most a few hundred pixels wide: 40 million pixels
 # is a large photograph, and bounds the memory Pillow needs to check one.
 MEDIA_PIXELS = 40_000_000
@@ -33,6 +36,12 @@ class ImageProblem(ValueError):
 def download_image(fetcher, url: str, folder: Path, name: str):
     """The image at ``url`` saved as ``folder/name.ext``: (file name, width, height),
     or None when it cannot be used (it is then left out, never hot-linked)."""
+    used = sum(path.stat().st_size for path in folder.iterdir())
+    if used >= MEDIA_TOTAL:
+        fetcher.progress(
+            f"  image left out: the snapshot's images passed {MEDIA_TOTAL:,} bytes"
+        )
+        return None
     try:
         problem = url_problem(url)
         if problem:
