@@ -1,7 +1,7 @@
 """A post's images, downloaded into the staging folder and checked there: only
 PNG, JPEG, GIF and WebP within a size and a pixel budget (and all of a
-snapshot's images within MEDIA_TOTAL) are kept; the page
-never hot-links an image, so a URL that cannot be used leaves the image out.
+snapshot's images within MEDIA_TOTAL) are kept; the page never hot-links an
+image, so a URL that cannot be used leaves the image out.
 
 A failure that may pass (HTTP 429, a server error, no answer in time) is not
 left out but stops the fetch: a snapshot published without an image that only
