@@ -22,7 +22,7 @@ from PIL import Image
 from pelican.plugins.conference_papers.base.accounts import AccountError, parse_account
 from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.settings import SettingsError
-from pelican.plugins.conference_papers.timeline_fetch import bluesky_html
+from pelican.plugins.conference_papers.timeline_fetch.bluesky import bluesky_html
 
 from .browser_support import serve
 from .conftest import copy_site

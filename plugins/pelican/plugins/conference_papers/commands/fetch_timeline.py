@@ -1,7 +1,7 @@
-"""``pelican-papers fetch-timeline``: the command around timeline_fetch.py.
+"""``pelican-papers fetch-timeline``: the command around timeline_fetch/.
 
 Reads the content folder as the build does, picks the conferences with a
-Timeline and a Hashtag, and fetches each (timeline_fetch.fetch_conference);
+Timeline and a Hashtag, and fetches each (timeline_fetch.driver.fetch_conference);
 every failure is one line, and the exit status says whether all worked.
 """
 
@@ -15,7 +15,8 @@ from ..base.text import clean_text
 from ..format.schema import ERROR
 from ..generator import load_content
 from ..settings import SettingsError, apply_defaults, setting
-from ..timeline_fetch import FetchError, check_base_url, fetch_conference
+from ..timeline_fetch.client import FetchError, check_base_url
+from ..timeline_fetch.driver import fetch_conference
 from ..writers.timeline import snapshot_path
 from .check import load_settings
 
@@ -96,50 +97,55 @@ def fetch_timeline(args) -> int:
         conferences = [c for c in conferences if c.slug == args.conference]
         if not conferences:
             return _unknown_conference(args, generator)
-    failures = 0
-    folder = setting(generator.settings, "CONFERENCES_PATH")
-    for conference in conferences:
-        source = f"{args.content.rstrip('/')}/{folder}/{conference.slug}.md"
-        timeline = conference.social_timeline
-        if timeline is None or not timeline.hashtag:
-            missing = "Timeline" if timeline is None else "Hashtag"
-            if args.conference:
-                _say(
-                    f"{conference.slug} has no {missing}: add e.g. "
-                    + (
-                        "'Timeline: mastodon @you@instance.social'"
-                        if missing == "Timeline"
-                        else "'Hashtag: NeurIPS2022'"
-                    )
-                    + f" to {source}"
-                )
-                failures += 1
-            continue
-        if timeline.account.provider == "x":
-            print(
-                f"{conference.slug}: X has no free API for reading posts; the page "
-                f"links to them instead: {timeline.link_url}"
-            )
-            continue
-        snapshot = snapshot_path(generator.settings, conference.slug)
-        snapshot = f"{args.content.rstrip('/')}/{snapshot}"
-        outcome = "was left as it was" if Path(snapshot).exists() else "was not written"
-        try:
-            written = fetch_conference(conference, generator.settings, args)
-        except FetchError as error:
-            _say(f"{conference.slug}: {error}; {snapshot} {outcome}")
-            failures += 1
-            continue
-        except Exception as error:  # a bug of ours: still one line, still safe
-            _say(
-                f"{conference.slug}: unexpected {error.__class__.__name__}: "
-                f"{clean_text(str(error))[:200]}; {snapshot} {outcome} "
-                "(please report this)"
-            )
-            failures += 1
-            continue
-        print(f"wrote {args.content.rstrip('/')}/{written}")
+    failures = sum(not _fetch_one(args, generator, c) for c in conferences)
     return 1 if failures else 0
+
+
+def _fetch_one(args, generator, conference) -> bool:
+    """Fetch one conference's snapshot, or say in one line why not; False when
+    that is a failure (a conference asked for by name without a Timeline)."""
+    timeline = conference.social_timeline
+    if timeline is None or not timeline.hashtag:
+        if args.conference:
+            _say(_missing(args, generator, conference))
+        return not args.conference
+    if timeline.account.provider == "x":
+        print(
+            f"{conference.slug}: X has no free API for reading posts; the page "
+            f"links to them instead: {timeline.link_url}"
+        )
+        return True
+    snapshot = snapshot_path(generator.settings, conference.slug)
+    snapshot = f"{args.content.rstrip('/')}/{snapshot}"
+    outcome = "was left as it was" if Path(snapshot).exists() else "was not written"
+    try:
+        written = fetch_conference(conference, generator.settings, args)
+    except FetchError as error:
+        _say(f"{conference.slug}: {error}; {snapshot} {outcome}")
+        return False
+    except Exception as error:  # a bug of ours: still one line, still safe
+        _say(
+            f"{conference.slug}: unexpected {error.__class__.__name__}: "
+            f"{clean_text(str(error))[:200]}; {snapshot} {outcome} "
+            "(please report this)"
+        )
+        return False
+    print(f"wrote {args.content.rstrip('/')}/{written}")
+    return True
+
+
+def _missing(args, generator, conference) -> str:
+    """What to add to a conference without a Timeline or a Hashtag."""
+    folder = setting(generator.settings, "CONFERENCES_PATH")
+    source = f"{args.content.rstrip('/')}/{folder}/{conference.slug}.md"
+    if conference.social_timeline is None:
+        return (
+            f"{conference.slug} has no Timeline: add e.g. "
+            f"'Timeline: mastodon @you@instance.social' to {source}"
+        )
+    return (
+        f"{conference.slug} has no Hashtag: add e.g. 'Hashtag: NeurIPS2022' to {source}"
+    )
 
 
 def _load(args):
