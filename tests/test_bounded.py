@@ -8,6 +8,7 @@ elsewhere, send endless or decompression-bomb answers.
 from __future__ import annotations
 
 import json
+import re
 import struct
 import time
 import zlib
@@ -184,6 +185,45 @@ def test_fetch_timeline_names_the_host_that_redirected(site):
 def test_only_https_is_asked(url):
     with pytest.raises(http.FetchError, match="only https:// addresses are used"):
         http.Client(5, "test", allow_loopback=True).get(url, 100)
+
+
+# --- only public addresses: a hostile link cannot reach the lab's own network ----
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://10.0.0.7/avatar.png",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[fc00::1]/x",
+        "https://192.168.1.1/",
+    ],
+)
+def test_a_private_address_is_refused_without_asking(url):
+    started = time.monotonic()
+    with pytest.raises(http.FetchError, match="address of a private or local network"):
+        http.Client(5, "test", allow_loopback=True).get(url, 100)
+    assert time.monotonic() - started < 1  # refused, not tried and timed out
+
+
+def test_a_name_that_resolves_inside_is_refused(monkeypatch):
+    with Hostile() as server:
+        server.routes["/x"] = lambda h: send(h, 200, b"inside")
+        port = server.base.rsplit(":", 1)[1]
+        # Without allow_loopback (a real run): 127.0.0.1 is the machine itself.
+        with pytest.raises(http.FetchError, match=re.escape("it is at 127.0.0.1")):
+            http.Client(5, "test").get(f"https://localhost:{port}/x", 100)
+        assert server.requests == []
+
+
+def test_a_hanging_resolver_is_cut_off_at_the_deadline(monkeypatch):
+    monkeypatch.setattr(http.socket, "getaddrinfo", lambda *a, **k: time.sleep(5) or [])
+    started = time.monotonic()
+    with pytest.raises(
+        http.ConnectionProblem, match=re.escape("did not answer within 0.5 s")
+    ):
+        http.Client(0.5, "test").get("https://media.example.org/a.png", 100)
+    assert time.monotonic() - started < 2
 
 
 # --- too much: a size cap ---------------------------------------------------------

@@ -7,7 +7,12 @@ redirects go to any host, and an error then names the host first asked. Here
 each GET has a total deadline (a timer shuts the socket when it passes), at
 most ``limit`` bytes are read, only https:// is asked (http:// only on the
 loopback, for tests' local servers), and redirects are followed only within
-the same scheme, host and port. Answers can be kept in a disk cache, keyed by
+the same scheme, host and port. Only public addresses are asked: the name is
+resolved here, within the deadline (a hanging resolver is cut off too), every
+address it gives must be global (no 10.x, 127.x, 169.254.x, fc00::…: a hostile
+server's media link must not make the lab's machine fetch from its own
+network), and the connection goes to the address that was checked, so a
+second lookup cannot answer differently. Answers can be kept in a disk cache, keyed by
 URL or by a caller's key, so a second run asks nothing.
 
 Three ways to use the cache, one client: cache-first (the importers: an answer
@@ -24,8 +29,10 @@ A leaf module: it imports nothing of the plugin but text.py.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import http.client
+import ipaddress
 import os
 import socket
 import ssl
@@ -210,6 +217,7 @@ class Client:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise self._timed_out(host)
+        address = self._public_address(parts.hostname, parts.port, host, deadline)
         if parts.scheme == "https":
             connection = http.client.HTTPSConnection(
                 parts.hostname,
@@ -221,6 +229,10 @@ class Client:
             connection = http.client.HTTPConnection(
                 parts.hostname, parts.port, timeout=remaining
             )
+        # http.client looks the name up again when it connects; it is told the
+        # address checked above instead (its one seam for that, a stdlib private
+        # that has stayed put since Python 3.2). TLS still checks the name.
+        connection._create_connection = functools.partial(_connect_to, address)
         target = parts.path or "/"
         if parts.query:
             target += f"?{parts.query}"
@@ -283,10 +295,45 @@ class Client:
             raise FetchError(f"{host} sent more than {_size(limit)}", host)
         return body, None
 
+    def _public_address(self, name: str, port: int | None, host: str, deadline):
+        """The first address of ``name``, resolved before the deadline, once
+        every address it has is public (loopback too when tests allow it)."""
+        found: list = []
+
+        def resolve():
+            with contextlib.suppress(OSError):
+                found.extend(
+                    socket.getaddrinfo(name, port or 443, type=socket.SOCK_STREAM)
+                )
+            found.append(None)
+
+        lookup = threading.Thread(target=resolve, daemon=True)
+        lookup.start()
+        lookup.join(max(0.0, deadline - time.monotonic()))
+        if not found:
+            raise self._timed_out(host)
+        addresses = [entry[4][0] for entry in found if entry is not None]
+        if not addresses:
+            raise ConnectionProblem(f"cannot reach {host}", host, socket.gaierror(name))
+        for address in addresses:
+            ip = ipaddress.ip_address(address.split("%")[0])
+            if not (ip.is_global or (self.allow_loopback and ip.is_loopback)):
+                raise FetchError(
+                    f"refusing to fetch from {host}: it is at {address}, an address "
+                    "of a private or local network",
+                    host,
+                )
+        return addresses[0]
+
     def _timed_out(self, host: str) -> ConnectionProblem:
         return ConnectionProblem(
             f"{host} did not answer within {self.timeout:g} s", host, TimeoutError()
         )
+
+
+def _connect_to(address: str, wanted, timeout, source_address=None, *args):
+    """http.client's connect, to ``address`` instead of the name in ``wanted``."""
+    return socket.create_connection((address, wanted[1]), timeout, source_address)
 
 
 def retry_after(headers: dict) -> float:
