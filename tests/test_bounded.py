@@ -154,6 +154,13 @@ def test_a_redirect_to_another_host_is_refused_and_named(location, named):
     )
 
 
+def test_a_redirect_that_writes_the_default_port_stays_on_the_host():
+    client = http.Client(5, "test")
+    assert client._redirect("https://h.example/a", "https://h.example:443/b") == (
+        "https://h.example:443/b"
+    )
+
+
 def test_a_redirect_within_the_host_is_followed_a_few_times():
     with Hostile() as server:
         server.routes["/a"] = lambda h: send(h, 301, Location="/b")

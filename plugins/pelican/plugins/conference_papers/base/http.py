@@ -197,11 +197,7 @@ class Client:
         port; a redirect elsewhere is refused and both hosts are named."""
         target = urljoin(url, location.strip())
         here, there = urlsplit(url), urlsplit(target)
-        if (there.scheme, there.hostname, there.port) != (
-            here.scheme,
-            here.hostname,
-            here.port,
-        ):
+        if _origin(there) != _origin(here):
             elsewhere = clean_text(there.netloc or there.scheme or target)[:100]
             raise FetchError(
                 f"{here.netloc} redirected to another host ({elsewhere}); only "
@@ -329,6 +325,12 @@ class Client:
         return ConnectionProblem(
             f"{host} did not answer within {self.timeout:g} s", host, TimeoutError()
         )
+
+
+def _origin(parts) -> tuple:
+    """Scheme, host and port, the default port written or not."""
+    default = {"https": 443, "http": 80}.get(parts.scheme)
+    return parts.scheme, parts.hostname, parts.port or default
 
 
 def _connect_to(address: str, wanted, timeout, source_address=None, *args):
