@@ -37,7 +37,7 @@ from .format.schema import (
 )
 from .model import Conference, Paper, body_links
 from .settings import apply_defaults, lab_members, setting
-from .writers import feeds, images, listing, people, scholar, timeline
+from .writers import citations, feeds, images, listing, people, timeline
 from .writers.cards import CardRenderer
 
 logger = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ class ConferencePapersGenerator(Generator):
         self.problems += grouping.group(conferences, papers, self.settings)
         placed = [p for p in papers if p.conference or p.kind not in IN_CONFERENCE]
         self.problems += feeds.entry_id_problems(placed)
-        self.problems += scholar.citekey_problems(placed)
+        self.problems += citations.citekey_problems(placed)
         self.conferences = grouping.newest_first(conferences.values())
         self.papers = grouping.newest_first(papers)
         timeline.attach_timelines(self)
@@ -305,7 +305,9 @@ class ConferencePapersGenerator(Generator):
         self.context["conference_papers_cards"] = self.cards
         self.context["conference_papers_people"] = self.people
         self.context["conference_papers_photo"] = self.member_photo
-        self.context["conference_papers_citations"] = scholar.Citations(self)
+        self.context["conference_papers_citations"] = citations.Citations(
+            self.settings, self.context, self.papers, self.members
+        )
         self.context["search_fallback_url"] = listing.search_fallback(self.settings)
 
     # --- write ---------------------------------------------------------------
@@ -348,7 +350,12 @@ class ConferencePapersGenerator(Generator):
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
         self.write_papers(writer, mine)
         self.list_files = self.write_list()
-        self.citation_files = scholar.write_citations(self)
+        self.citation_files = citations.write_citations(
+            self.context["conference_papers_citations"],
+            self.papers,
+            self.conferences,
+            self.output_path,
+        )
         written = self.thumbnails.write(self.output_path)
         logger.info(
             "conference_papers: %d thumbnail(s) written, %d encoded (others cached)",
