@@ -24,7 +24,12 @@ from . import grouping, parallel, reading
 from .base import drafts, paths
 from .base.kinds import IN_CONFERENCE
 from .base.names import key_of
-from .base.pelican_hooks import written_files_are_watched
+from .base.pelican_hooks import (
+    placeholder_regex,
+    raw_body,
+    reads_file,
+    written_files_are_watched,
+)
 from .base.text import clean_text
 from .format import members
 from .format.schema import (
@@ -112,7 +117,7 @@ class ConferencePapersGenerator(Generator):
         return [
             path
             for path in self._files
-            if path.startswith(prefix) and self._include_path(path)
+            if path.startswith(prefix) and reads_file(self, path)
         ]
 
     def read_sources(self, folder: str) -> Iterator[RawSource]:
@@ -448,13 +453,14 @@ def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
     written and in the sanitized body Pelican will rewrite)."""
     problems = []
     folder = posixpath.dirname(source.path)
-    regex = content._get_intrasite_link_regex()
+    regex = placeholder_regex(content.settings)
     seen: set[str] = set()
     # The body as written first: a tag the sanitizer drops (``<img>``) may still
     # name a file outside content/, and its value is what the file holds (the
     # line is found by it). Each link once, as a browser (and, after the
     # sanitizer, Pelican) reads it: character references decoded.
-    for match in [*regex.finditer(source.body), *regex.finditer(content._content)]:
+    bodies = (source.body, raw_body(content))
+    for match in [match for body in bodies for match in regex.finditer(body)]:
         if match.group("what") not in paths.FILE_PLACEHOLDERS:
             continue
         if html.unescape(match.group("path")) in seen:
