@@ -81,6 +81,9 @@ class ConferencePapersGenerator(Generator):
         self.conferences: list[Conference] = []
         self.papers: list[Paper] = []
         self.problems: list[Problem] = []
+        # Files under content/ that StaticGenerator must copy (paper images,
+        # timeline images), handed to it in generate_context.
+        self.static_links: set[str] = set()
         self._files: list[str] = []
         self.citation_files = 0  # written by generate_output (the build summary)
         self.list_files: list[str] = []  # the list of every paper and its filters
@@ -235,16 +238,25 @@ class ConferencePapersGenerator(Generator):
         self.problems += citations.citekey_problems(placed)
         self.conferences = grouping.newest_first(conferences.values())
         self.papers = grouping.newest_first(papers)
-        timeline.attach_timelines(self)
+        found = timeline.read_timelines(self.conferences, self.settings, self.path)
+        for conference in self.conferences:
+            conference.social_timeline = found.by_slug[conference.slug]
+        self.problems += found.problems
+        self.static_links |= found.media
 
     def _add_paper(self, papers: list, fields: dict, source: RawSource) -> None:
+        image = fields.get("image")
+        image_problems = images.check_image(self.path, source, image) if image else []
+        if image_problems:  # the card is shown without it
+            fields = {**fields, "image": None}
         paper = self._build(Paper, fields, source)
         if paper is not None:
             self.problems += _draft_problems(source, paper.status, self.settings)
         if paper is not None and paper.status != "draft":
             papers.append(paper)
+            self.problems += image_problems
             if paper.image:
-                self.problems += images.check_image(self, source, paper)
+                self.static_links.add(paper.image)
 
     def load_members(self) -> list[members.Member]:
         """Every member file that has no error (each problem is reported)."""
@@ -296,7 +308,8 @@ class ConferencePapersGenerator(Generator):
         self.thumbnails.make_all([p.image for p in self.papers if p.image])
         photos = [m.photo for m in self.people if m.photo]
         self.thumbnails.make_all(photos)
-        self.context["static_links"].update(photos)  # StaticGenerator copies them
+        # StaticGenerator copies them (it runs after every other generator).
+        self.context["static_links"].update(self.static_links, photos)
         for paper in self.papers:
             self.add_source_path(paper)
             self.add_static_links(paper)
