@@ -44,6 +44,7 @@ from .model import Conference, Paper, body_links
 from .settings import apply_defaults, lab_members, setting
 from .writers import citations, feeds, images, listing, people, timeline
 from .writers.cards import CardRenderer
+from .writers.catalog import Catalog
 
 logger = logging.getLogger(__name__)
 
@@ -316,6 +317,13 @@ class ConferencePapersGenerator(Generator):
         for conference in self.conferences:
             self.add_source_path(conference)
             self.add_static_links(conference)
+        # What the writers get: the content as read, not the generator.
+        self.catalog = Catalog(
+            tuple(self.conferences),
+            tuple(self.papers),
+            self.members,
+            tuple(self.people),
+        )
         self.context["conferences"] = self.conferences
         self.context["papers"] = self.papers
         self.context["conference_years"] = grouping.by_year(self.conferences)
@@ -324,7 +332,7 @@ class ConferencePapersGenerator(Generator):
         self.context["conference_papers_people"] = self.people
         self.context["conference_papers_photo"] = self.member_photo
         self.context["conference_papers_citations"] = citations.Citations(
-            self.settings, self.context, self.papers, self.members
+            self.settings, self.context, self.catalog
         )
         self.context["search_fallback_url"] = listing.search_fallback(self.settings)
 
@@ -361,7 +369,7 @@ class ConferencePapersGenerator(Generator):
         mine = self.papers[1::2] if split else self.papers
 
         def beside() -> None:
-            feeds.write_feeds(self)
+            feeds.write_feeds(self.catalog, self.settings, self.cards, self.output_path)
             if split:
                 self.write_papers(writer, self.papers[::2])
 
@@ -369,10 +377,7 @@ class ConferencePapersGenerator(Generator):
         self.write_papers(writer, mine)
         self.list_files = self.write_list()
         self.citation_files = citations.write_citations(
-            self.context["conference_papers_citations"],
-            self.papers,
-            self.conferences,
-            self.output_path,
+            self.context["conference_papers_citations"], self.catalog, self.output_path
         )
         written = self.thumbnails.write(self.output_path)
         logger.info(

@@ -36,6 +36,7 @@ from functools import cached_property
 from markupsafe import Markup
 
 from ...settings import setting
+from ..catalog import Catalog
 from ..output import write_output_file
 from . import bibtex, coins, csl, highwire, jsonld, opengraph, text
 from .common import Cite, short_venue
@@ -97,11 +98,11 @@ class Citations:
     ``context`` is the build's template context, read when a page is written:
     the static files (a paper's image URL) are known only then."""
 
-    def __init__(self, settings, context, papers, members: dict):
+    def __init__(self, settings, context, catalog: Catalog):
         self.settings = settings
         self._context = context
-        self._lab = list(papers)
-        self._members = members
+        self._lab = catalog.papers
+        self._members = catalog.members
         self.siteurl = str(settings.get("SITEURL") or "").rstrip("/")
         self.site_name = re.sub(r"<[^>]*>", "", str(settings.get("SITENAME", "")))
         self._papers: dict[int, PaperCitation] = {}
@@ -146,9 +147,10 @@ class Citations:
         return csl.file([self.paper(p).csl for p in papers])
 
 
-def write_citations(citations: Citations, papers, conferences, output_path) -> int:
-    """Write the BibTeX and CSL-JSON files of ``papers`` (each alone), of each
-    conference and of the lab; how many were written."""
+def write_citations(citations: Citations, catalog: Catalog, output_path: str) -> int:
+    """Write the BibTeX and CSL-JSON files of each paper, each conference and
+    the lab; how many were written."""
+    papers, conferences = catalog.papers, catalog.conferences
     site = citations.site_name or "the lab"
     written = 0
 
