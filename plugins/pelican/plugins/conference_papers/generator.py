@@ -233,7 +233,8 @@ class ConferencePapersGenerator(Generator):
                 fields["date_precision"] = conference.date_precision
             self._add_paper(papers, fields, source)
 
-        self.problems += grouping.group(conferences, papers, self.settings)
+        papers, problems = grouping.group(conferences, papers, self.settings)
+        self.problems += problems
         placed = [p for p in papers if p.conference or p.kind not in IN_CONFERENCE]
         self.problems += feeds.entry_id_problems(placed)
         self.problems += citations.citekey_problems(placed)
