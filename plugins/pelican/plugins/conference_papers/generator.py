@@ -90,7 +90,6 @@ class ConferencePapersGenerator(Generator):
         self.list_files: list[str] = []  # the list of every paper and its filters
         self.members = lab_members(self.settings)  # name -> member page or None
         self.people: list[members.Member] = []  # from member files
-        self.cards = CardRenderer(self)
         self.thumbnails = images.Thumbnails(self.settings, self.path)
         logging.getLogger("pelican").addFilter(_QUIET)  # once: filters are a set
         if validate:
@@ -329,6 +328,13 @@ class ConferencePapersGenerator(Generator):
         self.context["papers"] = self.papers
         self.context["conference_years"] = grouping.by_year(self.conferences)
         self.context["conference_papers_members"] = self.members
+        self.cards = CardRenderer(
+            self.get_template,
+            self.context,
+            self.settings,
+            self.members,
+            self.thumbnails,
+        )
         self.context["conference_papers_cards"] = self.cards
         self.context["conference_papers_people"] = self.people
         self.context["conference_papers_photo"] = self.member_photo
