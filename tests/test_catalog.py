@@ -6,6 +6,11 @@ from __future__ import annotations
 import pytest
 
 from pelican.plugins.conference_papers.generator import ContentError, load_content
+from pelican.plugins.conference_papers.writers.catalog import Catalog
+from pelican.plugins.conference_papers.writers.citations import (
+    Citations,
+    write_citations,
+)
 
 ARTICLE = """
     Title: Aliasing and Adversarial Robustness {n}
@@ -37,3 +42,22 @@ def test_a_build_with_two_papers_of_one_slug_writes_nothing(site):
     with pytest.raises(ContentError):
         site.build()
     assert not site.output.exists()
+
+
+def test_the_citations_of_a_catalog_hold_the_duplicate_once(site, tmp_path):
+    """The writers need no generator: the catalog of a content folder with a
+    duplicate, written as citations, cites the paper once."""
+    for n in (1, 2):
+        site.write(f"papers/journals/aliasing-{n}.md", ARTICLE.format(n=n))
+    generator = load_content(site.settings())
+    catalog = Catalog(
+        tuple(generator.conferences), tuple(generator.papers), generator.members
+    )
+    output = tmp_path / "output"
+    written = write_citations(
+        Citations(generator.settings, {}, catalog), catalog, str(output)
+    )
+    assert written == len([p for p in output.rglob("*") if p.is_file()])
+    lab = (output / "conferences/papers.bib").read_text(encoding="utf-8")
+    assert lab.count("Aliasing and Adversarial Robustness") == 1, lab
+    assert "Robustness 2" not in lab
