@@ -4,12 +4,15 @@ version test first: read pelican_hooks.py against it, then widen the range."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
+from pathlib import Path
 
 import pelican
 from pelican import Pelican, signals
 from pelican.contents import Content
+from pelican.generators import Generator
 from pelican.readers import BaseReader, MarkdownReader, Readers
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import memoized
@@ -105,3 +108,53 @@ def test_reserved_keys_cover_every_public_name_of_our_content_classes():
         public = {name for name in dir(cls) if not name.startswith("_")}
         refused = reserved.reserved_keys(kind)
         assert public <= refused, sorted(public - refused)
+
+
+def test_files_are_chosen_by_the_generators_own_rule(tmp_path):
+    assert _parameters(Generator._include_path) == ["self", "path", "extensions"]
+    settings = {**DEFAULT_CONFIG, "PATH": str(tmp_path), "IGNORE_FILES": ["#*"]}
+    generator = Generator(
+        context={},
+        settings=settings,
+        path=str(tmp_path),
+        theme=DEFAULT_CONFIG["THEME"],
+        output_path=str(tmp_path / "output"),
+    )
+    generator.readers = paper_readers(settings)
+    assert pelican_hooks.reads_file(generator, "papers/a.md")
+    assert not pelican_hooks.reads_file(generator, "papers/#a.md")  # IGNORE_FILES
+    assert not pelican_hooks.reads_file(generator, "papers/a.json")  # no reader
+
+
+def _pelican_private_names() -> set[str]:
+    classes = (Content, Generator, BaseReader, MarkdownReader, Readers, Pelican)
+    return {
+        name
+        for cls in classes
+        for name in dir(cls)
+        if name.startswith("_") and not name.startswith("__")
+    }
+
+
+def test_no_module_but_pelican_hooks_touches_a_pelican_private_name():
+    # reading.PaperMarkdownReader's override of _parse_metadata and the
+    # _source_path it sets are the two the module docstring names.
+    allowed = {"reading.py": {"_parse_metadata", "_source_path"}}
+    private = _pelican_private_names()
+    root = Path(model.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "pelican_hooks.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        names |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        names |= {
+            a.name
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom)
+            for a in n.names
+        }
+        used = (names & private) - allowed.get(path.name, set())
+        found += [f"{path.relative_to(root)}: {name}" for name in sorted(used)]
+    assert found == []

@@ -131,6 +131,11 @@ def add_templates(generator) -> None:
     generator.env.globals.update(paper_card=paper_card, icon=icon_svg)
 
 
+def index_search(pelican) -> None:
+    """At the end of a build: the search index of the output folder."""
+    build_index(pelican.settings, pelican.output_path)
+
+
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
@@ -138,5 +143,5 @@ def register() -> None:
     signals.static_generator_finalized.connect(withhold_svg)
     signals.initialized.connect(check_search)
     signals.all_generators_finalized.connect(keep_generator)
-    signals.finalized.connect(build_index)  # before the summary, which counts it
+    signals.finalized.connect(index_search)  # before the summary, which counts it
     signals.finalized.connect(summarize)

@@ -24,7 +24,12 @@ from . import grouping, parallel, reading
 from .base import drafts, paths
 from .base.kinds import IN_CONFERENCE
 from .base.names import key_of
-from .base.pelican_hooks import written_files_are_watched
+from .base.pelican_hooks import (
+    placeholder_regex,
+    raw_body,
+    reads_file,
+    written_files_are_watched,
+)
 from .base.text import clean_text
 from .format import members
 from .format.schema import (
@@ -37,8 +42,9 @@ from .format.schema import (
 )
 from .model import Conference, Paper, body_links
 from .settings import apply_defaults, lab_members, setting
-from .writers import feeds, images, listing, people, scholar, timeline
+from .writers import citations, feeds, images, listing, people, timeline
 from .writers.cards import CardRenderer
+from .writers.catalog import Catalog
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +82,14 @@ class ConferencePapersGenerator(Generator):
         self.conferences: list[Conference] = []
         self.papers: list[Paper] = []
         self.problems: list[Problem] = []
+        # Files under content/ that StaticGenerator must copy (paper images,
+        # timeline images), handed to it in generate_context.
+        self.static_links: set[str] = set()
         self._files: list[str] = []
         self.citation_files = 0  # written by generate_output (the build summary)
         self.list_files: list[str] = []  # the list of every paper and its filters
         self.members = lab_members(self.settings)  # name -> member page or None
         self.people: list[members.Member] = []  # from member files
-        self.cards = CardRenderer(self)
         self.thumbnails = images.Thumbnails(self.settings, self.path)
         logging.getLogger("pelican").addFilter(_QUIET)  # once: filters are a set
         if validate:
@@ -112,7 +120,7 @@ class ConferencePapersGenerator(Generator):
         return [
             path
             for path in self._files
-            if path.startswith(prefix) and self._include_path(path)
+            if path.startswith(prefix) and reads_file(self, path)
         ]
 
     def read_sources(self, folder: str) -> Iterator[RawSource]:
@@ -224,22 +232,32 @@ class ConferencePapersGenerator(Generator):
                 fields["date_precision"] = conference.date_precision
             self._add_paper(papers, fields, source)
 
-        self.problems += grouping.group(conferences, papers, self.settings)
+        papers, problems = grouping.group(conferences, papers, self.settings)
+        self.problems += problems
         placed = [p for p in papers if p.conference or p.kind not in IN_CONFERENCE]
         self.problems += feeds.entry_id_problems(placed)
-        self.problems += scholar.citekey_problems(placed)
+        self.problems += citations.citekey_problems(placed)
         self.conferences = grouping.newest_first(conferences.values())
         self.papers = grouping.newest_first(papers)
-        timeline.attach_timelines(self)
+        found = timeline.read_timelines(self.conferences, self.settings, self.path)
+        for conference in self.conferences:
+            conference.social_timeline = found.by_slug[conference.slug]
+        self.problems += found.problems
+        self.static_links |= found.media
 
     def _add_paper(self, papers: list, fields: dict, source: RawSource) -> None:
+        image = fields.get("image")
+        image_problems = images.check_image(self.path, source, image) if image else []
+        if image_problems:  # the card is shown without it
+            fields = {**fields, "image": None}
         paper = self._build(Paper, fields, source)
         if paper is not None:
             self.problems += _draft_problems(source, paper.status, self.settings)
         if paper is not None and paper.status != "draft":
             papers.append(paper)
+            self.problems += image_problems
             if paper.image:
-                self.problems += images.check_image(self, source, paper)
+                self.static_links.add(paper.image)
 
     def load_members(self) -> list[members.Member]:
         """Every member file that has no error (each problem is reported)."""
@@ -291,21 +309,38 @@ class ConferencePapersGenerator(Generator):
         self.thumbnails.make_all([p.image for p in self.papers if p.image])
         photos = [m.photo for m in self.people if m.photo]
         self.thumbnails.make_all(photos)
-        self.context["static_links"].update(photos)  # StaticGenerator copies them
+        # StaticGenerator copies them (it runs after every other generator).
+        self.context["static_links"].update(self.static_links, photos)
         for paper in self.papers:
             self.add_source_path(paper)
             self.add_static_links(paper)
         for conference in self.conferences:
             self.add_source_path(conference)
             self.add_static_links(conference)
+        # What the writers get: the content as read, not the generator.
+        self.catalog = Catalog(
+            tuple(self.conferences),
+            tuple(self.papers),
+            self.members,
+            tuple(self.people),
+        )
         self.context["conferences"] = self.conferences
         self.context["papers"] = self.papers
         self.context["conference_years"] = grouping.by_year(self.conferences)
         self.context["conference_papers_members"] = self.members
+        self.cards = CardRenderer(
+            self.get_template,
+            self.context,
+            self.settings,
+            self.members,
+            self.thumbnails,
+        )
         self.context["conference_papers_cards"] = self.cards
         self.context["conference_papers_people"] = self.people
         self.context["conference_papers_photo"] = self.member_photo
-        self.context["conference_papers_citations"] = scholar.Citations(self)
+        self.context["conference_papers_citations"] = citations.Citations(
+            self.settings, self.context, self.catalog
+        )
         self.context["search_fallback_url"] = listing.search_fallback(self.settings)
 
     # --- write ---------------------------------------------------------------
@@ -341,14 +376,16 @@ class ConferencePapersGenerator(Generator):
         mine = self.papers[1::2] if split else self.papers
 
         def beside() -> None:
-            feeds.write_feeds(self)
+            feeds.write_feeds(self.catalog, self.settings, self.cards, self.output_path)
             if split:
                 self.write_papers(writer, self.papers[::2])
 
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
         self.write_papers(writer, mine)
         self.list_files = self.write_list()
-        self.citation_files = scholar.write_citations(self)
+        self.citation_files = citations.write_citations(
+            self.context["conference_papers_citations"], self.catalog, self.output_path
+        )
         written = self.thumbnails.write(self.output_path)
         logger.info(
             "conference_papers: %d thumbnail(s) written, %d encoded (others cached)",
@@ -441,13 +478,14 @@ def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
     written and in the sanitized body Pelican will rewrite)."""
     problems = []
     folder = posixpath.dirname(source.path)
-    regex = content._get_intrasite_link_regex()
+    regex = placeholder_regex(content.settings)
     seen: set[str] = set()
     # The body as written first: a tag the sanitizer drops (``<img>``) may still
     # name a file outside content/, and its value is what the file holds (the
     # line is found by it). Each link once, as a browser (and, after the
     # sanitizer, Pelican) reads it: character references decoded.
-    for match in [*regex.finditer(source.body), *regex.finditer(content._content)]:
+    bodies = (source.body, raw_body(content))
+    for match in [match for body in bodies for match in regex.finditer(body)]:
         if match.group("what") not in paths.FILE_PLACEHOLDERS:
             continue
         if html.unescape(match.group("path")) in seen:

@@ -96,8 +96,12 @@ def _paper_order(paper: Paper):
     return (order, -paper.date.timestamp(), paper.title.casefold(), paper.slug)
 
 
-def group(conferences: dict[str, Conference], papers: list[Paper], settings):
-    """Attach each paper to its conference and track; return the problems found."""
+def group(
+    conferences: dict[str, Conference], papers: list[Paper], settings
+) -> tuple[list[Paper], list[Problem]]:
+    """Attach each paper to its conference and track; return the papers kept
+    (each slug once: a second file with a paper's slug is reported and left
+    out, so no writer sees it) and the problems found."""
     problems: list[Problem] = []
     seen: dict[tuple[str, str], Paper] = {}
     for paper in papers:
@@ -144,7 +148,7 @@ def group(conferences: dict[str, Conference], papers: list[Paper], settings):
         # Listed tracks keep their order; empty ones are left out of the page.
         conference.tracks = [t for t in tracks.values() if t.papers]
         conference.papers = [p for t in conference.tracks for p in t.papers]
-    return problems
+    return list(seen.values()), problems
 
 
 def unlisted_track(path: str, line, track: str, conference) -> Problem | None:

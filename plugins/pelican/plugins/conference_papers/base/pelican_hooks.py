@@ -77,6 +77,15 @@ class _SettingsOnly:
     settings: Any
 
 
+def reads_file(generator, path: str) -> bool:
+    """Whether Pelican's generator would read ``path`` (``Generator._include_path``:
+    not in IGNORE_FILES, an extension one of its readers has). The generator walks
+    the content folder once itself (a link that loops would never end Pelican's
+    walk), so it asks Pelican's own rule per file rather than ``get_files``,
+    and another plugin's reader or IGNORE_FILES counts exactly as in Pelican."""
+    return generator._include_path(path)
+
+
 def replace_placeholder(content: Content, siteurl: str, match) -> str:
     """Pelican's replacement of one placeholder link (``Content._link_replacer``):
     the model re-checks each replaced address against the URL rule, which

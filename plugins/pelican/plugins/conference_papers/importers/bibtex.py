@@ -33,7 +33,7 @@ from ..base.text import clean_text
 from ..base.urls import url_problem
 from ..base.venues import recognise
 from ..format.schema import normalize_arxiv, normalize_doi
-from ..writers.scholar import BIBTEX_MONTHS
+from ..writers.citations.bibtex import BIBTEX_MONTHS
 from .common import (
     add_link_once,
     clean_url,

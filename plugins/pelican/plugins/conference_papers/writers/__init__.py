@@ -1,5 +1,8 @@
-"""Layer 7, the writers: each takes what it writes (papers, conferences, members,
-settings) and returns what it wrote; the generator above calls them in order.
+"""Layer 7, the writers: each takes what it writes (the ``Catalog`` of papers,
+conferences and members, the settings, the output path, a render callable) and
+returns what it wrote; none gets or changes our generator, which calls them in
+order and collects their results (``images.withhold_svg`` is a hook on Pelican's
+StaticGenerator, which it edits by design).
 
 Cards and images, the pages of the list and of people, feeds, citations,
 the social timeline and the search index."""

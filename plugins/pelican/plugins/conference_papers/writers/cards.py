@@ -20,8 +20,16 @@ CACHED_CARDS = 1024
 
 
 class CardRenderer:
-    def __init__(self, generator):
-        self.generator = generator
+    """The cards of one build. ``get_template`` is the generator's (the theme's
+    templates, then ours), ``context`` the build's template context (read as
+    each card is rendered: the static files are known only then)."""
+
+    def __init__(self, get_template, context, settings, members, thumbnails):
+        self.get_template = get_template
+        self.context = context
+        self.settings = settings
+        self.members = members
+        self.thumbnails = thumbnails
         self._cards: dict[tuple[int, str], Markup] = {}
         self._compact: dict[tuple[int, str], Markup] = {}
 
@@ -29,7 +37,7 @@ class CardRenderer:
         key = (id(paper), siteurl)
         card = self._cards.pop(key, None)
         if card is None:
-            template = self.generator.get_template("conference_papers/card")
+            template = self.get_template("conference_papers/card")
             card = Markup(template.render(self.card_context(paper, siteurl)))
         # The most recently shown cards are kept: the same papers come back on
         # the home page and in the feeds, while keeping every card would hold
@@ -48,12 +56,12 @@ class CardRenderer:
         key = (id(paper), siteurl)
         card = self._compact.get(key)
         if card is None:
-            template = self.generator.get_template("conference_papers/card_compact")
+            template = self.get_template("conference_papers/card_compact")
             context = {
-                **self.generator.context,
+                **self.context,
                 "SITEURL": siteurl,
                 "paper": paper,
-                "members": self.generator.members,
+                "members": self.members,
             }
             card = self._compact[key] = Markup(template.render(context))
         return card
@@ -66,14 +74,14 @@ class CardRenderer:
         # and in every feed; the paper's page has the whole abstract.
         abstract, cut = paper.preview(siteurl)
         return {
-            **self.generator.context,
+            **self.context,
             "SITEURL": siteurl,
             "paper": paper,
             "abstract": abstract,
             "abstract_cut": cut,
             "image": self.image(paper, siteurl),
-            "members": self.generator.members,
-            "fold": setting(self.generator.settings, "ABSTRACT_FOLD"),
+            "members": self.members,
+            "fold": setting(self.settings, "ABSTRACT_FOLD"),
         }
 
     def image(self, paper, siteurl: str, sizes: str | None = None) -> dict | None:
@@ -87,12 +95,12 @@ class CardRenderer:
         # As the templates write {{ SITEURL }}/…: with SITEURL "" (and absolute
         # URLs) that is "/…" from the site root, never relative to the page.
         prefix = f"{siteurl}/"
-        static = self.generator.context["static_content"].get(paper.image)
+        static = self.context["static_content"].get(paper.image)
         full = prefix + (static.url if static else paper.image)
         alt = f"Figure of “{paper.title}”"
-        thumbnails = self.generator.thumbnails.make(paper.image)
+        thumbnails = self.thumbnails.make(paper.image)
         if not thumbnails:
-            size = image_size(os.path.join(self.generator.path, paper.image))
+            size = image_size(os.path.join(self.thumbnails.content_path, paper.image))
             width, height = size or (None, None)
             return {
                 "src": full,
@@ -107,7 +115,7 @@ class CardRenderer:
         return {
             "src": prefix + thumbnails[0].save_as,
             "srcset": ", ".join(f"{prefix}{t.save_as} {t.width}w" for t in thumbnails),
-            "sizes": sizes or setting(self.generator.settings, "THUMBNAIL_SIZES"),
+            "sizes": sizes or setting(self.settings, "THUMBNAIL_SIZES"),
             "width": largest.width,
             "height": largest.height,
             "href": full,

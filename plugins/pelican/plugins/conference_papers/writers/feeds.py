@@ -33,6 +33,7 @@ from ..base.sanitize import _ATTRIBUTES, _MATH_TAGS, _TEXT_TAGS
 from ..base.urls import LINK_SCHEMES
 from ..format.schema import Problem, header_lines
 from ..settings import PREFIX, setting
+from .catalog import Catalog
 from .output import write_output_file
 
 logger = logging.getLogger(__name__)
@@ -204,7 +205,7 @@ class Entry:
     related: list[tuple[str, str, str | None]]  # href, title, type
 
 
-def _categories(paper, generator, urls: FeedUrls) -> list[tuple[str, str, str]]:
+def _categories(paper, settings, urls: FeedUrls) -> list[tuple[str, str, str]]:
     """The conference and track, or the kind outside a conference; the badges."""
     conference = paper.conference
     if conference is not None:
@@ -215,16 +216,17 @@ def _categories(paper, generator, urls: FeedUrls) -> list[tuple[str, str, str]]:
     else:
         categories = [(paper.kind, urls.tag("kind"), paper.kind_label)]
     categories += [
-        (grouping.slug_of(label, generator.settings) or label, urls.tag(kind), label)
+        (grouping.slug_of(label, settings) or label, urls.tag(kind), label)
         for kind, label in paper.badges
     ]
     return categories
 
 
-def make_entry(paper, generator, urls: FeedUrls, members: dict) -> Entry:
-    categories = _categories(paper, generator, urls)
+def make_entry(paper, cards, urls: FeedUrls, members: dict, settings) -> Entry:
+    """The feed entry of a paper; ``cards`` renders its card (cards.py)."""
+    categories = _categories(paper, settings, urls)
     categories += [
-        (grouping.slug_of(tag, generator.settings) or tag, urls.tag("tag"), tag)
+        (grouping.slug_of(tag, settings) or tag, urls.tag("tag"), tag)
         for tag in paper.tags
     ]
     related = [
@@ -232,8 +234,8 @@ def make_entry(paper, generator, urls: FeedUrls, members: dict) -> Entry:
         for kind in _RELATED
         if (link := paper.link(kind))
     ]
-    card = generator.cards.card(paper, urls.site)
-    image = generator.cards.image(paper, urls.site)
+    card = cards.card(paper, urls.site)
+    image = cards.image(paper, urls.site)
     return Entry(
         id=urls.tag("paper", entry_key(paper)),
         title=xml_text(paper.title),
@@ -417,11 +419,10 @@ def json_feed_bytes(spec: FeedSpec, entries: list[Entry], urls: FeedUrls, settin
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def feed_specs(generator, urls: FeedUrls, members: dict) -> list[FeedSpec]:
+def feed_specs(catalog: Catalog, settings, urls: FeedUrls) -> list[FeedSpec]:
     """Every feed of the site: the papers, each conference, each lab member."""
-    settings = generator.settings
     sitename = settings.get("SITENAME") or "Papers"
-    conferences = generator.conferences
+    conferences, members = catalog.conferences, catalog.members
     newest_conference = conferences[0].date if conferences else EPOCH
     specs = [
         FeedSpec(
@@ -431,7 +432,7 @@ def feed_specs(generator, urls: FeedUrls, members: dict) -> list[FeedSpec]:
             atom_path=setting(settings, "FEED_ATOM"),
             json_path=setting(settings, "FEED_JSON"),
             home=urls.page(""),
-            papers=generator.papers,
+            papers=catalog.papers,
             empty_updated=newest_conference,
         )
     ]
@@ -460,7 +461,7 @@ def feed_specs(generator, urls: FeedUrls, members: dict) -> list[FeedSpec]:
                 home=urls.absolute(page) if page else urls.page(""),
                 papers=[
                     p
-                    for p in generator.papers
+                    for p in catalog.papers
                     if any(members.canonical(a.name) == name for a in p.authors)
                 ],
                 empty_updated=newest_conference,
@@ -488,28 +489,29 @@ def _slug_path(settings, name: str, slug: str) -> str:
     return pattern.format(slug=slug) if pattern else ""
 
 
-def write_feeds(generator) -> None:
-    """Write every feed of papers (the generator calls it beside the pages)."""
-    settings = generator.settings
-    urls = FeedUrls(settings, generator.conferences)
-    members = generator.members
+def write_feeds(catalog: Catalog, settings, cards, output_path: str) -> int:
+    """Write every feed of papers (the generator calls it beside the pages);
+    how many files were written. ``cards`` renders a paper's card (cards.py)."""
+    urls = FeedUrls(settings, catalog.conferences)
+    members = catalog.members
     cap = setting(settings, "FEED_MAX_ITEMS")
 
     # A paper is in several feeds (the site's, its conference's, its authors'):
     # render its entry once, keeping only the recent ones so memory stays flat.
     @functools.lru_cache(maxsize=1024)
     def entry(paper) -> Entry:
-        return make_entry(paper, generator, urls, members)
+        return make_entry(paper, cards, urls, members, settings)
 
     written = 0
-    for spec in feed_specs(generator, urls, members):
+    for spec in feed_specs(catalog, settings, urls):
         if not (spec.atom_path or spec.json_path):
             continue
         chosen = [entry(paper) for paper in spec.papers[: cap or None]]
         if spec.atom_path:
             data = atom_bytes(spec, chosen, urls, settings)
-            written += write_output_file(generator.output_path, spec.atom_path, data)
+            written += write_output_file(output_path, spec.atom_path, data)
         if spec.json_path:
             data = json_feed_bytes(spec, chosen, urls, settings)
-            written += write_output_file(generator.output_path, spec.json_path, data)
+            written += write_output_file(output_path, spec.json_path, data)
     logger.info("conference_papers: wrote %d feed(s)", written)
+    return written

@@ -18,13 +18,14 @@ from ..settings import setting
 logger = logging.getLogger(__name__)
 
 
-def check_image(generator, source: RawSource, paper) -> list[Problem]:
-    """A missing image is a warning: the card is shown without it; one that a
-    symbolic link takes out of content/ is an error."""
+def check_image(content_path: str, source: RawSource, image: str) -> list[Problem]:
+    """The problems of a paper's ``Image:`` (none: it can be used). A missing
+    image is a warning: the card is shown without it; one that a symbolic link
+    takes out of content/ is an error. The caller leaves the image out of the
+    paper when there is one, and has StaticGenerator copy it otherwise."""
     # schema.image_path has refused '..' and URL characters already.
-    _, reason = paths.resolve(generator.path, paper.image, "content/")
+    _, reason = paths.resolve(content_path, image, "content/")
     if reason:
-        paper.image = None
         return [
             Problem(
                 source.path,
@@ -33,9 +34,8 @@ def check_image(generator, source: RawSource, paper) -> list[Problem]:
                 "copy the image into content/images/ instead of linking to it",
             )
         ]
-    path = os.path.join(generator.path, paper.image)
+    path = os.path.join(content_path, image)
     if not os.path.isfile(path):
-        paper.image = None
         return [
             Problem(
                 source.path,
@@ -45,8 +45,6 @@ def check_image(generator, source: RawSource, paper) -> list[Problem]:
                 WARNING,
             )
         ]
-    # StaticGenerator copies it, wherever it is under content/.
-    generator.context["static_links"].add(paper.image)
     return []
 
 

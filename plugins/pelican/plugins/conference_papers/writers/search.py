@@ -73,15 +73,14 @@ class SearchIndexError(Exception):
     """Pagefind ran and failed."""
 
 
-def build_index(pelican) -> None:
-    """Index the output folder (``finalized``)."""
-    settings = pelican.settings
+def build_index(settings, output_path: str) -> None:
+    """Index the output folder (at ``finalized``)."""
     if not setting(settings, "SEARCH"):
         return
     binary = pagefind_binary()
     if binary is None:  # removed since the start of the build
         raise SearchIndexError(f"conference_papers: Pagefind is gone; {INSTALL_HINT}")
-    output = os.path.abspath(pelican.output_path)
+    output = os.path.abspath(output_path)
     # Pagefind adds files named by their content and deletes none: the index of a
     # rebuild into the same folder (devserver) would keep every earlier fragment.
     shutil.rmtree(os.path.join(output, BUNDLE_DIR), ignore_errors=True)

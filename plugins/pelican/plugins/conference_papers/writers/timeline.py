@@ -116,14 +116,25 @@ def media_path(settings, slug: str) -> str:
     return f"{setting(settings, 'TIMELINE_MEDIA_PATH').strip('/')}/{slug}"
 
 
-def attach_timelines(generator) -> None:
-    """Give each conference its timeline (``conference.social_timeline``);
-    called after grouping. The Timeline value itself was checked by the schema."""
-    settings = generator.settings
+@dataclass(frozen=True)
+class Timelines:
+    """What :func:`read_timelines` found: each conference's timeline (by slug;
+    None: it shows none), the problems of the snapshots, and their images, which
+    StaticGenerator must copy."""
+
+    by_slug: dict[str, Timeline | None]
+    problems: list[Problem]
+    media: set[str]
+
+
+def read_timelines(conferences, settings, content_path: str) -> Timelines:
+    """The timeline of each conference, from its snapshot; read after grouping.
+    The Timeline value itself was checked by the schema."""
     default = setting(settings, "TIMELINE")
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    for conference in generator.conferences:
-        conference.social_timeline = None
+    found = Timelines({}, [], set())
+    for conference in conferences:
+        found.by_slug[conference.slug] = None
         hashtag = getattr(conference, "hashtag", "") or ""
         spec = getattr(conference, "timeline", "") or (default if hashtag else "")
         if not spec:
@@ -132,31 +143,45 @@ def attach_timelines(generator) -> None:
             account = parse_account(spec)
         except AccountError:
             continue  # reported by schema.parse_conference (or the settings check)
-        posts, problems = read_snapshot(generator, conference, account, hashtag, zone)
-        generator.problems += problems
-        conference.social_timeline = Timeline(
+        snapshot = Snapshot(settings, content_path, conference.slug, zone)
+        posts, problems = read_snapshot(snapshot, account, hashtag)
+        found.problems.extend(problems)
+        # StaticGenerator copies them, as it does a paper's image.
+        found.media.update(media["path"] for post in posts for media in post.media)
+        found.by_slug[conference.slug] = Timeline(
             account,
             hashtag,
             posts[: setting(settings, "TIMELINE_POSTS")],
             setting(settings, "TIMELINE_LIVE_POSTS"),
         )
+    return found
 
 
-def read_snapshot(generator, conference, account, hashtag, zone):
+@dataclass(frozen=True)
+class Snapshot:
+    """Where a conference's snapshot is, and the zone its dates are shown in."""
+
+    settings: Any
+    content_path: str
+    slug: str
+    zone: Any
+
+
+def read_snapshot(snapshot: Snapshot, account, hashtag):
     """The posts of the conference's snapshot, newest first, checked again: the
     file may have been edited by hand since it was fetched."""
-    relative = snapshot_path(generator.settings, conference.slug)
-    path = os.path.join(generator.path, relative)
+    relative = snapshot_path(snapshot.settings, snapshot.slug)
+    path = os.path.join(snapshot.content_path, relative)
     if not os.path.isfile(path):
         return [], []
 
     def problem(message, hint, line=1, severity=ERROR):
         return Problem(relative, line, message, hint, severity)
 
-    again = f"run 'pelican-papers fetch-timeline {conference.slug}' again"
+    again = f"run 'pelican-papers fetch-timeline {snapshot.slug}' again"
     try:
         with open(path, encoding="utf-8") as handle:
-            snapshot = json.load(handle)
+            data = json.load(handle)
     except (UnicodeDecodeError, OSError) as error:
         return [], [problem(f"the timeline snapshot cannot be read ({error})", again)]
     except json.JSONDecodeError as error:
@@ -167,10 +192,10 @@ def read_snapshot(generator, conference, account, hashtag, zone):
                 error.lineno,
             )
         ]
-    if not isinstance(snapshot, dict) or not isinstance(snapshot.get("posts"), list):
+    if not isinstance(data, dict) or not isinstance(data.get("posts"), list):
         return [], [problem("the timeline snapshot has no list of posts", again)]
     wanted = (account.spec, hashtag.lower())
-    found = (snapshot.get("account"), str(snapshot.get("hashtag", "")).lower())
+    found = (data.get("account"), str(data.get("hashtag", "")).lower())
     if found != wanted:
         return [], [
             problem(
@@ -180,11 +205,13 @@ def read_snapshot(generator, conference, account, hashtag, zone):
                 severity=WARNING,
             )
         ]
-    media_folder = media_path(generator.settings, conference.slug)
+    media_folder = media_path(snapshot.settings, snapshot.slug)
     posts, problems = [], []
-    for number, raw in enumerate(snapshot["posts"], start=1):
+    for number, raw in enumerate(data["posts"], start=1):
         try:
-            post, missing = _snapshot_post(raw, generator.path, zone, media_folder)
+            post, missing = _snapshot_post(
+                raw, snapshot.content_path, snapshot.zone, media_folder
+            )
         except (KeyError, TypeError, ValueError) as error:
             problems.append(
                 problem(
@@ -202,9 +229,6 @@ def read_snapshot(generator, conference, account, hashtag, zone):
                     severity=WARNING,
                 )
             )
-        for media in post.media:
-            # StaticGenerator copies it, as it does a paper's image.
-            generator.context["static_links"].add(media["path"])
         posts.append(post)
     posts.sort(key=lambda p: (p.date, p.id), reverse=True)
     return posts, problems

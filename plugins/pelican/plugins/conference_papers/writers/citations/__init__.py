@@ -1,0 +1,186 @@
+"""Citations: BibTeX, CSL-JSON, Highwire tags, JSON-LD, COinS (issue 5).
+
+One :class:`Citations` object per build (``generate_context`` puts it into the
+template context as ``conference_papers_citations``) gives every paper a
+:class:`PaperCitation`: the ``<head>`` tags of its page, its "Cite" block and its
+entries in the ``.bib`` and ``.csl.json`` files that :func:`write_citations`
+writes. Each format is its own module (``bibtex``, ``csl``, ``highwire``,
+``opengraph``, ``jsonld``, ``coins``, ``text``); what they share (the entry type,
+venue, identifiers, absolute URLs) is decided once in ``common``, citekeys in
+``keys``.
+
+Choices (the README's "Citations" section says the same):
+
+- Entry type: the paper's kind (``kinds``: ``Type:``, else ``Journal:`` ->
+  ``@article``, ``Preprint:`` -> ``@misc`` with ``eprint``, thesis ->
+  ``@phdthesis``, ``@book``, ``@incollection``, ``@techreport``); a conference
+  paper whose ``Track`` or ``Venue`` names a preprint (``Preprint``, ``arXiv``)
+  is ``@misc`` as well; every other paper is ``@inproceedings`` of its
+  conference. A paper with a venue and a preprint cites the venue.
+- Partial dates: ``Date: 2022`` gives ``year`` and no ``month``, CSL
+  ``date-parts`` ``[[2022]]``, ``citation_publication_date`` ``2022``.
+- Absolute URLs (canonical, ``og:url``, ``og:image``, the JSON-LD ``url``)
+  need ``SITEURL``. When it is empty (development builds) they are left out
+  rather than written as relative URLs, which Open Graph and Scholar reject.
+
+The writers get the build's data (papers, conferences, members, settings),
+never the generator.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cached_property
+
+from markupsafe import Markup
+
+from ...settings import setting
+from ..catalog import Catalog
+from ..output import write_output_file
+from . import bibtex, coins, csl, highwire, jsonld, opengraph, text
+from .common import Cite, short_venue
+from .keys import assign_keys, base_key, citekey_problems
+
+__all__ = ["Citations", "PaperCitation", "citekey_problems", "write_citations"]
+
+logger = logging.getLogger(__name__)
+
+
+class PaperCitation(Cite):
+    """Everything a paper's page, its card and the citation files say about it
+    (the templates read these names)."""
+
+    @cached_property
+    def bibtex_fields(self) -> list[tuple[str, str]]:
+        return bibtex.fields(self)
+
+    @cached_property
+    def bibtex(self) -> str:
+        return bibtex.entry(self, self.bibtex_fields)
+
+    @cached_property
+    def csl(self) -> dict:
+        return csl.item(self)
+
+    @cached_property
+    def text(self) -> str:
+        return text.reference(self)
+
+    @cached_property
+    def highwire(self) -> list[tuple[str, str]]:
+        return highwire.tags(self)
+
+    @cached_property
+    def open_graph(self) -> list[tuple[str, str]]:
+        return opengraph.open_graph(self)
+
+    @cached_property
+    def twitter(self) -> list[tuple[str, str]]:
+        return opengraph.twitter(self)
+
+    @cached_property
+    def json_ld_data(self) -> dict:
+        return jsonld.data(self)
+
+    @cached_property
+    def json_ld(self) -> Markup:
+        return jsonld.script(self.json_ld_data)
+
+    @cached_property
+    def coins(self) -> Markup:
+        return coins.span(self)
+
+
+class Citations:
+    """The citations of one build; keys are made once for the whole lab.
+
+    ``context`` is the build's template context, read when a page is written:
+    the static files (a paper's image URL) are known only then."""
+
+    def __init__(self, settings, context, catalog: Catalog):
+        self.settings = settings
+        self._context = context
+        self._lab = catalog.papers
+        self._members = catalog.members
+        self.siteurl = str(settings.get("SITEURL") or "").rstrip("/")
+        self.site_name = re.sub(r"<[^>]*>", "", str(settings.get("SITENAME", "")))
+        self._papers: dict[int, PaperCitation] = {}
+
+    @cached_property
+    def keys(self) -> dict[int, str]:
+        return assign_keys(self._lab)
+
+    def paper(self, paper) -> PaperCitation:
+        if id(paper) not in self._papers:
+            # A paper outside the build's list (a theme's own use) gets its base key.
+            key = self.keys.get(id(paper)) or base_key(paper)
+            self._papers[id(paper)] = PaperCitation(self, paper, key)
+        return self._papers[id(paper)]
+
+    def coins(self, paper) -> Markup:
+        return self.paper(paper).coins
+
+    def venue(self, conference) -> str:
+        return short_venue(conference)
+
+    def static_content(self) -> dict:
+        return self._context.get("static_content", {})
+
+    def absolute(self, url: str) -> str | None:
+        """An absolute URL on this site, or None while SITEURL is empty."""
+        return f"{self.siteurl}/{url}" if self.siteurl else None
+
+    def member_url(self, name: str) -> str | None:
+        """The member page of an author, where MEMBERS maps names to URLs."""
+        return self._members.get(name)
+
+    def conference_file(self, conference, name: str) -> str:
+        return setting(self.settings, name).format(slug=conference.slug)
+
+    # files
+
+    def bibtex_file(self, papers, header: str) -> str:
+        return bibtex.file([self.paper(p).bibtex for p in papers], header)
+
+    def csl_file(self, papers) -> str:
+        return csl.file([self.paper(p).csl for p in papers])
+
+
+def write_citations(citations: Citations, catalog: Catalog, output_path: str) -> int:
+    """Write the BibTeX and CSL-JSON files of each paper, each conference and
+    the lab; how many were written."""
+    papers, conferences = catalog.papers, catalog.conferences
+    site = citations.site_name or "the lab"
+    written = 0
+
+    def put(relative: str, content: str) -> None:
+        nonlocal written
+        if relative:  # "" in a ..._SAVE_AS setting: not wanted
+            written += write_output_file(output_path, relative, content)
+
+    for paper in papers:
+        cite = citations.paper(paper)
+        put(cite.bib_url, citations.bibtex_file([paper], paper.title))
+        put(cite.csl_url, citations.csl_file([paper]))
+    for conference in conferences:
+        header = f"Papers of {site} at {conference.display_name}"
+        put(
+            citations.conference_file(conference, "CONFERENCE_BIB_SAVE_AS"),
+            citations.bibtex_file(conference.papers, header),
+        )
+        put(
+            citations.conference_file(conference, "CONFERENCE_CSL_SAVE_AS"),
+            citations.csl_file(conference.papers),
+        )
+    # Conference papers in the order of their pages, then every other paper.
+    everything = [p for c in conferences for p in c.papers]
+    everything += [p for p in papers if p.conference is None]
+    settings = citations.settings
+    put(
+        setting(settings, "LAB_BIB_SAVE_AS"),
+        citations.bibtex_file(everything, f"Papers of {site}"),
+    )
+    put(setting(settings, "LAB_CSL_SAVE_AS"), citations.csl_file(everything))
+    logger.info("conference_papers: wrote %d BibTeX and CSL-JSON files", written)
+    return written
