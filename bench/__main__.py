@@ -4,7 +4,8 @@ plain Pelican, per size, written as JSON so that two runs can be compared.
 Per size (one conference per 20 papers): the floor (every paper file read and
 converted with Python-Markdown once, in one fresh process); a cold build (fresh
 output and cache folders) and a warm rebuild (the same folders, nothing changed)
-of this site and of plain Pelican on the same files; the seconds from an edit
+of this site and of plain Pelican on the same files (and Hugo, when
+installed); the seconds from an edit
 to the paper's page on disk under ``make devserver``'s command; peak memory and
 CPU seconds of each build's process tree. Issue 17's targets are printed as met
 or not met. The machine is shared: the load average is recorded beside the
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"command: {data['command']}; medians of {args.repeat} run(s)")
     print(report.table(results))
+    print("\n".join(report.references(results)))
     print("\n".join(report.verdicts(found)))
     path = Path(args.json)
     path.parent.mkdir(parents=True, exist_ok=True)

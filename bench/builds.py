@@ -24,6 +24,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from . import hugo
 from .lab import conference_slugs, write_lab
 
 REPO = Path(__file__).resolve().parents[1]
@@ -135,14 +136,16 @@ SETTINGS = {"ours": ours_settings, "plain": plain_settings}
 
 def paper_pages(kind: str, output: Path) -> int:
     """Paper pages a build wrote: a check that it built what we time."""
-    if kind == "ours":
+    if kind in ("ours", "hugo"):
         return sum(1 for _ in (output / "papers").glob("*/*/index.html"))
     # Plain Pelican's slugs come from the titles, which end in "(number)".
     return sum(1 for p in output.glob("*.html") if re.search(r"-\d+\.html$", p.name))
 
 
-def pelican(kind: str, root: Path, content: Path) -> list[str]:
+def build_command(kind: str, root: Path, content: Path) -> list[str]:
     output = root / f"output-{kind}"
+    if kind == "hugo":
+        return hugo.command(root, hugo.write_site(root, content), output)
     settings = SETTINGS[kind](root, content, output)
     command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
     return [*command, "-s", str(settings), "-q"]
@@ -165,7 +168,7 @@ def cold_and_warm(kind: str, root: Path, content: Path, papers: int) -> ColdWarm
     output, cache = root / f"output-{kind}", root / f"cache-{kind}"
     for folder in (output, cache):
         shutil.rmtree(folder, ignore_errors=True)
-    command = pelican(kind, root, content)
+    command = build_command(kind, root, content)
     cold = timed(command, root / f"{kind}-cold.log")
     sentinel = output / "bench-sentinel.txt"
     sentinel.write_text("left by the cold build\n", encoding="utf-8")
@@ -310,6 +313,13 @@ def bench_size(workdir: Path, papers: int, repeat: int, edits: int) -> dict:
             sites[kind].append(cold_and_warm(kind, root, content, papers))
             _progress(papers, f"{kind} cold", sites[kind][-1].cold)
             _progress(papers, f"{kind} warm", sites[kind][-1].warm)
+    hugo_version = hugo.version()
+    if hugo_version:
+        for _ in range(repeat):
+            sites.setdefault("hugo", []).append(
+                cold_and_warm("hugo", root, content, papers)
+            )
+            _progress(papers, "hugo cold", sites["hugo"][-1].cold)
     times = edit_to_page(root, content, conferences, edits) if edits else []
     return {
         "papers": papers,
@@ -320,6 +330,9 @@ def bench_size(workdir: Path, papers: int, repeat: int, edits: int) -> dict:
         "floor_peak_mb": max(r.peak_mb for r in floors),
         "ours": _summary(sites["ours"]),
         "plain": _summary(sites["plain"]),
+        "hugo": _summary(sites["hugo"]) | {"version": hugo_version}
+        if hugo_version
+        else None,
         "edit_to_page_s": statistics.median(times) if times else None,
         "edits_s": times,
     }

@@ -116,6 +116,20 @@ def table(sizes: dict[int, dict]) -> str:
     return "\n".join(rows)
 
 
+def references(sizes: dict[int, dict]) -> list[str]:
+    """The Hugo column, when it was measured."""
+    lines = []
+    for papers, size in sorted(sizes.items()):
+        if engine := size.get("hugo"):
+            lines.append(
+                f"{papers}: Hugo {engine['version']}: cold {engine['cold_s']:.2f} s, "
+                f"warm {engine['warm_s']:.2f} s, "
+                f"{engine['cold_s'] / size['floor_s']:.2f} x floor, "
+                f"{engine['cold_peak_mb']:.0f} MB, cpu {engine['cold_cpu_s']:.2f} s"
+            )
+    return lines
+
+
 def verdicts(found: list[dict]) -> list[str]:
     return [
         f"{t['target']}: {t['value']:.2f} (target {t['op']} {t['limit']}) "
@@ -129,7 +143,7 @@ def _numbers(data, prefix: str = "") -> dict[str, float]:
     found = {}
     if isinstance(data, dict):
         for key, value in data.items():
-            if key not in ("runs", "edits_s"):
+            if key not in ("runs", "edits_s", "version"):
                 found.update(_numbers(value, f"{prefix}{key}."))
     elif isinstance(data, (int, float)) and not isinstance(data, bool):
         found[prefix.rstrip(".")] = float(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import subprocess
 import sys
 
@@ -49,6 +50,17 @@ def test_every_figure_is_written_and_positive(bench_run):
     assert ratios["ours_warm_x_floor"] == size["ours"]["warm_s"] / size["floor_s"]
     assert "CPU" in figures["machine"]
     assert len(figures["load_average_before"]) == 3
+
+
+def test_hugo_column_when_hugo_is_installed(bench_run):
+    figures, done = bench_run
+    engine = figures["sizes"][str(PAPERS)]["hugo"]
+    if not shutil.which("hugo"):
+        assert engine is None, "no Hugo, no column"
+        return
+    assert engine["pages"] == PAPERS
+    assert engine["cold_s"] > 0 and engine["warm_reused_output"] is True
+    assert f"{PAPERS}: Hugo {engine['version']}: cold " in done.stdout
 
 
 def test_warm_build_reused_the_cold_build_output(bench_run):
