@@ -68,30 +68,41 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = arguments(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s]
-    workdir = Path(args.keep or tempfile.mkdtemp(prefix="lab-bench-"))
-    load_before = os.getloadavg()
-    results = {}
-    try:
-        for papers in sizes:
-            results[papers] = bench_size(workdir, papers, args.repeat, args.edits)
-            results[papers]["ratios"] = report.ratios(results[papers])
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-    found = report.targets(results)
+def figures(argv: list[str] | None, load_before, results: dict) -> dict:
     given = sys.argv[1:] if argv is None else argv
-    data = {
+    return {
         "when": datetime.datetime.now(datetime.timezone.utc).isoformat(" ", "seconds"),
         "machine": machine(),
         "command": " ".join(["python -m bench", *given]),
         "load_average_before": load_before,
         "load_average_after": os.getloadavg(),
         "sizes": {str(p): r for p, r in results.items()},
-        "targets": found,
+        "targets": report.targets(results),
     }
+
+
+def write(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    workdir = Path(args.keep or tempfile.mkdtemp(prefix="lab-bench-"))
+    load_before = os.getloadavg()
+    path, results = Path(args.json), {}
+    try:
+        for papers in sizes:
+            results[papers] = bench_size(workdir, papers, args.repeat, args.edits)
+            results[papers]["ratios"] = report.ratios(results[papers])
+            # After every size: a run stopped at 10,000 papers keeps its 1,000.
+            write(path, figures(argv, load_before, results))
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    data = figures(argv, load_before, results)
+    write(path, data)
     print(f"machine: {data['machine']}")
     print(
         "load average (1, 5, 15 min): before "
@@ -102,10 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"command: {data['command']}; medians of {args.repeat} run(s)")
     print(report.table(results))
     print("\n".join(report.references(results)))
-    print("\n".join(report.verdicts(found)))
-    path = Path(args.json)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print("\n".join(report.verdicts(data["targets"])))
     print(f"figures written to {path}")
     if args.compare:
         old = json.loads(Path(args.compare).read_text(encoding="utf-8"))
