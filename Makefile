@@ -13,6 +13,7 @@ CONFFILE ?= pelicanconf.py
 PUBLISHCONF ?= publishconf.py
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: help html devserver publish check import sync test lint bench screenshot clean
 
@@ -24,7 +25,7 @@ help:
 	@echo 'make import KIND=bibtex SOURCE=papers.bib   import into $(INPUTDIR)/ (KIND: jekyll, lwt, bibtex, arxiv, doi)'
 	@echo 'make sync        the works of members with an Orcid:/Openalex: line (pelican-papers sync)'
 	@echo 'make test        run the tests'
-	@echo 'make bench       time 1,000 and 10,000 papers beside plain Pelican'
+	@echo 'make bench       floor, cold, warm, edit-to-page at 1,000 and 10,000 papers (BENCH_ARGS="--sizes 1000")'
 	@echo 'make screenshot  take docs/neurips-2022.png (the README picture) in chromium'
 	@echo 'make clean       remove the output and caches'
 
@@ -68,8 +69,8 @@ sync: $(VENV)/.deps
 	fi
 
 lint: $(VENV)/.deps
-	$(BIN)/ruff check plugins tests pelicanconf.py publishconf.py
-	$(BIN)/ruff format --check plugins tests pelicanconf.py publishconf.py
+	$(BIN)/ruff check plugins tests bench pelicanconf.py publishconf.py
+	$(BIN)/ruff format --check plugins tests bench pelicanconf.py publishconf.py
 
 # The browser tests' tools, pinned in package-lock.json: axe-core and vnu-jar.
 # --ignore-scripts: vnu-jar's install script would download a Java runtime; the
@@ -91,7 +92,7 @@ screenshot: $(VENV)/.deps node_modules/.installed
 	cp tests/artifacts/readme-neurips-2022.png docs/neurips-2022.png
 
 bench: $(VENV)/.deps
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # .output.*: the staging folder of a build that was killed (kill -9, power cut);
 # a build stopped with Ctrl-C or SIGTERM removes its own.

@@ -15,7 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .bench import write_lab
+from bench.lab import write_lab
+
 from .conftest import copy_site
 
 FINGERPRINTS = Path(__file__).parent / "fingerprints"

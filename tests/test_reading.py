@@ -14,11 +14,11 @@ from pelican import Pelican
 from pelican.readers import MarkdownReader
 from pelican.settings import DEFAULT_CONFIG, read_settings
 
+from bench.lab import write_lab
 from pelican.plugins.conference_papers import reading
 from pelican.plugins.conference_papers.model import Paper
 from pelican.plugins.conference_papers.reading import PaperMarkdownReader
 
-from .bench import write_lab
 from .conftest import REPO
 
 # Documents whose state would leak into the next file if the reused Markdown
