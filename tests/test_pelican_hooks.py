@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import logging
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pelican
 from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.generators import Generator
+from pelican.log import LimitFilter
 from pelican.readers import BaseReader, MarkdownReader, Readers
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import memoized
@@ -92,6 +94,26 @@ def test_the_forked_writer_knows_whether_anyone_listens_to_written_files():
     finally:
         signals.content_written.disconnect(receiver)
     assert pelican_hooks.written_files_are_watched() == before
+
+
+def test_pelicans_warning_filter_keeps_what_it_said_in_class_sets():
+    # report_warnings_again empties these two; a Pelican that renamed them
+    # would hide a devserver rebuild's warnings again.
+    assert isinstance(LimitFilter._raised_messages, set)
+    assert hasattr(LimitFilter._group_count, "clear")
+    assert isinstance(LimitFilter._ignore, set)
+
+
+def test_a_rebuild_says_the_warnings_of_the_build_before_again(site, caplog):
+    site.write(
+        "papers/neurips-2022/demo.md",
+        "Title: A Demo\nAuthors: Ada Lovelace\nTrack: Demo\n\nAn abstract.\n",
+    )
+    for _ in range(2):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING):
+            site.build()
+        assert "the track 'Demo' is not one of the tracks" in caplog.text
 
 
 def test_the_devserver_loop_calls_run_on_the_pelican_object():

@@ -20,7 +20,11 @@ from pelican import signals
 from pelican.log import console
 
 from .base.icons import icon_svg
-from .base.pelican_hooks import forget_content_memo, wait_after_a_failed_build
+from .base.pelican_hooks import (
+    forget_content_memo,
+    report_warnings_again,
+    wait_after_a_failed_build,
+)
 from .generator import ConferencePapersGenerator
 from .settings import apply_defaults, setting
 from .writers import feeds
@@ -92,6 +96,7 @@ _build: dict = {}
 
 def get_generators(pelican):
     forget_content_memo()  # every build starts here, devserver rebuilds too
+    report_warnings_again()
     _build.clear()
     _build["start"] = time.perf_counter()
     return ConferencePapersGenerator

@@ -27,6 +27,7 @@ from typing import Any
 
 from pelican import DEFAULT_CONFIG_NAME, parse_arguments, signals
 from pelican.contents import Content
+from pelican.log import LimitFilter
 from pelican.utils import wait_for_changes
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,19 @@ def forget_content_memo() -> None:
         memo = Content.__dict__.get(name)
         if hasattr(memo, "cache"):
             memo.cache.clear()
+
+
+def report_warnings_again() -> None:
+    """Let this build's warnings through even if an earlier build said them.
+
+    Pelican's ``LimitFilter`` drops a warning whose text it has logged before,
+    for the life of the process (class-level sets). In the devserver that hid
+    a file's warning on every rebuild after the first: a member fixed a line,
+    broke it again and saw nothing. Only the record of what was said is
+    emptied; ``LOG_FILTER``'s user-chosen ignores (``_ignore``) stay.
+    """
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
 
 
 def _keep_raw(name, value):

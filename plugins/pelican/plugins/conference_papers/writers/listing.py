@@ -10,7 +10,7 @@ address still says what is shown.
 
 Why a cap on the main list (``LIST_MAX_PAPERS``): a compact card is ~0.9 KB of
 HTML (its buttons carry no inline icon: those were 2.4 KB of a 3.2 KB entry).
-Measured on tests/bench.py's write_lab with the lab theme, the main list is
+Measured on bench/lab.py's write_lab with the lab theme, the main list is
 0.91 MB at 1,000 papers and 9.0 MB at 10,000 (and the 332 filter pages 79 MB in
 all), which a phone should not load to show its first screen. Up to the cap the
 main list holds
