@@ -28,18 +28,18 @@ from .urls import LINK_SCHEMES, url_problem
 
 # Text-level and block tags an abstract or a post may use, plus MathML from the
 # build-time math rendering (``mathml.py``).
-_TEXT_TAGS = {
+TEXT_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "i",
     "ins", "kbd", "li", "ol", "p", "pre", "q", "s", "small", "span", "strong",
     "sub", "sup", "u", "ul", "dl", "dt", "dd", "hr",
 }  # fmt: skip
-_MATH_TAGS = {
+MATH_TAGS = {
     "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext",
     "mspace", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "mover",
     "munder", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded",
     "mphantom", "menclose", "merror",
 }  # fmt: skip
-_ATTRIBUTES = {
+ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
     "math": {"display", "xmlns"},
@@ -100,8 +100,8 @@ def clean_html(value: str, refused: list | None = None) -> Markup:
     return Markup(
         nh3.clean(
             CONTROL_CHARS.sub(" ", value),
-            tags=_TEXT_TAGS | _MATH_TAGS,
-            attributes=_ATTRIBUTES,
+            tags=TEXT_TAGS | MATH_TAGS,
+            attributes=ATTRIBUTES,
             attribute_filter=check,
             url_schemes=set(LINK_SCHEMES),
             link_rel="noopener noreferrer",

@@ -29,7 +29,7 @@ from feedgenerator.django.utils.encoding import iri_to_uri
 
 from .. import grouping
 from ..base import kinds
-from ..base.sanitize import _ATTRIBUTES, _MATH_TAGS, _TEXT_TAGS
+from ..base.sanitize import ATTRIBUTES, MATH_TAGS, TEXT_TAGS
 from ..base.urls import LINK_SCHEMES
 from ..format.schema import Problem, header_lines
 from ..settings import PREFIX, setting
@@ -49,9 +49,9 @@ _ABSOLUTE = re.compile(r"^https?://[^/\s]+")
 _TAG_SAFE = "!$&'()*+,;=:@/?"
 
 # The card as feed readers show it: text, figures, links; no classes, no SVG.
-_CONTENT_TAGS = _TEXT_TAGS | _MATH_TAGS | {"article", "div", "h3", "img", "figure"}
+_CONTENT_TAGS = TEXT_TAGS | MATH_TAGS | {"article", "div", "h3", "img", "figure"}
 _CONTENT_ATTRIBUTES = {
-    **_ATTRIBUTES,
+    **ATTRIBUTES,
     "img": {"src", "alt", "width", "height"},
 }
 _RELATED = ("pdf", "code", "arxiv", "doi")
