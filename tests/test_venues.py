@@ -339,6 +339,86 @@ OTHERS = [
 ]
 
 
+# A conference's workshops go to the conference's own edition, however written:
+# (workshop venue, keyword arguments, the main track's venue, expected fields).
+CONFERENCE_WORKSHOPS = [
+    ("CVPR Workshops", {"year": "2021"}, "CVPR", {"slug": "cvpr-2021", "workshop": ""}),
+    ("CVPRW", {"year": "2021"}, "CVPR", {"slug": "cvpr-2021", "title": "CVPR 21"}),
+    ("CVPRW 2021", {}, "CVPR 2021", {"slug": "cvpr-2021"}),
+    ("CVPR 2021 Workshops", {}, "CVPR 2021", {"slug": "cvpr-2021"}),
+    ("ICCV'19 Workshops", {}, "ICCV'19", {"slug": "iccv-2019"}),
+    ("In CVPR Workshops", {"year": "2019"}, "CVPR", {"slug": "cvpr-2019"}),
+    (
+        "Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern"
+        " Recognition Workshops",
+        {"year": "2022", "acronym": "CVPRW", "entry_type": "inproceedings"},
+        "CVPR",
+        {
+            "slug": "cvpr-2022",
+            "workshop": "",
+            "name": "Proceedings of the IEEE/CVF Conference on Computer Vision and"
+            " Pattern Recognition",
+        },
+    ),
+    # no acronym: the slug is the main conference's, not "...-workshops-2022"
+    (
+        "IEEE Conference on Computer Vision and Pattern Recognition Workshops",
+        {"year": "2022"},
+        "IEEE Conference on Computer Vision and Pattern Recognition",
+        {"workshop": ""},
+    ),
+    (
+        "NeurIPS Workshop on Robot Learning",
+        {"year": "2020"},
+        "NeurIPS",
+        {"slug": "neurips-2020", "workshop": "Workshop on Robot Learning"},
+    ),
+    # the workshop's name is kept, and is not the edition's name
+    (
+        "Workshop on Autonomous Driving, CVPR 2021",
+        {},
+        "CVPR 2021",
+        {"slug": "cvpr-2021", "workshop": "Workshop on Autonomous Driving", "name": ""},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "kwargs", "main", "expected"), CONFERENCE_WORKSHOPS)
+def test_a_conferences_workshops_are_its_editions_workshop_track(
+    text, kwargs, main, expected
+):
+    venue = recognise(text, **kwargs)
+    assert (venue.kind, venue.track) == ("workshop", "Workshop Paper")
+    _check(venue, expected)
+    assert venue.slug and recognise(main, **kwargs).slug == venue.slug
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "slug"),
+    [
+        # "Conf." followed by a space: the abbreviation, not a journal
+        ("Intl. Conf. on Robotics and Automation", "conference", "intl-conf-on-"),
+        ("IEEE Int. Conf. on Robotics and Automation (ICRA)", "conference", "icra-"),
+        ("Proc. IEEE Conf. Computer Vision and Pattern Recognition", "conference", ""),
+        ("Int. Symp. on Robotics Research", "conference", "int-symp-"),
+        ("IEEE Trans. Pattern Anal. Mach. Intell.", "journal", ""),
+        # conferences whose acronym ends in W
+        ("Computer Supported Cooperative Work (CSCW)", "conference", "cscw-"),
+        ("WWW", "conference", "www-"),
+        # "In" of a citation goes, a journal's own "In" stays
+        ("In Proceedings of the Conference on X (CX)", "conference", "cx-"),
+    ],
+)
+def test_abbreviated_and_w_ending_venues(text, kind, slug):
+    venue = recognise(text, year="2020")
+    assert venue.kind == kind, venue
+    assert venue.slug.startswith(slug) and (venue.slug == "") == (kind == "journal")
+
+
+def test_a_journal_may_start_with_in():
+    assert recognise("In Vivo").name == "In Vivo"
+
+
 def _check(venue: Venue, expected: dict) -> None:
     for key, value in expected.items():
         assert getattr(venue, key) == value, (key, venue)

@@ -83,14 +83,19 @@ class Venue:
 
 # --- the words that say what a venue is -----------------------------------------
 
+# Each word ends where no letter follows, not at "\b": after "Conf." a space
+# is no word boundary, and "Intl. Conf. on Robotics" was read as a journal.
 _CONFERENCE_WORDS = re.compile(
-    r"\b(conference|conf\.|symposium|congress|colloquium|meeting|summit"
-    r"|workshops?|proceedings of (?:the )?\d+(?:st|nd|rd|th))\b",
+    r"\b(conference|conf\.|symposium|symp\.|congress|colloquium|meeting|summit"
+    r"|workshops?|proceedings of (?:the )?\d+(?:st|nd|rd|th))(?!\w)",
     re.I,
 )
+#: The words that name a host conference, not a workshop: a name with one of
+#: them and "Workshops" is the conference's workshops, not a workshop's name.
+_HOST_WORDS = re.compile(r"\b(conference|conf\.|symposium|symp\.|congress)(?!\w)", re.I)
 _JOURNAL_WORDS = re.compile(
     r"\b(journal|transactions|trans\.|letters|magazine|reviews?|reports|bulletin"
-    r"|annals|quarterly)\b",
+    r"|annals|quarterly)(?!\w)",
     re.I,
 )
 # "Proceedings of the VLDB Endowment", "... of the ACM on Management of Data",
@@ -111,6 +116,21 @@ _PROCEEDINGS_TITLES = re.compile(
     r"^advances in neural information processing systems\b", re.I
 )
 _TRACK_NOTE = re.compile(r"\btrack\b", re.I)
+# "CVPR Workshops", "CVPR 2021 Workshops", "ICCV'19 Workshop", "NeurIPS Workshop
+# on Robot Learning": a conference's acronym, its workshops, maybe which one.
+_ACRONYM_WORKSHOPS = re.compile(
+    r"^(?P<acr>[\w&+./-]{2,16})(?:\s*'|\s+)?(?P<y1>(?:19|20)\d{2}|\d{2})?"
+    r"\s+workshops?(?:\s*'?(?P<y2>(?:19|20)\d{2}|\d{2}))?(?:\s+(?P<on>on\s.+))?$",
+    re.I,
+)
+# "..., Workshop Proceedings", "... Workshops": what a host's name ends with.
+_WORKSHOPS_SUFFIX = re.compile(r",?\s+workshops?(?:\s+proceedings)?$", re.I)
+#: Acronyms ending in "W" that are conferences, not a conference's workshops
+#: ("CVPRW", "ICCVW" are workshops).
+_W_CONFERENCES = {"CSCW", "WWW"}
+# "In Proceedings of ...", "In CVPR": the citation's "In", not the venue's name
+# (a journal may start with "In": "In Vivo" keeps it).
+_CITATION_IN = re.compile(r"^(?i:in):?\s+(?=(?i:proceedings|the)\b|[A-Z]{2})")
 
 #: Preprint servers with their own spelling; others are kept as written.
 _SERVERS = {
@@ -301,6 +321,7 @@ def _clean(venue: str) -> tuple[str, str, tuple[str, ...]]:
         text = also.group(1)
         notes.append(also.group(2))
     text = clean_text(text).strip(" ,;:-")
+    text = _CITATION_IN.sub("", text)
     return text, re.sub(r"\s+-\s+.*$", "", bold).strip(), tuple(notes)
 
 
@@ -430,20 +451,46 @@ def _edition(
     if workshop is not None:
         kind = "workshop"
         text = host
+    short = _ACRONYM_WORKSHOPS.match(text)
+    if workshop is None and short and _leading_acronym(short.group("acr")):
+        # "CVPR Workshops 2016": the edition is CVPR 2016's; "... on X" names one.
+        kind = "workshop"
+        workshop = ("Workshop " + short.group("on")) if short.group("on") else ""
+        text = " ".join(
+            part
+            for part in (short.group("acr"), short.group("y1") or short.group("y2"))
+            if part
+        )
     name, acronym, year, track = _name_acronym_year(text, notes_list)
     if not acronym and hint and hint.lower() != name.lower():
         acronym = hint
     for suffix in ("-W", "W"):
-        if acronym.endswith(suffix) and len(acronym) > len(suffix) + 1:
-            base = acronym[: -len(suffix)]
-            if suffix == "-W" or kind == "workshop" or _WORKSHOP_WORD.search(text):
-                kind, acronym = "workshop", base
-                break
-    if re.search(r"\bworkshops?\b", name, re.I) and workshop is None:
+        base = acronym[: -len(suffix)]
+        if (
+            acronym.endswith(suffix)
+            and len(base) >= (3 if suffix == "W" else 2)
+            and (
+                suffix == "-W"
+                or kind == "workshop"
+                or _WORKSHOP_WORD.search(text)
+                # "CVPRW" alone; "CSCW" is a conference
+                or (acronym.upper() not in _W_CONFERENCES and base[-1:] != "W")
+            )
+        ):
+            kind, acronym = "workshop", base
+            break
+    if _WORKSHOP_WORD.search(name) and workshop is None:
         kind = "workshop"
-        # "CVPR Workshops 2016" names no workshop; "International Workshop on X" is one.
-        unnamed = acronym or re.search(r"\bworkshops\b", name, re.I)
-        workshop = "" if unnamed else name
+        if _HOST_WORDS.search(name) or re.search(r"\bworkshops\b", name, re.I):
+            # "2016 IEEE Conference on ... Workshops": the conference's workshops,
+            # no workshop's name; the edition is the conference's own.
+            workshop = ""
+            name = _WORKSHOPS_SUFFIX.sub("", name)
+        else:
+            # "Workshop on Autonomous Driving, CVPR 2021": the workshop's name;
+            # the edition's name is its host's, which this text does not give.
+            workshop = name
+            name = "" if acronym else name
     year = year or given_year
     label = acronym or _bare_name(name)
     slug = edition_slug(label, year) if label else ""
