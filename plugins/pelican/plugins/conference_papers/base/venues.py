@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from .kinds import TYPES
-from .text import clean_text
+from .text import clean_text, drop_tags, strip_html
 
 #: What a work can be: DESIGN.md's ``Type:`` values, from the one list in kinds.py.
 KINDS = TYPES
@@ -176,8 +176,6 @@ _ORDINAL = re.compile(
     r"|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|fortieth|fiftieth))\s+",
     re.I,
 )
-# "[^<>]" keeps a run of "<" linear: each match attempt stops at the next "<".
-_TAG = re.compile(r"<[^<>]*>")
 
 
 def _first_bold(raw: str) -> str:
@@ -295,8 +293,8 @@ def _clean(venue: str) -> tuple[str, str, tuple[str, ...]]:
     """``(text, bold, notes)``: the name without markup, its bold part, its notes."""
     raw = html.unescape(str(venue or ""))
     notes: list[str] = []
-    bold = clean_text(_TAG.sub(" ", _first_bold(raw)))
-    text = _TAG.sub(" ", raw)
+    bold = clean_text(drop_tags(_first_bold(raw)))
+    text = drop_tags(raw)
     text = text.replace("\\&", "&").replace("{", "").replace("}", "")
     text = text.replace("---", "\u2014").replace("--", "\u2013")
     text = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", clean_text(text))).strip(" *_")
@@ -334,7 +332,7 @@ def _split_note(match: re.Match, notes: list[str]) -> str:
 
 def _acronym_hint(acronym: str) -> tuple[str, str]:
     """``(acronym, kind)`` of a short name or a DBLP key ("conf/cvpr/X21")."""
-    value = clean_text(_TAG.sub(" ", html.unescape(acronym or ""))).strip("{} ")
+    value = strip_html(acronym).strip("{} ")
     dblp = re.match(r"^(?:DBLP:)?(conf|journals)/([\w-]+)(?:/|$)", value)
     if dblp:
         part = dblp.group(2)

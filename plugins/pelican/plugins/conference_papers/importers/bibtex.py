@@ -29,7 +29,7 @@ from bibtexparser.middlewares.names import (
 from bibtexparser.model import DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
-from ..base.text import clean_text
+from ..base.text import clean_text, strip_html
 from ..base.urls import url_problem
 from ..base.venues import recognise
 from ..format.schema import normalize_arxiv, normalize_doi
@@ -40,7 +40,6 @@ from .common import (
     is_relative,
     partial_date,
     place,
-    strip_html,
 )
 from .writer import ImportFailure, PaperRecord, Warning_, site_file
 

@@ -8,20 +8,16 @@ journal became a conference and "ICML 24 2024" an edition's title.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..base.icons import normalize_icon_name
-from ..base.text import clean_text
 from ..base.urls import url_problem
 from ..base.venues import Venue, recognise
 from ..format.schema import normalize_arxiv, normalize_doi
 from .writer import KIND_FOLDERS, ConferenceRecord, PaperRecord
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
-# A tag ends at the next > or before the next <: "<" * 10_000 costs one pass.
-_TAG = re.compile(r"<[^<>]*>")
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
 
 
@@ -38,11 +34,6 @@ def normalize_date(value) -> str | None:
         return dt.date(*(int(part) for part in match.groups())).isoformat()
     except ValueError:
         return None
-
-
-def strip_html(text: str) -> str:
-    """Text without tags or entities (``IEEE Design &amp; Test``)."""
-    return clean_text(html.unescape(_TAG.sub("", str(text or ""))))
 
 
 def clean_url(url: str, base: str = "") -> tuple[str | None, str]:

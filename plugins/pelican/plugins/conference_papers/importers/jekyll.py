@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 import yaml
 from bs4 import BeautifulSoup
 
+from ..base.text import strip_html
 from ..writers.timeline import clean_post_html
 from .common import (
     add_link_once,
@@ -27,7 +28,6 @@ from .common import (
     is_relative,
     looks_like_pdf,
     normalize_date,
-    strip_html,
 )
 from .writer import (
     ConferenceRecord,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from ..base.text import clean_text
+from ..base.text import clean_text, strip_html
 from ..base.venues import recognise
 from ..format.schema import normalize_arxiv, normalize_doi
 from .common import (
@@ -32,7 +32,6 @@ from .common import (
     normalize_date,
     paper_from_metadata,
     place,
-    strip_html,
     venue_of_metadata,
 )
 from .remote import FetchError
