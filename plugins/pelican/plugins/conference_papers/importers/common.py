@@ -12,10 +12,11 @@ import re
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..base.icons import normalize_icon_name
+from ..base.text import clean_text
 from ..base.urls import url_problem
 from ..base.venues import Venue, recognise
 from ..format.schema import normalize_arxiv, normalize_doi
-from .writer import KIND_FOLDERS, ConferenceRecord, PaperRecord
+from .writer import KIND_FOLDERS, ConferenceRecord, PaperRecord, site_file
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
@@ -51,6 +52,68 @@ def clean_url(url: str, base: str = "") -> tuple[str | None, str]:
     if reason:
         return None, reason
     return url, ""
+
+
+def shortened(text: str, limit: int = 60) -> str:
+    """``text`` on one line and at most ``limit`` characters, for a warning."""
+    text = clean_text(str(text))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --- the old site's links and images: one way for every importer ----------------
+
+
+def site_url(value: str, base_url: str, warn, what: str = "the link") -> str | None:
+    """The URL of a link of the old site, or None with a warning (``warn(message)``)
+    saying why it is left out. A path of the old site (``assets/pdf/x.pdf``) is
+    kept as it is, unless ``base_url`` makes it absolute: the writer keeps it
+    aside as ``Original-…`` and says so."""
+    url, why = clean_url(value, base_url)
+    if url is None:
+        warn(f"{what} '{shortened(value)}' is left out: {why}")
+    return url
+
+
+def site_image(
+    paper: PaperRecord,
+    image: str,
+    candidates,
+    warn,
+    what: str = "the image",
+) -> None:
+    """Give ``paper`` the old site's image: the first of ``candidates`` (pairs of
+    a folder and a path inside it, tried through ``site_file``) that exists.
+
+    An image on another host, a path that leaves its folder and an image not
+    found are each a warning with what to do, and the address is kept as
+    ``Original-Image`` so that nothing is lost.
+    """
+    if not image:
+        return
+    if not is_relative(image):
+        warn(
+            f"{what} '{shortened(image)}' is on another host; download it into "
+            "content/images/ and add an Image line"
+        )
+        paper.extra["Original-Image"] = image
+        return
+    for folder, relative in candidates:
+        candidate, refused = site_file(folder, relative)
+        if refused:
+            warn(
+                f"{what} '{shortened(image, 80)}' is not copied: {refused}; copy it "
+                "into content/images/ and add an Image line"
+            )
+            paper.extra["Original-Image"] = image
+            return
+        if candidate is not None:
+            paper.image_source = candidate
+            return
+    warn(
+        f"{what} '{shortened(image, 80)}' was not found in the old site; copy it into "
+        "content/images/ and add an Image line"
+    )
+    paper.extra["Original-Image"] = image
 
 
 def is_relative(url: str) -> bool:

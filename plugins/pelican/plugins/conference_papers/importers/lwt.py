@@ -19,23 +19,23 @@ from pathlib import Path
 
 import yaml
 
-from ..base.text import clean_text, strip_html
+from ..base.text import strip_html
 from ..base.venues import recognise
 from ..format.schema import normalize_arxiv, normalize_doi
 from .common import (
     add_link_once,
     add_main_link,
-    clean_url,
     is_code_host,
-    is_relative,
     looks_like_pdf,
     normalize_date,
     paper_from_metadata,
     place,
+    site_image,
+    site_url,
     venue_of_metadata,
 )
 from .remote import FetchError
-from .writer import ConferenceRecord, ImportFailure, PaperRecord, Warning_, site_file
+from .writer import ConferenceRecord, ImportFailure, PaperRecord, Warning_
 from .yaml_data import load_yaml
 
 #: Button types -> (label, icon) of a link; pdf/code/arxiv go to their fields.
@@ -242,11 +242,7 @@ class LwtImport:
         group[1].append(paper)
 
     def _url(self, line: int, value: str) -> str | None:
-        url, why = clean_url(value, self.base_url)
-        if url is None:
-            self.warn(line, f"the link '{value[:60]}' is left out: {why}")
-            return None
-        return url  # a path of the old site: the writer keeps it aside
+        return site_url(value, self.base_url, lambda m: self.warn(line, m))
 
     def _button(self, line: int, paper: PaperRecord, button: dict) -> None:
         kind = _text(button.get("type")).lower()
@@ -288,41 +284,15 @@ class LwtImport:
         add_link_once(paper, text or label, url, icon)
 
     def _image(self, line: int, paper: PaperRecord, image: str) -> None:
-        if not image:
-            return
-        if not is_relative(image):
-            self.warn(
-                line,
-                f"the image '{image[:60]}' is on another host; download "
-                "it into content/images/ and add an Image line",
-            )
-            paper.extra["Original-Image"] = image
-            return
-        found = None
-        if self.site_root is not None:
-            for relative in (image.lstrip("/"), "images/" + image.lstrip("/")):
-                candidate, refused = site_file(self.site_root, relative)
-                if refused:
-                    self.warn(
-                        line,
-                        f"the image '{clean_text(image)[:80]}' is not copied: "
-                        f"{refused}; copy it into content/images/ and add an "
-                        "Image line",
-                    )
-                    paper.extra["Original-Image"] = image
-                    return
-                if candidate is not None:
-                    found = candidate
-                    break
-        if found is None:
-            self.warn(
-                line,
-                f"the image '{image}' was not found in the old site; "
-                "copy it into content/images/ and add an Image line",
-            )
-            paper.extra["Original-Image"] = image
-            return
-        paper.image_source = found
+        relative = image.lstrip("/")
+        site_image(
+            paper,
+            image,
+            [(self.site_root, p) for p in (relative, "images/" + relative)]
+            if self.site_root is not None
+            else [],
+            lambda m: self.warn(line, m),
+        )
 
     def finish(self) -> None:
         """One conference an edition, dated by its year: the papers' own dates
