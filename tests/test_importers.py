@@ -524,3 +524,82 @@ def test_service_answers_of_any_kind_give_metadata_or_fetch_error(data):
         except FetchError:
             continue
         assert isinstance(meta["title"], str)
+
+
+# --- one edition, whichever importer names it ---------------------------------
+
+
+def _jekyll_page(path: Path, title: str, date: str, paper: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"---\ntitle: {title}\ndate: {date}\n---\n\n# {title}\n\n## Main Track\n\n"
+        f"### {paper}\n#### Ada Lovelace, Alan Turing\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_jekyll_page_and_a_bibtex_entry_of_one_edition_meet(
+    capsys, tmp_path, empty_site
+):
+    """'NeurIPS 22' (a page) and '... (NeurIPS)' of 2022 (BibTeX) are one edition."""
+    page = _jekyll_page(
+        tmp_path / "old" / "neurips.md", "NeurIPS 22", "2022-11-28", "Cats"
+    )
+    bib = tmp_path / "old" / "papers.bib"
+    bib.write_text(
+        "@inproceedings{dogs, title={Dogs}, author={Lovelace, Ada},"
+        " booktitle={Neural Information Processing Systems (NeurIPS)}, year={2022}}\n"
+        "@inproceedings{owls, title={Owls}, author={Lovelace, Ada},"
+        " booktitle={CVPR Workshops}, year={2022}}\n",
+        encoding="utf-8",
+    )
+    content = empty_site.content
+    assert run(capsys, "import", "jekyll", page, "--into", content)[0] == 0
+    code, _, err = run(capsys, "import", "bibtex", bib, "--into", content)
+    assert code == 0, err
+    assert sorted(p.stem for p in (content / "conferences").glob("*.md")) == [
+        "cvpr-2022",
+        "neurips-2022",
+    ]
+    assert sorted(p.stem for p in (content / "papers/neurips-2022").glob("*.md")) == [
+        "cats",
+        "dogs",
+    ]
+    assert "conferences/neurips-2022.md: the conference exists: kept" in err
+    kept = (content / "conferences/neurips-2022.md").read_text(encoding="utf-8")
+    assert "Date: 2022-11-28\n" in kept, "the page's conference, not BibTeX's"
+    owls = (content / "papers/cvpr-2022/owls.md").read_text(encoding="utf-8")
+    assert "Track: Workshop Paper\n" in owls
+
+
+def test_a_jekyll_workshop_page_goes_to_its_conferences_workshop_track(
+    capsys, tmp_path, empty_site
+):
+    page = _jekyll_page(
+        tmp_path / "old" / "ecvx.md", "eCVX Workshop at ECCV 24", "2024-09-30", "Bats"
+    )
+    code, _, err = run(capsys, "import", "jekyll", page, "--into", empty_site.content)
+    assert code == 0, err
+    assert "ecvx.md:1: 'eCVX Workshop at ECCV 24' is a workshop of ECCV 24" in err
+    bats = (empty_site.content / "papers/eccv-2024/bats.md").read_text()
+    assert "Track: Workshop Paper\n" in bats and "Workshop: eCVX\n" in bats
+    conference = (empty_site.content / "conferences/eccv-2024.md").read_text()
+    assert conference.startswith("Title: ECCV 24\n")
+    checks_and_builds(empty_site.content, tmp_path / "built")
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Lab Retreat '22", "lab-retreat-2022"),
+        ("Tübingen AI Days 2022", "tubingen-ai-days-2022"),
+        ("Journal Club", "journal-club-2022"),
+    ],
+)
+def test_a_jekyll_page_that_names_no_known_conference_is_one(title, slug):
+    parsed = jekyll.parse_page(
+        f'---\ntitle: "{title}"\ndate: 2022-05-02\n---\n\n### A talk\n#### Ada\n'
+    )
+    assert parsed.conference.slug == slug
+    assert parsed.conference.title == title

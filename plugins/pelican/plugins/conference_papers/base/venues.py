@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .kinds import TYPES
@@ -219,8 +220,11 @@ def two_digit_year(year: str) -> str:
 
 
 def edition_slug(acronym_or_name: str, year: str) -> str:
-    """``wacv-2024``: lower case, one hyphen between words, the year last."""
-    words = re.sub(r"[^a-z0-9]+", "-", acronym_or_name.lower()).strip("-")
+    """``wacv-2024``: lower case, one hyphen between words, the year last;
+    accents come off ("Tübingen AI Days" is ``tubingen-ai-days``)."""
+    ascii_name = unicodedata.normalize("NFKD", acronym_or_name)
+    ascii_name = "".join(c for c in ascii_name if not unicodedata.combining(c))
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return "-".join(part for part in (words, year) if part)
 
 
@@ -490,7 +494,7 @@ def _edition(
             workshop = name
             name = "" if acronym else name
     year = year or given_year
-    label = acronym or _bare_name(name)
+    label = acronym or _bare_name(name, year)
     slug = edition_slug(label, year) if label else ""
     title = f"{label} {two_digit_year(year)}" if acronym and year else label
     if not acronym and year:
@@ -635,8 +639,9 @@ def _is_short_name(inside: str, before: str) -> bool:
     return all(t[:1].isupper() for t in tokens) and inside.lower() in before.lower()
 
 
-def _bare_name(name: str) -> str:
-    """A conference's name without its 'Proceedings of the', ordinal and years."""
+def _bare_name(name: str, year: str = "") -> str:
+    """A conference's name without its 'Proceedings of the', ordinal and years
+    ("Lab Retreat 22" of 2022 is "Lab Retreat"; "... Systems 35" keeps its 35)."""
     bare, previous = name, None
     while bare != previous:
         previous = bare
@@ -645,4 +650,6 @@ def _bare_name(name: str) -> str:
         )
         bare = _ORDINAL.sub("", bare)
     bare = re.sub(r"\s+(?:19|20)\d{2}$", "", bare)
+    if year:
+        bare = re.sub(rf"\s*(?:'|\s){year[-2:]}$", "", bare)
     return bare.strip(" ,.")

@@ -18,6 +18,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from ..base.text import strip_html
+from ..base.venues import edition_slug, recognise
 from ..writers.timeline import clean_post_html
 from .common import (
     add_link_once,
@@ -35,7 +36,6 @@ from .writer import (
     ImportFailure,
     PaperRecord,
     Warning_,
-    make_slug,
 )
 from .yaml_data import load_yaml
 
@@ -191,6 +191,11 @@ def parse_timeline(url: str) -> tuple[str, str]:
     elif segments and segments[0] not in ("search", "i", "hashtag", "home"):
         account = account or segments[0].lstrip("@")
     return account, hashtag
+
+
+def _bare_title(title: str) -> str:
+    """A page's title without the year it ends with ("Lab Retreat '22")."""
+    return re.sub(r"\s*'?(\d{4}|\d{2})\s*$", "", title)
 
 
 def _conference_date(meta: dict, page_name: str, title: str, date: str | None):
@@ -456,9 +461,25 @@ def parse_page(
             )
         )
     year = conference_date[:4]
-    conference_slug = slug or make_slug(
-        re.sub(r"\s*'?(\d{4}|\d{2})\s*$", "", title) + f" {year}"
-    )
+    # The edition's slug by the recogniser's rule, the one BibTeX and LWT entries
+    # use: a page "NeurIPS 22" and a booktitle "... (NeurIPS)" of 2022 meet in
+    # neurips-2022. A page that reads as no conference is one all the same.
+    venue = recognise(title, year=year, source_type="conference")
+    conference_slug = slug or venue.slug or edition_slug(_bare_title(title), year)
+    if venue.kind == "workshop" and venue.slug == conference_slug:
+        # "eCVX Workshop at ECCV 24": the papers go to ECCV 24's workshop track.
+        warnings.append(
+            Warning_(
+                f"{name}:1",
+                f"'{title}' is a workshop of {venue.title}: its papers go to the"
+                f" '{venue.track}' track of {conference_slug}"
+                + (f" with 'Workshop: {venue.workshop}'" if venue.workshop else ""),
+            )
+        )
+        title, tracks = venue.title, [venue.track]
+        for paper in papers:
+            paper.track = venue.track
+            paper.workshop = paper.workshop or venue.workshop
     for paper in papers:
         _settle_figure_link(
             paper,
