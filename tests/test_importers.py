@@ -603,3 +603,24 @@ def test_a_jekyll_page_that_names_no_known_conference_is_one(title, slug):
     )
     assert parsed.conference.slug == slug
     assert parsed.conference.title == title
+
+
+def test_a_named_workshop_without_abstract_reads_right_on_its_pages(
+    capsys, tmp_path, empty_site
+):
+    """No "Workshop on X Workshop" on the card, no empty "Abstract" heading."""
+    bib = tmp_path / "papers.bib"
+    bib.write_text(
+        "@inproceedings{cars, title={Cars}, author={Lovelace, Ada}, year={2021},"
+        " booktitle={Workshop on Autonomous Driving, CVPR 2021}}\n",
+        encoding="utf-8",
+    )
+    assert run(capsys, "import", "bibtex", bib, "--into", empty_site.content)[0] == 0
+    cars = (empty_site.content / "papers/cvpr-2021/cars.md").read_text()
+    assert "Workshop: Workshop on Autonomous Driving\n" in cars
+    site = checks_and_builds(empty_site.content, tmp_path / "built")
+    card = (site.output / "conferences/cvpr-2021/index.html").read_text()
+    assert "Workshop on Autonomous Driving</p>" in card
+    assert "Driving Workshop" not in card
+    page = (site.output / "papers/cvpr-2021/cars/index.html").read_text()
+    assert 'id="abstract"' not in page and "Cite" in page

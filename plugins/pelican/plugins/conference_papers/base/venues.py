@@ -493,6 +493,9 @@ def _edition(
             # the edition's name is its host's, which this text does not give.
             workshop = name
             name = "" if acronym else name
+    if kind == "workshop" and _HOST_WORDS.search(name):
+        # "European Conference on Computer Vision, Workshop Proceedings": the host
+        name = _WORKSHOPS_SUFFIX.sub("", name)
     year = year or given_year
     label = acronym or _bare_name(name, year)
     slug = edition_slug(label, year) if label else ""
