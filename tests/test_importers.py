@@ -624,3 +624,45 @@ def test_a_named_workshop_without_abstract_reads_right_on_its_pages(
     assert "Driving Workshop" not in card
     page = (site.output / "papers/cvpr-2021/cars/index.html").read_text()
     assert 'id="abstract"' not in page and "Cite" in page
+
+
+def test_an_edition_without_acronym_takes_the_one_its_series_has(
+    capsys, tmp_path, empty_site
+):
+    bib = tmp_path / "papers.bib"
+    entry = (
+        "@inproceedings{{{key}, title={{{key}}}, author={{Lovelace, Ada}},"
+        " year={{{year}}}, booktitle={{{venue}}}}}\n"
+    )
+    bib.write_text(
+        entry.format(
+            key="Old",
+            year=2023,
+            venue="Proceedings of the 28th ACM International Conference on"
+            " Architectural Support for Programming Languages and Operating Systems",
+        )
+        + entry.format(
+            key="New",
+            year=2026,
+            venue="International Conference on Architectural Support for"
+            " Programming Languages and Operating Systems (ASPLOS)",
+        )
+        # one name, two acronyms: nothing is adopted
+        + entry.format(key="A", year=2020, venue="Conference on Vision Things (CVT)")
+        + entry.format(key="B", year=2021, venue="Conference on Vision Things (VTC)")
+        + entry.format(key="C", year=2022, venue="Conference on Vision Things"),
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "import", "bibtex", bib, "--into", empty_site.content)
+    assert code == 0, err
+    assert sorted(p.stem for p in (empty_site.content / "conferences").glob("*")) == [
+        "asplos-2023",
+        "asplos-2026",
+        "conference-on-vision-things-2022",
+        "cvt-2020",
+        "vtc-2021",
+    ]
+    old = (empty_site.content / "conferences/asplos-2023.md").read_text()
+    assert old.startswith("Title: ASPLOS 23\nName: Proceedings of the 28th ACM")
+    assert "is written ASPLOS (asplos-2023), as the other entries" in err
+    assert (empty_site.content / "papers/asplos-2023/old.md").is_file()

@@ -15,7 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from pelican.plugins.conference_papers.base.venues import KINDS, Venue, recognise
+from pelican.plugins.conference_papers.base.venues import (
+    KINDS,
+    Venue,
+    recognise,
+    series_key,
+)
 
 # (venue text, keyword arguments, expected fields)
 EDITIONS = [
@@ -413,6 +418,33 @@ def test_abbreviated_and_w_ending_venues(text, kind, slug):
     venue = recognise(text, year="2020")
     assert venue.kind == kind, venue
     assert venue.slug.startswith(slug) and (venue.slug == "") == (kind == "journal")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (
+            "Proceedings of the 49th Annual International Symposium on Computer"
+            " Architecture",
+            "IEEE International Symposium on Computer Architecture",
+        ),
+        (
+            "2013 18th Asia and South Pacific Design Automation Conference",
+            "The 20th Asia and South Pacific Design Automation Conference",
+        ),
+        (
+            "Proceedings of the Twenty-Eighth International Joint Conference on AI",
+            "International Joint Conference on AI",
+        ),
+    ],
+)
+def test_editions_of_one_series_share_a_key(one, other):
+    assert series_key(one) == series_key(other) != ""
+
+
+def test_a_short_name_has_no_series_key():
+    """ "Vision Conference" of two labs is no evidence of one series."""
+    assert series_key("BMVC") == series_key("IEEE Vision Conference") == ""
 
 
 def test_a_journal_may_start_with_in():

@@ -228,6 +228,25 @@ def edition_slug(acronym_or_name: str, year: str) -> str:
     return "-".join(part for part in (words, year) if part)
 
 
+#: Words a series' name may carry or not from one edition to the next.
+_SERIES_NOISE = re.compile(
+    r"\b(?:ieee|acm|ifip|cvf|rsj|usenix|annual|the|proceedings of)\b|"
+    r"\b(?:19|20)\d{2}\b|\b\d+(?:st|nd|rd|th)\b",
+    re.I,
+)
+
+
+def series_key(name: str) -> str:
+    """What the editions of one series share in their names, for matching them:
+    "Proceedings of the 28th ACM International Conference on Architectural
+    Support for ..." and "ACM International Conference on Architectural Support
+    for ..." give one key. "" when too little is left to match safely."""
+    words = _SERIES_NOISE.sub(" ", _bare_name(clean_text(name or "")).lower())
+    words = " ".join(re.sub(r"[^a-z0-9]+", " ", words).split())
+    words = " ".join(w for w in words.split() if not _ORDINAL.match(w + " "))
+    return words if len(words.split()) >= 3 else ""
+
+
 def recognise(
     venue: str = "",
     *,

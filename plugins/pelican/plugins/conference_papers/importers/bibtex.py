@@ -36,6 +36,7 @@ from ..format.schema import normalize_arxiv, normalize_doi
 from ..writers.scholar import BIBTEX_MONTHS
 from .common import (
     add_link_once,
+    adopt_acronyms,
     is_relative,
     partial_date,
     place,
@@ -482,6 +483,7 @@ class BibtexImport:
 
     def finish(self) -> None:
         """Editions dated by their year: a paper's month is the paper's own."""
+        self.groups = adopt_acronyms(self.groups, self.writer.warn)
         for slug in sorted(self.groups):
             conference, papers = self.groups[slug]
             self.writer.add_conference(conference)

@@ -14,7 +14,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from ..base.icons import normalize_icon_name
 from ..base.text import clean_text
 from ..base.urls import url_problem
-from ..base.venues import Venue, recognise
+from ..base.venues import Venue, edition_slug, recognise, series_key, two_digit_year
 from ..format.schema import normalize_arxiv, normalize_doi
 from .writer import KIND_FOLDERS, ConferenceRecord, PaperRecord, site_file
 
@@ -209,6 +209,49 @@ def place(paper: PaperRecord, venue: Venue, warn) -> ConferenceRecord | None:
     paper.conference = UNSORTED
     warn(venue.problem or f"cannot tell where '{paper.title}' appeared")
     return None
+
+
+_EDITION_TITLE = re.compile(r"^(?P<acronym>.+) (?P<yy>\d{2})$")
+
+
+def adopt_acronyms(groups: dict, warn) -> dict:
+    """``groups`` (slug -> (conference, papers)) with each edition the source
+    names without an acronym under the acronym its other editions of the same
+    name have: "Proceedings of the 28th ACM International Conference on
+    Architectural Support ..." of 2023 joins ASPLOS (asplos-2023, "ASPLOS 23")
+    when another entry wrote "... (ASPLOS)". A name two acronyms share is left
+    alone. Each adoption is a warning (``warn(where, message)``), so the lab
+    can see where the acronym came from.
+    """
+    known: dict[str, set[str]] = {}
+    for conference, _ in groups.values():
+        title = _EDITION_TITLE.match(conference.title)
+        key = series_key(conference.name)
+        if title and key and conference.date[:4].endswith(title.group("yy")):
+            known.setdefault(key, set()).add(title.group("acronym"))
+    result: dict = {}
+    for slug in sorted(groups):
+        conference, papers = groups[slug]
+        acronyms = known.get(series_key(conference.name), set())
+        year = conference.date[:4]
+        if _EDITION_TITLE.match(conference.title) or len(acronyms) != 1 or not year:
+            result.setdefault(slug, (conference, []))[1].extend(papers)
+            continue
+        acronym = next(iter(acronyms))
+        new_slug = edition_slug(acronym, year)
+        if new_slug not in result:
+            conference.slug = new_slug
+            conference.title = f"{acronym} {two_digit_year(year)}"
+        target = result.setdefault(new_slug, (conference, []))
+        for paper in papers:
+            paper.conference = new_slug
+        target[1].extend(papers)
+        warn(
+            papers[0].origin if papers else f"conferences/{new_slug}.md",
+            f"'{conference.name}' is written {acronym} ({new_slug}), as the other"
+            f" entries of that name; give the entry its acronym to say so",
+        )
+    return result
 
 
 def venue_of_metadata(meta: dict) -> Venue:

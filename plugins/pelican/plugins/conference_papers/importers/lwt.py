@@ -25,6 +25,7 @@ from ..format.schema import normalize_arxiv, normalize_doi
 from .common import (
     add_link_once,
     add_main_link,
+    adopt_acronyms,
     is_code_host,
     looks_like_pdf,
     normalize_date,
@@ -297,6 +298,7 @@ class LwtImport:
     def finish(self) -> None:
         """One conference an edition, dated by its year: the papers' own dates
         say when each came out, not when the conference took place."""
+        self.groups = adopt_acronyms(self.groups, self.writer.warn)
         for slug in sorted(self.groups):
             conference, papers = self.groups[slug]
             conference = self.writer.add_conference(conference)
