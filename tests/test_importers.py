@@ -666,3 +666,32 @@ def test_an_edition_without_acronym_takes_the_one_its_series_has(
     assert old.startswith("Title: ASPLOS 23\nName: Proceedings of the 28th ACM")
     assert "is written ASPLOS (asplos-2023), as the other entries" in err
     assert (empty_site.content / "papers/asplos-2023/old.md").is_file()
+
+
+def test_lwt_citations_yaml_padding_is_no_day(capsys, tmp_path, empty_site):
+    """The template's citations.yaml pads a year-only date to YYYY-01-01 and a
+    month to YYYY-MM-01; a page must not claim the first of January."""
+    data = tmp_path / "site" / "_data"
+    data.mkdir(parents=True)
+    entry = (
+        "- title: {t}\n  authors: [Ada Lovelace]\n  publisher: Nature\n  date: '{d}'\n"
+    )
+    (data / "citations.yaml").write_text(
+        entry.format(t="Year", d="2022-01-01")
+        + entry.format(t="Month", d="2021-10-01")
+        + entry.format(t="Day", d="2021-10-12"),
+        encoding="utf-8",
+    )
+    (data / "sources.yaml").write_text(entry.format(t="Own", d="2021-10-01"))
+    content = empty_site.content
+    assert (
+        run(capsys, "import", "lwt", data / "citations.yaml", "--into", content)[0] == 0
+    )
+    journals = content / "papers/journals"
+    assert "Date: 2022\n" in (journals / "year.md").read_text()
+    assert "Date: 2021-10\n" in (journals / "month.md").read_text()
+    assert "Date: 2021-10-12\n" in (journals / "day.md").read_text()
+    assert (
+        run(capsys, "import", "lwt", data / "sources.yaml", "--into", content)[0] == 0
+    )
+    assert "Date: 2021-10-01\n" in (journals / "own.md").read_text(), "the lab's own"

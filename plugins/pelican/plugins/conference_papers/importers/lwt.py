@@ -4,7 +4,9 @@ Each entry is a paper. Where it appeared is the venue recogniser's answer to
 ``publisher`` (and ``publishershort``, the template's acronym): a conference
 edition gets one file per acronym and year, a workshop goes to its conference's
 "Workshop Paper" track, a journal article to papers/journals/ and a preprint to
-papers/preprints/. The entry's date is the paper's; an edition is dated by its
+papers/preprints/. The entry's date is the paper's (in citations.yaml a first
+of the month is the template's padding, not a day: see ``_entry_date``); an
+edition is dated by its
 year only, since the data never says when the conference took place. A card
 gets one button per address: the template's ``link``, ``buttons`` and
 ``extra-links`` often name the same PDF three times. Entries that hold only an
@@ -30,6 +32,7 @@ from .common import (
     looks_like_pdf,
     normalize_date,
     paper_from_metadata,
+    partial_date,
     place,
     site_image,
     site_url,
@@ -141,6 +144,22 @@ def _id_of(value: str) -> tuple[str, str]:
     return "", value
 
 
+def _entry_date(value) -> str | None:
+    """A date of citations.yaml as far as it is known.
+
+    The template's citation step, which writes citations.yaml, pads a date it
+    knows only to the month or the year with ones (``2022`` becomes
+    ``2022-01-01``, October 2021 ``2021-10-01``), so a first of the month says
+    no day there: ``2021-10-01`` is read as ``2021-10`` and ``2022-01-01`` as
+    ``2022``. A page then never claims "1 January 2022" for a chapter of 2022.
+    """
+    full = normalize_date(value)
+    if full is None or not full.endswith("-01"):
+        return full
+    year, month = full[:4], int(full[5:7])
+    return partial_date(year, 0 if month == 1 else month)
+
+
 class LwtImport:
     """Turns entries into records; ``resolve(kind, id)`` looks up bare ids."""
 
@@ -173,7 +192,13 @@ class LwtImport:
                     "fill in what the entry lacks",
                 )
         title = _text(entry.get("title")) or meta.get("title", "")
-        date = normalize_date(entry.get("date")) or normalize_date(meta.get("date"))
+        # citations.yaml is the template's output, sources.yaml the lab's own
+        generated = Path(self.name).name == "citations.yaml"
+        date = (
+            _entry_date(entry.get("date"))
+            if generated
+            else normalize_date(entry.get("date"))
+        ) or normalize_date(meta.get("date"))
         if entry.get("date") and not normalize_date(entry.get("date")):
             self.warn(line, f"the date '{entry.get('date')}' is not a date; left out")
         publisher = _text(entry.get("publisher"))
