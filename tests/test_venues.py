@@ -17,6 +17,7 @@ import pytest
 
 from pelican.plugins.conference_papers.base.venues import (
     KINDS,
+    MAX_VENUE,
     Venue,
     recognise,
     series_key,
@@ -447,6 +448,12 @@ def test_a_short_name_has_no_series_key():
     assert series_key("BMVC") == series_key("IEEE Vision Conference") == ""
 
 
+def test_a_venue_longer_than_any_name_is_a_problem_not_a_name():
+    venue = recognise("Workshop on Things, " * 40 + "CVPR 2021")
+    assert venue.kind == "" and venue.slug == ""
+    assert "characters long" in venue.problem and "Conference:" in venue.problem
+
+
 def test_a_journal_may_start_with_in():
     assert recognise("In Vivo").name == "In Vivo"
 
@@ -550,12 +557,21 @@ def test_the_table_script_prints_a_row_per_venue_and_a_summary(tmp_path):
 
 @pytest.mark.parametrize(
     "payload",
-    ["<" * 40_000, "<b>" * 20_000, "A" * 40_000, "AB " * 15_000, "CVPR-" * 8_000],
-    ids=["angles", "bold", "capitals", "acronyms", "dashes"],
+    [
+        "<" * 40_000,
+        "<b>" * 20_000,
+        "A" * 40_000,
+        "AB " * 15_000,
+        "CVPR-" * 8_000,
+        "Workshop on " * 8_000 + ", CVPR 2021",
+        "CVPR Workshops " * 5_000,
+    ],
+    ids=["angles", "bold", "capitals", "acronyms", "dashes", "workshops", "cvprw"],
 )
 def test_a_hostile_venue_is_recognised_in_linear_time(payload):
     """A venue string of tens of thousands of characters (an attacker's BibTeX
     or data file) takes milliseconds, not minutes: no regex retries per position."""
     started = time.perf_counter()
-    recognise(payload)
+    venue = recognise(payload)
     assert time.perf_counter() - started < 2.0
+    assert len(venue.name) <= MAX_VENUE and len(venue.slug) <= MAX_VENUE

@@ -37,6 +37,10 @@ from .text import clean_text, drop_tags, strip_html
 #: What a work can be: DESIGN.md's ``Type:`` values, from the one list in kinds.py.
 KINDS = TYPES
 
+#: The longest venue text read; a longer one is a problem, not a name (the
+#: workshop patterns try each "workshop" in a text: bounded, they stay fast).
+MAX_VENUE = 500
+
 #: The track a workshop paper goes to on its conference's page.
 WORKSHOP_TRACK = "Workshop Paper"
 
@@ -260,6 +264,17 @@ def recognise(
 ) -> Venue:
     """The :class:`Venue` a source describes; see the module docstring."""
     text, bold, notes = _clean(venue)
+    if len(text) > MAX_VENUE:
+        # No venue's name is this long (DBLP's longest, places and dates
+        # included, are under 300): an attacker's file, or a field run together.
+        return Venue(
+            kind="",
+            problem=(
+                f"the venue '{text[:60]}...' is {len(text)} characters long, more"
+                f" than {MAX_VENUE}; write 'Conference: <slug>', 'Journal: <name>'"
+                " or 'Preprint: arXiv'"
+            ),
+        )
     hint, dblp_kind = _acronym_hint(acronym)
     if not hint and bold and not _NOTE_WORDS.search(bold):
         hint = bold
@@ -673,5 +688,5 @@ def _bare_name(name: str, year: str = "") -> str:
         bare = _ORDINAL.sub("", bare)
     bare = re.sub(r"\s+(?:19|20)\d{2}$", "", bare)
     if year:
-        bare = re.sub(rf"\s*(?:'|\s){year[-2:]}$", "", bare)
+        bare = re.sub(rf"(?:\s'?|'){year[-2:]}$", "", bare)
     return bare.strip(" ,.")
