@@ -570,7 +570,10 @@ def test_a_jekyll_page_and_a_bibtex_entry_of_one_edition_meet(
     kept = (content / "conferences/neurips-2022.md").read_text(encoding="utf-8")
     assert "Date: 2022-11-28\n" in kept, "the page's conference, not BibTeX's"
     owls = (content / "papers/cvpr-2022/owls.md").read_text(encoding="utf-8")
-    assert "Track: Workshop Paper\n" in owls
+    assert "Track: Workshop Paper\n" in owls and "Type: workshop\n" in owls
+    site = checks_and_builds(content, tmp_path / "built")
+    listing = (site.output / "publications/index.html").read_text(encoding="utf-8")
+    assert 'Workshop papers</a> <span class="count">(1)</span>' in listing
 
 
 def test_a_jekyll_workshop_page_goes_to_its_conferences_workshop_track(

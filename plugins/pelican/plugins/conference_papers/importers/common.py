@@ -183,6 +183,10 @@ def place(paper: PaperRecord, venue: Venue, warn) -> ConferenceRecord | None:
         paper.conference = venue.slug
         paper.track = paper.track or venue.track
         paper.workshop = paper.workshop or venue.workshop
+        if venue.kind == "workshop" and not paper.workshop:
+            # "CVPR Workshops" names none: without a Workshop line the paper
+            # would count as a main-track paper of the conference.
+            paper.extra.setdefault("Type", "workshop")
         return ConferenceRecord(
             slug=venue.slug,
             title=venue.title,
