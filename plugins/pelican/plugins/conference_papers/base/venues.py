@@ -20,6 +20,10 @@ Rules the pages rely on:
   or a day is never made up.
 - An edition is ``<acronym>-<yyyy>`` as a slug and ``<acronym> <yy>`` as its
   title, the lab's convention (``neurips-2022``, "NeurIPS 22").
+- A conference's workshops are its edition's "Workshop Paper" track, however
+  written ("CVPR Workshops", "CVPRW", "... Pattern Recognition Workshops",
+  "Workshop on X, CVPR 2021"): the slug is the main track's, the host's name
+  loses "Workshops", and a workshop's own name goes to ``workshop``.
 - Pure functions and frozen values: nothing here reads a file or the network,
   so the answer for one input never changes and the tests can table it.
 """
