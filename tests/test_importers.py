@@ -524,3 +524,177 @@ def test_service_answers_of_any_kind_give_metadata_or_fetch_error(data):
         except FetchError:
             continue
         assert isinstance(meta["title"], str)
+
+
+# --- one edition, whichever importer names it ---------------------------------
+
+
+def _jekyll_page(path: Path, title: str, date: str, paper: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"---\ntitle: {title}\ndate: {date}\n---\n\n# {title}\n\n## Main Track\n\n"
+        f"### {paper}\n#### Ada Lovelace, Alan Turing\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_jekyll_page_and_a_bibtex_entry_of_one_edition_meet(
+    capsys, tmp_path, empty_site
+):
+    """'NeurIPS 22' (a page) and '... (NeurIPS)' of 2022 (BibTeX) are one edition."""
+    page = _jekyll_page(
+        tmp_path / "old" / "neurips.md", "NeurIPS 22", "2022-11-28", "Cats"
+    )
+    bib = tmp_path / "old" / "papers.bib"
+    bib.write_text(
+        "@inproceedings{dogs, title={Dogs}, author={Lovelace, Ada},"
+        " booktitle={Neural Information Processing Systems (NeurIPS)}, year={2022}}\n"
+        "@inproceedings{owls, title={Owls}, author={Lovelace, Ada},"
+        " booktitle={CVPR Workshops}, year={2022}}\n",
+        encoding="utf-8",
+    )
+    content = empty_site.content
+    assert run(capsys, "import", "jekyll", page, "--into", content)[0] == 0
+    code, _, err = run(capsys, "import", "bibtex", bib, "--into", content)
+    assert code == 0, err
+    assert sorted(p.stem for p in (content / "conferences").glob("*.md")) == [
+        "cvpr-2022",
+        "neurips-2022",
+    ]
+    assert sorted(p.stem for p in (content / "papers/neurips-2022").glob("*.md")) == [
+        "cats",
+        "dogs",
+    ]
+    assert "conferences/neurips-2022.md: the conference exists: kept" in err
+    kept = (content / "conferences/neurips-2022.md").read_text(encoding="utf-8")
+    assert "Date: 2022-11-28\n" in kept, "the page's conference, not BibTeX's"
+    owls = (content / "papers/cvpr-2022/owls.md").read_text(encoding="utf-8")
+    assert "Track: Workshop Paper\n" in owls and "Type: workshop\n" in owls
+    site = checks_and_builds(content, tmp_path / "built")
+    listing = (site.output / "publications/index.html").read_text(encoding="utf-8")
+    assert 'Workshop papers</a> <span class="count">(1)</span>' in listing
+
+
+def test_a_jekyll_workshop_page_goes_to_its_conferences_workshop_track(
+    capsys, tmp_path, empty_site
+):
+    page = _jekyll_page(
+        tmp_path / "old" / "ecvx.md", "eCVX Workshop at ECCV 24", "2024-09-30", "Bats"
+    )
+    code, _, err = run(capsys, "import", "jekyll", page, "--into", empty_site.content)
+    assert code == 0, err
+    assert "ecvx.md:1: 'eCVX Workshop at ECCV 24' is a workshop of ECCV 24" in err
+    bats = (empty_site.content / "papers/eccv-2024/bats.md").read_text()
+    assert "Track: Workshop Paper\n" in bats and "Workshop: eCVX\n" in bats
+    conference = (empty_site.content / "conferences/eccv-2024.md").read_text()
+    assert conference.startswith("Title: ECCV 24\n")
+    checks_and_builds(empty_site.content, tmp_path / "built")
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Lab Retreat '22", "lab-retreat-2022"),
+        ("Tübingen AI Days 2022", "tubingen-ai-days-2022"),
+        ("Journal Club", "journal-club-2022"),
+    ],
+)
+def test_a_jekyll_page_that_names_no_known_conference_is_one(title, slug):
+    parsed = jekyll.parse_page(
+        f'---\ntitle: "{title}"\ndate: 2022-05-02\n---\n\n### A talk\n#### Ada\n'
+    )
+    assert parsed.conference.slug == slug
+    assert parsed.conference.title == title
+
+
+def test_a_named_workshop_without_abstract_reads_right_on_its_pages(
+    capsys, tmp_path, empty_site
+):
+    """No "Workshop on X Workshop" on the card, no empty "Abstract" heading."""
+    bib = tmp_path / "papers.bib"
+    bib.write_text(
+        "@inproceedings{cars, title={Cars}, author={Lovelace, Ada}, year={2021},"
+        " booktitle={Workshop on Autonomous Driving, CVPR 2021}}\n",
+        encoding="utf-8",
+    )
+    assert run(capsys, "import", "bibtex", bib, "--into", empty_site.content)[0] == 0
+    cars = (empty_site.content / "papers/cvpr-2021/cars.md").read_text()
+    assert "Workshop: Workshop on Autonomous Driving\n" in cars
+    site = checks_and_builds(empty_site.content, tmp_path / "built")
+    card = (site.output / "conferences/cvpr-2021/index.html").read_text()
+    assert "Workshop on Autonomous Driving</p>" in card
+    assert "Driving Workshop" not in card
+    page = (site.output / "papers/cvpr-2021/cars/index.html").read_text()
+    assert 'id="abstract"' not in page and "Cite" in page
+
+
+def test_an_edition_without_acronym_takes_the_one_its_series_has(
+    capsys, tmp_path, empty_site
+):
+    bib = tmp_path / "papers.bib"
+    entry = (
+        "@inproceedings{{{key}, title={{{key}}}, author={{Lovelace, Ada}},"
+        " year={{{year}}}, booktitle={{{venue}}}}}\n"
+    )
+    bib.write_text(
+        entry.format(
+            key="Old",
+            year=2023,
+            venue="Proceedings of the 28th ACM International Conference on"
+            " Architectural Support for Programming Languages and Operating Systems",
+        )
+        + entry.format(
+            key="New",
+            year=2026,
+            venue="International Conference on Architectural Support for"
+            " Programming Languages and Operating Systems (ASPLOS)",
+        )
+        # one name, two acronyms: nothing is adopted
+        + entry.format(key="A", year=2020, venue="Conference on Vision Things (CVT)")
+        + entry.format(key="B", year=2021, venue="Conference on Vision Things (VTC)")
+        + entry.format(key="C", year=2022, venue="Conference on Vision Things"),
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "import", "bibtex", bib, "--into", empty_site.content)
+    assert code == 0, err
+    assert sorted(p.stem for p in (empty_site.content / "conferences").glob("*")) == [
+        "asplos-2023",
+        "asplos-2026",
+        "conference-on-vision-things-2022",
+        "cvt-2020",
+        "vtc-2021",
+    ]
+    old = (empty_site.content / "conferences/asplos-2023.md").read_text()
+    assert old.startswith("Title: ASPLOS 23\nName: Proceedings of the 28th ACM")
+    assert "is written ASPLOS (asplos-2023), as the other entries" in err
+    assert (empty_site.content / "papers/asplos-2023/old.md").is_file()
+
+
+def test_lwt_citations_yaml_padding_is_no_day(capsys, tmp_path, empty_site):
+    """The template's citations.yaml pads a year-only date to YYYY-01-01 and a
+    month to YYYY-MM-01; a page must not claim the first of January."""
+    data = tmp_path / "site" / "_data"
+    data.mkdir(parents=True)
+    entry = (
+        "- title: {t}\n  authors: [Ada Lovelace]\n  publisher: Nature\n  date: '{d}'\n"
+    )
+    (data / "citations.yaml").write_text(
+        entry.format(t="Year", d="2022-01-01")
+        + entry.format(t="Month", d="2021-10-01")
+        + entry.format(t="Day", d="2021-10-12"),
+        encoding="utf-8",
+    )
+    (data / "sources.yaml").write_text(entry.format(t="Own", d="2021-10-01"))
+    content = empty_site.content
+    assert (
+        run(capsys, "import", "lwt", data / "citations.yaml", "--into", content)[0] == 0
+    )
+    journals = content / "papers/journals"
+    assert "Date: 2022\n" in (journals / "year.md").read_text()
+    assert "Date: 2021-10\n" in (journals / "month.md").read_text()
+    assert "Date: 2021-10-12\n" in (journals / "day.md").read_text()
+    assert (
+        run(capsys, "import", "lwt", data / "sources.yaml", "--into", content)[0] == 0
+    )
+    assert "Date: 2021-10-01\n" in (journals / "own.md").read_text(), "the lab's own"

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from pelican.plugins.conference_papers.base.venues import KINDS, Venue, recognise
+from pelican.plugins.conference_papers.base.venues import (
+    KINDS,
+    MAX_VENUE,
+    Venue,
+    recognise,
+    series_key,
+)
 
 # (venue text, keyword arguments, expected fields)
 EDITIONS = [
@@ -339,6 +345,119 @@ OTHERS = [
 ]
 
 
+# A conference's workshops go to the conference's own edition, however written:
+# (workshop venue, keyword arguments, the main track's venue, expected fields).
+CONFERENCE_WORKSHOPS = [
+    ("CVPR Workshops", {"year": "2021"}, "CVPR", {"slug": "cvpr-2021", "workshop": ""}),
+    ("CVPRW", {"year": "2021"}, "CVPR", {"slug": "cvpr-2021", "title": "CVPR 21"}),
+    ("CVPRW 2021", {}, "CVPR 2021", {"slug": "cvpr-2021"}),
+    ("CVPR 2021 Workshops", {}, "CVPR 2021", {"slug": "cvpr-2021"}),
+    ("ICCV'19 Workshops", {}, "ICCV'19", {"slug": "iccv-2019"}),
+    ("In CVPR Workshops", {"year": "2019"}, "CVPR", {"slug": "cvpr-2019"}),
+    (
+        "Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern"
+        " Recognition Workshops",
+        {"year": "2022", "acronym": "CVPRW", "entry_type": "inproceedings"},
+        "CVPR",
+        {
+            "slug": "cvpr-2022",
+            "workshop": "",
+            "name": "Proceedings of the IEEE/CVF Conference on Computer Vision and"
+            " Pattern Recognition",
+        },
+    ),
+    # no acronym: the slug is the main conference's, not "...-workshops-2022"
+    (
+        "IEEE Conference on Computer Vision and Pattern Recognition Workshops",
+        {"year": "2022"},
+        "IEEE Conference on Computer Vision and Pattern Recognition",
+        {"workshop": ""},
+    ),
+    (
+        "NeurIPS Workshop on Robot Learning",
+        {"year": "2020"},
+        "NeurIPS",
+        {"slug": "neurips-2020", "workshop": "Workshop on Robot Learning"},
+    ),
+    # the workshop's name is kept, and is not the edition's name
+    (
+        "Workshop on Autonomous Driving, CVPR 2021",
+        {},
+        "CVPR 2021",
+        {"slug": "cvpr-2021", "workshop": "Workshop on Autonomous Driving", "name": ""},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "kwargs", "main", "expected"), CONFERENCE_WORKSHOPS)
+def test_a_conferences_workshops_are_its_editions_workshop_track(
+    text, kwargs, main, expected
+):
+    venue = recognise(text, **kwargs)
+    assert (venue.kind, venue.track) == ("workshop", "Workshop Paper")
+    _check(venue, expected)
+    assert venue.slug and recognise(main, **kwargs).slug == venue.slug
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "slug"),
+    [
+        # "Conf." followed by a space: the abbreviation, not a journal
+        ("Intl. Conf. on Robotics and Automation", "conference", "intl-conf-on-"),
+        ("IEEE Int. Conf. on Robotics and Automation (ICRA)", "conference", "icra-"),
+        ("Proc. IEEE Conf. Computer Vision and Pattern Recognition", "conference", ""),
+        ("Int. Symp. on Robotics Research", "conference", "int-symp-"),
+        ("IEEE Trans. Pattern Anal. Mach. Intell.", "journal", ""),
+        # conferences whose acronym ends in W
+        ("Computer Supported Cooperative Work (CSCW)", "conference", "cscw-"),
+        ("WWW", "conference", "www-"),
+        # "In" of a citation goes, a journal's own "In" stays
+        ("In Proceedings of the Conference on X (CX)", "conference", "cx-"),
+    ],
+)
+def test_abbreviated_and_w_ending_venues(text, kind, slug):
+    venue = recognise(text, year="2020")
+    assert venue.kind == kind, venue
+    assert venue.slug.startswith(slug) and (venue.slug == "") == (kind == "journal")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (
+            "Proceedings of the 49th Annual International Symposium on Computer"
+            " Architecture",
+            "IEEE International Symposium on Computer Architecture",
+        ),
+        (
+            "2013 18th Asia and South Pacific Design Automation Conference",
+            "The 20th Asia and South Pacific Design Automation Conference",
+        ),
+        (
+            "Proceedings of the Twenty-Eighth International Joint Conference on AI",
+            "International Joint Conference on AI",
+        ),
+    ],
+)
+def test_editions_of_one_series_share_a_key(one, other):
+    assert series_key(one) == series_key(other) != ""
+
+
+def test_a_short_name_has_no_series_key():
+    """ "Vision Conference" of two labs is no evidence of one series."""
+    assert series_key("BMVC") == series_key("IEEE Vision Conference") == ""
+
+
+def test_a_venue_longer_than_any_name_is_a_problem_not_a_name():
+    venue = recognise("Workshop on Things, " * 40 + "CVPR 2021")
+    assert venue.kind == "" and venue.slug == ""
+    assert "characters long" in venue.problem and "Conference:" in venue.problem
+
+
+def test_a_journal_may_start_with_in():
+    assert recognise("In Vivo").name == "In Vivo"
+
+
 def _check(venue: Venue, expected: dict) -> None:
     for key, value in expected.items():
         assert getattr(venue, key) == value, (key, venue)
@@ -438,12 +557,21 @@ def test_the_table_script_prints_a_row_per_venue_and_a_summary(tmp_path):
 
 @pytest.mark.parametrize(
     "payload",
-    ["<" * 40_000, "<b>" * 20_000, "A" * 40_000, "AB " * 15_000, "CVPR-" * 8_000],
-    ids=["angles", "bold", "capitals", "acronyms", "dashes"],
+    [
+        "<" * 40_000,
+        "<b>" * 20_000,
+        "A" * 40_000,
+        "AB " * 15_000,
+        "CVPR-" * 8_000,
+        "Workshop on " * 8_000 + ", CVPR 2021",
+        "CVPR Workshops " * 5_000,
+    ],
+    ids=["angles", "bold", "capitals", "acronyms", "dashes", "workshops", "cvprw"],
 )
 def test_a_hostile_venue_is_recognised_in_linear_time(payload):
     """A venue string of tens of thousands of characters (an attacker's BibTeX
     or data file) takes milliseconds, not minutes: no regex retries per position."""
     started = time.perf_counter()
-    recognise(payload)
+    venue = recognise(payload)
     assert time.perf_counter() - started < 2.0
+    assert len(venue.name) <= MAX_VENUE and len(venue.slug) <= MAX_VENUE

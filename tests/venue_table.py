@@ -110,6 +110,7 @@ def main(argv=None) -> int:
         line = (
             f"{venue.kind or '-':10} | {venue.slug or '-':28} | {venue.title or '-':22}"
             f" | {venue.workshop or venue.name or '-'}"
+            f"{' | track: ' + venue.track if venue.track else ''}"
             f"{' | notes: ' + '; '.join(venue.notes) if venue.notes else ''}"
             f"  <= {row['venue']!r}"
             f"{' [' + row['acronym'] + ']' if row.get('acronym') else ''}"

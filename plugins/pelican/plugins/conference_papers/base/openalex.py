@@ -16,7 +16,6 @@ page still escapes it there, after the last step that changes it.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from .identifiers import arxiv_key, arxiv_of_doi, normalize_doi, normalize_orcid
-from .text import clean_text
+from .text import strip_html
 from .urls import url_problem
 
 #: The public API; ``--openalex-url`` replaces it.
@@ -54,7 +53,6 @@ _PREPRINT_TYPES = frozenset({"preprint", "posted-content"})
 _OPENALEX_ID = re.compile(r"^(?:https?://openalex\.org/)?([WAS]\d+)$", re.IGNORECASE)
 _AUTHOR_ID = re.compile(r"^(?:https?://openalex\.org/)?(A\d+)$", re.IGNORECASE)
 # A tag is "<" and a letter or "/": "a < b" in an abstract is kept.
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -129,9 +127,7 @@ def plain(value: Any) -> str:
 
     Decoding comes first, so ``&lt;script&gt;`` cannot come back as a tag.
     """
-    if not isinstance(value, str):
-        return ""
-    return clean_text(_TAG.sub(" ", html.unescape(value)))
+    return strip_html(value) if isinstance(value, str) else ""
 
 
 def abstract_text(index: Any, limit: int = MAX_ABSTRACT_WORDS) -> str:

@@ -20,6 +20,10 @@ Rules the pages rely on:
   or a day is never made up.
 - An edition is ``<acronym>-<yyyy>`` as a slug and ``<acronym> <yy>`` as its
   title, the lab's convention (``neurips-2022``, "NeurIPS 22").
+- A conference's workshops are its edition's "Workshop Paper" track, however
+  written ("CVPR Workshops", "CVPRW", "... Pattern Recognition Workshops",
+  "Workshop on X, CVPR 2021"): the slug is the main track's, the host's name
+  loses "Workshops", and a workshop's own name goes to ``workshop``.
 - Pure functions and frozen values: nothing here reads a file or the network,
   so the answer for one input never changes and the tests can table it.
 """
@@ -28,13 +32,18 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .kinds import TYPES
-from .text import clean_text
+from .text import clean_text, drop_tags, strip_html
 
 #: What a work can be: DESIGN.md's ``Type:`` values, from the one list in kinds.py.
 KINDS = TYPES
+
+#: The longest venue text read; a longer one is a problem, not a name (the
+#: workshop patterns try each "workshop" in a text: bounded, they stay fast).
+MAX_VENUE = 500
 
 #: The track a workshop paper goes to on its conference's page.
 WORKSHOP_TRACK = "Workshop Paper"
@@ -83,14 +92,19 @@ class Venue:
 
 # --- the words that say what a venue is -----------------------------------------
 
+# Each word ends where no letter follows, not at "\b": after "Conf." a space
+# is no word boundary, and "Intl. Conf. on Robotics" was read as a journal.
 _CONFERENCE_WORDS = re.compile(
-    r"\b(conference|conf\.|symposium|congress|colloquium|meeting|summit"
-    r"|workshops?|proceedings of (?:the )?\d+(?:st|nd|rd|th))\b",
+    r"\b(conference|conf\.|symposium|symp\.|congress|colloquium|meeting|summit"
+    r"|workshops?|proceedings of (?:the )?\d+(?:st|nd|rd|th))(?!\w)",
     re.I,
 )
+#: The words that name a host conference, not a workshop: a name with one of
+#: them and "Workshops" is the conference's workshops, not a workshop's name.
+_HOST_WORDS = re.compile(r"\b(conference|conf\.|symposium|symp\.|congress)(?!\w)", re.I)
 _JOURNAL_WORDS = re.compile(
     r"\b(journal|transactions|trans\.|letters|magazine|reviews?|reports|bulletin"
-    r"|annals|quarterly)\b",
+    r"|annals|quarterly)(?!\w)",
     re.I,
 )
 # "Proceedings of the VLDB Endowment", "... of the ACM on Management of Data",
@@ -111,6 +125,21 @@ _PROCEEDINGS_TITLES = re.compile(
     r"^advances in neural information processing systems\b", re.I
 )
 _TRACK_NOTE = re.compile(r"\btrack\b", re.I)
+# "CVPR Workshops", "CVPR 2021 Workshops", "ICCV'19 Workshop", "NeurIPS Workshop
+# on Robot Learning": a conference's acronym, its workshops, maybe which one.
+_ACRONYM_WORKSHOPS = re.compile(
+    r"^(?P<acr>[\w&+./-]{2,16})(?:\s*'|\s+)?(?P<y1>(?:19|20)\d{2}|\d{2})?"
+    r"\s+workshops?(?:\s*'?(?P<y2>(?:19|20)\d{2}|\d{2}))?(?:\s+(?P<on>on\s.+))?$",
+    re.I,
+)
+# "..., Workshop Proceedings", "... Workshops": what a host's name ends with.
+_WORKSHOPS_SUFFIX = re.compile(r",?\s+workshops?(?:\s+proceedings)?$", re.I)
+#: Acronyms ending in "W" that are conferences, not a conference's workshops
+#: ("CVPRW", "ICCVW" are workshops).
+_W_CONFERENCES = {"CSCW", "WWW"}
+# "In Proceedings of ...", "In CVPR": the citation's "In", not the venue's name
+# (a journal may start with "In": "In Vivo" keeps it).
+_CITATION_IN = re.compile(r"^(?i:in):?\s+(?=(?i:proceedings|the)\b|[A-Z]{2})")
 
 #: Preprint servers with their own spelling; others are kept as written.
 _SERVERS = {
@@ -156,8 +185,6 @@ _ORDINAL = re.compile(
     r"|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|fortieth|fiftieth))\s+",
     re.I,
 )
-# "[^<>]" keeps a run of "<" linear: each match attempt stops at the next "<".
-_TAG = re.compile(r"<[^<>]*>")
 
 
 def _first_bold(raw: str) -> str:
@@ -201,9 +228,31 @@ def two_digit_year(year: str) -> str:
 
 
 def edition_slug(acronym_or_name: str, year: str) -> str:
-    """``wacv-2024``: lower case, one hyphen between words, the year last."""
-    words = re.sub(r"[^a-z0-9]+", "-", acronym_or_name.lower()).strip("-")
+    """``wacv-2024``: lower case, one hyphen between words, the year last;
+    accents come off ("Tübingen AI Days" is ``tubingen-ai-days``)."""
+    ascii_name = unicodedata.normalize("NFKD", acronym_or_name)
+    ascii_name = "".join(c for c in ascii_name if not unicodedata.combining(c))
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return "-".join(part for part in (words, year) if part)
+
+
+#: Words a series' name may carry or not from one edition to the next.
+_SERIES_NOISE = re.compile(
+    r"\b(?:ieee|acm|ifip|cvf|rsj|usenix|annual|the|proceedings of)\b|"
+    r"\b(?:19|20)\d{2}\b|\b\d+(?:st|nd|rd|th)\b",
+    re.I,
+)
+
+
+def series_key(name: str) -> str:
+    """What the editions of one series share in their names, for matching them:
+    "Proceedings of the 28th ACM International Conference on Architectural
+    Support for ..." and "ACM International Conference on Architectural Support
+    for ..." give one key. "" when too little is left to match safely."""
+    words = _SERIES_NOISE.sub(" ", _bare_name(clean_text(name or "")).lower())
+    words = " ".join(re.sub(r"[^a-z0-9]+", " ", words).split())
+    words = " ".join(w for w in words.split() if not _ORDINAL.match(w + " "))
+    return words if len(words.split()) >= 3 else ""
 
 
 def recognise(
@@ -219,6 +268,17 @@ def recognise(
 ) -> Venue:
     """The :class:`Venue` a source describes; see the module docstring."""
     text, bold, notes = _clean(venue)
+    if len(text) > MAX_VENUE:
+        # No venue's name is this long (DBLP's longest, places and dates
+        # included, are under 300): an attacker's file, or a field run together.
+        return Venue(
+            kind="",
+            problem=(
+                f"the venue '{text[:60]}...' is {len(text)} characters long, more"
+                f" than {MAX_VENUE}; write 'Conference: <slug>', 'Journal: <name>'"
+                " or 'Preprint: arXiv'"
+            ),
+        )
     hint, dblp_kind = _acronym_hint(acronym)
     if not hint and bold and not _NOTE_WORDS.search(bold):
         hint = bold
@@ -275,8 +335,8 @@ def _clean(venue: str) -> tuple[str, str, tuple[str, ...]]:
     """``(text, bold, notes)``: the name without markup, its bold part, its notes."""
     raw = html.unescape(str(venue or ""))
     notes: list[str] = []
-    bold = clean_text(_TAG.sub(" ", _first_bold(raw)))
-    text = _TAG.sub(" ", raw)
+    bold = clean_text(drop_tags(_first_bold(raw)))
+    text = drop_tags(raw)
     text = text.replace("\\&", "&").replace("{", "").replace("}", "")
     text = text.replace("---", "\u2014").replace("--", "\u2013")
     text = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", clean_text(text))).strip(" *_")
@@ -301,6 +361,7 @@ def _clean(venue: str) -> tuple[str, str, tuple[str, ...]]:
         text = also.group(1)
         notes.append(also.group(2))
     text = clean_text(text).strip(" ,;:-")
+    text = _CITATION_IN.sub("", text)
     return text, re.sub(r"\s+-\s+.*$", "", bold).strip(), tuple(notes)
 
 
@@ -313,7 +374,7 @@ def _split_note(match: re.Match, notes: list[str]) -> str:
 
 def _acronym_hint(acronym: str) -> tuple[str, str]:
     """``(acronym, kind)`` of a short name or a DBLP key ("conf/cvpr/X21")."""
-    value = clean_text(_TAG.sub(" ", html.unescape(acronym or ""))).strip("{} ")
+    value = strip_html(acronym).strip("{} ")
     dblp = re.match(r"^(?:DBLP:)?(conf|journals)/([\w-]+)(?:/|$)", value)
     if dblp:
         part = dblp.group(2)
@@ -430,22 +491,51 @@ def _edition(
     if workshop is not None:
         kind = "workshop"
         text = host
+    short = _ACRONYM_WORKSHOPS.match(text)
+    if workshop is None and short and _leading_acronym(short.group("acr")):
+        # "CVPR Workshops 2016": the edition is CVPR 2016's; "... on X" names one.
+        kind = "workshop"
+        workshop = ("Workshop " + short.group("on")) if short.group("on") else ""
+        text = " ".join(
+            part
+            for part in (short.group("acr"), short.group("y1") or short.group("y2"))
+            if part
+        )
     name, acronym, year, track = _name_acronym_year(text, notes_list)
     if not acronym and hint and hint.lower() != name.lower():
         acronym = hint
     for suffix in ("-W", "W"):
-        if acronym.endswith(suffix) and len(acronym) > len(suffix) + 1:
-            base = acronym[: -len(suffix)]
-            if suffix == "-W" or kind == "workshop" or _WORKSHOP_WORD.search(text):
-                kind, acronym = "workshop", base
-                break
-    if re.search(r"\bworkshops?\b", name, re.I) and workshop is None:
+        base = acronym[: -len(suffix)]
+        if (
+            acronym.endswith(suffix)
+            and len(base) >= (3 if suffix == "W" else 2)
+            and (
+                suffix == "-W"
+                or kind == "workshop"
+                or _WORKSHOP_WORD.search(text)
+                # "CVPRW" alone; "CSCW" is a conference
+                or (acronym.upper() not in _W_CONFERENCES and base[-1:] != "W")
+            )
+        ):
+            kind, acronym = "workshop", base
+            break
+    if _WORKSHOP_WORD.search(name) and workshop is None:
         kind = "workshop"
-        # "CVPR Workshops 2016" names no workshop; "International Workshop on X" is one.
-        unnamed = acronym or re.search(r"\bworkshops\b", name, re.I)
-        workshop = "" if unnamed else name
+        if _HOST_WORDS.search(name) or re.search(r"\bworkshops\b", name, re.I):
+            # "2016 IEEE Conference on ... Workshops": the conference's workshops,
+            # no workshop's name; the edition is the conference's own.
+            workshop = ""
+            name = _WORKSHOPS_SUFFIX.sub("", name)
+        else:
+            # "Workshop on Autonomous Driving, CVPR 2021": the workshop's name;
+            # the edition's name is its host's, which this text does not give.
+            workshop = name
+            name = "" if acronym else name
+    if kind == "workshop" and _HOST_WORDS.search(name):
+        # "European Conference on Computer Vision, Workshop Proceedings": the host
+        name = _WORKSHOPS_SUFFIX.sub("", name)
     year = year or given_year
-    label = acronym or _bare_name(name)
+    label = acronym or _bare_name(name, year)
     slug = edition_slug(label, year) if label else ""
     title = f"{label} {two_digit_year(year)}" if acronym and year else label
     if not acronym and year:
@@ -590,8 +680,9 @@ def _is_short_name(inside: str, before: str) -> bool:
     return all(t[:1].isupper() for t in tokens) and inside.lower() in before.lower()
 
 
-def _bare_name(name: str) -> str:
-    """A conference's name without its 'Proceedings of the', ordinal and years."""
+def _bare_name(name: str, year: str = "") -> str:
+    """A conference's name without its 'Proceedings of the', ordinal and years
+    ("Lab Retreat 22" of 2022 is "Lab Retreat"; "... Systems 35" keeps its 35)."""
     bare, previous = name, None
     while bare != previous:
         previous = bare
@@ -600,4 +691,6 @@ def _bare_name(name: str) -> str:
         )
         bare = _ORDINAL.sub("", bare)
     bare = re.sub(r"\s+(?:19|20)\d{2}$", "", bare)
+    if year:
+        bare = re.sub(rf"(?:\s'?|'){year[-2:]}$", "", bare)
     return bare.strip(" ,.")

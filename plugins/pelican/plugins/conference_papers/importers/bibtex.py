@@ -29,20 +29,21 @@ from bibtexparser.middlewares.names import (
 from bibtexparser.model import DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
-from ..base.text import clean_text
+from ..base.text import strip_html
 from ..base.urls import url_problem
 from ..base.venues import recognise
 from ..format.schema import normalize_arxiv, normalize_doi
 from ..writers.citations.bibtex import BIBTEX_MONTHS
 from .common import (
     add_link_once,
-    clean_url,
+    adopt_acronyms,
     is_relative,
     partial_date,
     place,
-    strip_html,
+    site_image,
+    site_url,
 )
-from .writer import ImportFailure, PaperRecord, Warning_, site_file
+from .writer import ImportFailure, PaperRecord, Warning_
 
 _DECODER = LatexNodes2Text(math_mode="verbatim", keep_comments=False)
 #: Fields that hold addresses or identifiers: never LaTeX-decoded.
@@ -441,46 +442,18 @@ class BibtexImport:
             return None
         if is_relative(value) and folder and "/" not in value:
             value = folder + value  # al-folio keeps these files under assets/
-        url, why = clean_url(value, self.base_url)
-        if url is None:
-            self.warn(line, f"{key} '{value[:60]}' is left out: {why}")
-            return None
-        return url  # a path of the old site: the writer keeps it aside
+        return site_url(value, self.base_url, lambda m: self.warn(line, m), key)
 
     def _preview(self, line: int, paper: PaperRecord, preview: str) -> None:
-        if not preview:
-            return
-        if not is_relative(preview):
-            self.warn(
-                line,
-                f"the preview '{preview[:60]}' is on another host; "
-                "download it into content/images/ and add an Image line",
-            )
-            paper.extra["Original-Image"] = preview
-            return
-        if self.site_root is not None:
-            for folder in ("assets/img/publication_preview", "assets/img", ""):
-                candidate, refused = site_file(
-                    self.site_root, f"{folder}/{preview.lstrip('/')}".lstrip("/")
-                )
-                if refused:
-                    self.warn(
-                        line,
-                        f"the preview '{clean_text(preview)[:80]}' is not copied: "
-                        f"{refused}; copy the image into content/images/ and add "
-                        "an Image line",
-                    )
-                    paper.extra["Original-Image"] = preview
-                    return
-                if candidate is not None:
-                    paper.image_source = candidate
-                    return
-        self.warn(
-            line,
-            f"the preview '{preview}' was not found in the old site; copy "
-            "it into content/images/ and add an Image line",
+        relative = preview.lstrip("/")
+        folders = ("assets/img/publication_preview/", "assets/img/", "")
+        site_image(
+            paper,
+            preview,
+            [(self.site_root, f + relative) for f in folders if self.site_root],
+            lambda m: self.warn(line, m),
+            what="the preview",
         )
-        paper.extra["Original-Image"] = preview
 
     @staticmethod
     def _fill(first: PaperRecord, other: PaperRecord) -> None:
@@ -510,6 +483,7 @@ class BibtexImport:
 
     def finish(self) -> None:
         """Editions dated by their year: a paper's month is the paper's own."""
+        self.groups = adopt_acronyms(self.groups, self.writer.warn)
         for slug in sorted(self.groups):
             conference, papers = self.groups[slug]
             self.writer.add_conference(conference)

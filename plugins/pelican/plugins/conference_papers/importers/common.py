@@ -8,20 +8,17 @@ journal became a conference and "ICML 24 2024" an edition's title.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..base.icons import normalize_icon_name
 from ..base.text import clean_text
 from ..base.urls import url_problem
-from ..base.venues import Venue, recognise
+from ..base.venues import Venue, edition_slug, recognise, series_key, two_digit_year
 from ..format.schema import normalize_arxiv, normalize_doi
-from .writer import KIND_FOLDERS, ConferenceRecord, PaperRecord
+from .writer import KIND_FOLDERS, ConferenceRecord, PaperRecord, site_file
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
-# A tag ends at the next > or before the next <: "<" * 10_000 costs one pass.
-_TAG = re.compile(r"<[^<>]*>")
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
 
 
@@ -40,11 +37,6 @@ def normalize_date(value) -> str | None:
         return None
 
 
-def strip_html(text: str) -> str:
-    """Text without tags or entities (``IEEE Design &amp; Test``)."""
-    return clean_text(html.unescape(_TAG.sub("", str(text or ""))))
-
-
 def clean_url(url: str, base: str = "") -> tuple[str | None, str]:
     """A URL the schema accepts (spaces quoted, made absolute against ``base``).
 
@@ -60,6 +52,68 @@ def clean_url(url: str, base: str = "") -> tuple[str | None, str]:
     if reason:
         return None, reason
     return url, ""
+
+
+def shortened(text: str, limit: int = 60) -> str:
+    """``text`` on one line and at most ``limit`` characters, for a warning."""
+    text = clean_text(str(text))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --- the old site's links and images: one way for every importer ----------------
+
+
+def site_url(value: str, base_url: str, warn, what: str = "the link") -> str | None:
+    """The URL of a link of the old site, or None with a warning (``warn(message)``)
+    saying why it is left out. A path of the old site (``assets/pdf/x.pdf``) is
+    kept as it is, unless ``base_url`` makes it absolute: the writer keeps it
+    aside as ``Original-…`` and says so."""
+    url, why = clean_url(value, base_url)
+    if url is None:
+        warn(f"{what} '{shortened(value)}' is left out: {why}")
+    return url
+
+
+def site_image(
+    paper: PaperRecord,
+    image: str,
+    candidates,
+    warn,
+    what: str = "the image",
+) -> None:
+    """Give ``paper`` the old site's image: the first of ``candidates`` (pairs of
+    a folder and a path inside it, tried through ``site_file``) that exists.
+
+    An image on another host, a path that leaves its folder and an image not
+    found are each a warning with what to do, and the address is kept as
+    ``Original-Image`` so that nothing is lost.
+    """
+    if not image:
+        return
+    if not is_relative(image):
+        warn(
+            f"{what} '{shortened(image)}' is on another host; download it into "
+            "content/images/ and add an Image line"
+        )
+        paper.extra["Original-Image"] = image
+        return
+    for folder, relative in candidates:
+        candidate, refused = site_file(folder, relative)
+        if refused:
+            warn(
+                f"{what} '{shortened(image, 80)}' is not copied: {refused}; copy it "
+                "into content/images/ and add an Image line"
+            )
+            paper.extra["Original-Image"] = image
+            return
+        if candidate is not None:
+            paper.image_source = candidate
+            return
+    warn(
+        f"{what} '{shortened(image, 80)}' was not found in the old site; copy it into "
+        "content/images/ and add an Image line"
+    )
+    paper.extra["Original-Image"] = image
 
 
 def is_relative(url: str) -> bool:
@@ -129,6 +183,10 @@ def place(paper: PaperRecord, venue: Venue, warn) -> ConferenceRecord | None:
         paper.conference = venue.slug
         paper.track = paper.track or venue.track
         paper.workshop = paper.workshop or venue.workshop
+        if venue.kind == "workshop" and not paper.workshop:
+            # "CVPR Workshops" names none: without a Workshop line the paper
+            # would count as a main-track paper of the conference.
+            paper.extra.setdefault("Type", "workshop")
         return ConferenceRecord(
             slug=venue.slug,
             title=venue.title,
@@ -155,6 +213,49 @@ def place(paper: PaperRecord, venue: Venue, warn) -> ConferenceRecord | None:
     paper.conference = UNSORTED
     warn(venue.problem or f"cannot tell where '{paper.title}' appeared")
     return None
+
+
+_EDITION_TITLE = re.compile(r"^(?P<acronym>.+) (?P<yy>\d{2})$")
+
+
+def adopt_acronyms(groups: dict, warn) -> dict:
+    """``groups`` (slug -> (conference, papers)) with each edition the source
+    names without an acronym under the acronym its other editions of the same
+    name have: "Proceedings of the 28th ACM International Conference on
+    Architectural Support ..." of 2023 joins ASPLOS (asplos-2023, "ASPLOS 23")
+    when another entry wrote "... (ASPLOS)". A name two acronyms share is left
+    alone. Each adoption is a warning (``warn(where, message)``), so the lab
+    can see where the acronym came from.
+    """
+    known: dict[str, set[str]] = {}
+    for conference, _ in groups.values():
+        title = _EDITION_TITLE.match(conference.title)
+        key = series_key(conference.name)
+        if title and key and conference.date[:4].endswith(title.group("yy")):
+            known.setdefault(key, set()).add(title.group("acronym"))
+    result: dict = {}
+    for slug in sorted(groups):
+        conference, papers = groups[slug]
+        acronyms = known.get(series_key(conference.name), set())
+        year = conference.date[:4]
+        if _EDITION_TITLE.match(conference.title) or len(acronyms) != 1 or not year:
+            result.setdefault(slug, (conference, []))[1].extend(papers)
+            continue
+        acronym = next(iter(acronyms))
+        new_slug = edition_slug(acronym, year)
+        if new_slug not in result:
+            conference.slug = new_slug
+            conference.title = f"{acronym} {two_digit_year(year)}"
+        target = result.setdefault(new_slug, (conference, []))
+        for paper in papers:
+            paper.conference = new_slug
+        target[1].extend(papers)
+        warn(
+            papers[0].origin if papers else f"conferences/{new_slug}.md",
+            f"'{conference.name}' is written {acronym} ({new_slug}), as the other"
+            f" entries of that name; give the entry its acronym to say so",
+        )
+    return result
 
 
 def venue_of_metadata(meta: dict) -> Venue:

@@ -17,25 +17,25 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 import yaml
 from bs4 import BeautifulSoup
 
+from ..base.text import strip_html
+from ..base.venues import edition_slug, recognise
 from ..writers.timeline import clean_post_html
 from .common import (
     add_link_once,
     add_main_link,
-    clean_url,
     icon_or_default,
     is_code_host,
-    is_relative,
     looks_like_pdf,
     normalize_date,
-    strip_html,
+    shortened,
+    site_image,
+    site_url,
 )
 from .writer import (
     ConferenceRecord,
     ImportFailure,
     PaperRecord,
     Warning_,
-    make_slug,
-    site_file,
 )
 from .yaml_data import load_yaml
 
@@ -193,23 +193,9 @@ def parse_timeline(url: str) -> tuple[str, str]:
     return account, hashtag
 
 
-def _find_image(path: str, page: Path | None, warn) -> Path | None:
-    """The image of the old site: relative to the page's folder or a parent
-    (the site's root), and inside that folder (``site_file``)."""
-    path = re.sub(r"^\{\{\s*site\.\w+\s*\}\}", "", path.strip()).lstrip("/")
-    if not path or page is None or not is_relative(path):
-        return None
-    for folder in [page.parent, *page.parent.parents][:4]:
-        candidate, refused = site_file(folder, path)
-        if refused:
-            warn(
-                f"the image '{_short(path)}' is not copied: {refused}; copy it "
-                "into content/images/ and add an Image line"
-            )
-            return None
-        if candidate is not None:
-            return candidate
-    return None
+def _bare_title(title: str) -> str:
+    """A page's title without the year it ends with ("Lab Retreat '22")."""
+    return re.sub(r"\s*'?(\d{4}|\d{2})\s*$", "", title)
 
 
 def _conference_date(meta: dict, page_name: str, title: str, date: str | None):
@@ -345,7 +331,7 @@ def parse_page(
                         lambda m, n=lineno: warn(n, m),
                     )
                     continue
-            warn(lineno, f"'{_short(stripped)}' is not understood; kept as text")
+            warn(lineno, f"'{shortened(stripped)}' is not understood; kept as text")
             _keep(stripped, in_capture, paper, abstract, intro)
             continue
 
@@ -391,7 +377,7 @@ def parse_page(
                 elif _WORKSHOP_NAME.search(paper_title):
                     warn(
                         lineno,
-                        f"'{_short(paper_title)}' reads as a workshop's name, not "
+                        f"'{shortened(paper_title)}' reads as a workshop's name, not "
                         "a paper's title; write '### <Workshop name> Workshop: "
                         "<paper title>' (or '## <Workshop name>' as a track)",
                     )
@@ -442,7 +428,9 @@ def parse_page(
         else:
             if not outside_from:  # once a paragraph, not once a line
                 outside_from = lineno
-                warn(lineno, f"'{_short(stripped)}' outside the abstract; added to it")
+                warn(
+                    lineno, f"'{shortened(stripped)}' outside the abstract; added to it"
+                )
             paper.extra.setdefault("_after", "")
             paper.extra["_after"] += line.rstrip() + "\n"
 
@@ -473,9 +461,25 @@ def parse_page(
             )
         )
     year = conference_date[:4]
-    conference_slug = slug or make_slug(
-        re.sub(r"\s*'?(\d{4}|\d{2})\s*$", "", title) + f" {year}"
-    )
+    # The edition's slug by the recogniser's rule, the one BibTeX and LWT entries
+    # use: a page "NeurIPS 22" and a booktitle "... (NeurIPS)" of 2022 meet in
+    # neurips-2022. A page that reads as no conference is one all the same.
+    venue = recognise(title, year=year, source_type="conference")
+    conference_slug = slug or venue.slug or edition_slug(_bare_title(title), year)
+    if venue.kind == "workshop" and venue.slug == conference_slug:
+        # "eCVX Workshop at ECCV 24": the papers go to ECCV 24's workshop track.
+        warnings.append(
+            Warning_(
+                f"{name}:1",
+                f"'{title}' is a workshop of {venue.title}: its papers go to the"
+                f" '{venue.track}' track of {conference_slug}"
+                + (f" with 'Workshop: {venue.workshop}'" if venue.workshop else ""),
+            )
+        )
+        title, tracks = venue.title, [venue.track]
+        for paper in papers:
+            paper.track = venue.track
+            paper.workshop = paper.workshop or venue.workshop
     for paper in papers:
         _settle_figure_link(
             paper,
@@ -517,11 +521,6 @@ def _block_end(lines: list[str], start: int, kind: str) -> int | None:
     return None
 
 
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def _keep(text, in_capture, paper, abstract, intro) -> None:
     """Keep what was not understood, where it stood."""
     if in_capture:
@@ -535,16 +534,8 @@ def _keep(text, in_capture, paper, abstract, intro) -> None:
         intro.append(text)
 
 
-def _url(value: str, base_url: str, warn) -> str | None:
-    url, why = clean_url(value, base_url)
-    if url is None:
-        warn(f"the link '{_short(value)}' is left out: {why}")
-        return None
-    return url  # a path of the old site: the writer keeps it aside
-
-
 def _add_link(paper: PaperRecord, attributes: dict, base_url: str, warn) -> None:
-    url = _url(attributes.get("link", ""), base_url, warn)
+    url = site_url(attributes.get("link", ""), base_url, warn)
     if url is None:
         return
     text = strip_html(attributes.get("text", "")) or "Link"
@@ -580,25 +571,17 @@ def _add_feature(
 ) -> None:
     link = attributes.get("link", "")
     if link:
-        url = _url(link, base_url, warn)
+        url = site_url(link, base_url, warn)
         if url:
             paper.extra["_figure"] = url  # settled after the page's buttons
+    # "{{ site.baseurl }}/images/x.png": the site's root; else the page's folder
+    # or a parent of it (at most three up).
     image = attributes.get("image", "")
-    if not image:
-        return
-    if not is_relative(image):
-        warn(
-            f"the image '{_short(image)}' is on another host; download it into "
-            "content/images/ and add an Image line"
-        )
-        paper.extra["Original-Image"] = image
-        return
-    source = _find_image(image, page, warn)
-    if source is None:
-        warn(
-            f"the image '{image}' was not found beside the page; "
-            "copy it into content/images/ and add an Image line"
-        )
-        paper.extra["Original-Image"] = image
-        return
-    paper.image_source = source
+    relative = re.sub(r"^\{\{\s*site\.\w+\s*\}\}", "", image.strip()).lstrip("/")
+    folders = [page.parent, *page.parent.parents][:4] if page is not None else []
+    site_image(
+        paper,
+        image,
+        [(folder, relative) for folder in folders],
+        warn,
+    )

@@ -4,7 +4,9 @@ Each entry is a paper. Where it appeared is the venue recogniser's answer to
 ``publisher`` (and ``publishershort``, the template's acronym): a conference
 edition gets one file per acronym and year, a workshop goes to its conference's
 "Workshop Paper" track, a journal article to papers/journals/ and a preprint to
-papers/preprints/. The entry's date is the paper's; an edition is dated by its
+papers/preprints/. The entry's date is the paper's (in citations.yaml a first
+of the month is the template's padding, not a day: see ``_entry_date``); an
+edition is dated by its
 year only, since the data never says when the conference took place. A card
 gets one button per address: the template's ``link``, ``buttons`` and
 ``extra-links`` often name the same PDF three times. Entries that hold only an
@@ -19,24 +21,25 @@ from pathlib import Path
 
 import yaml
 
-from ..base.text import clean_text
+from ..base.text import strip_html
 from ..base.venues import recognise
 from ..format.schema import normalize_arxiv, normalize_doi
 from .common import (
     add_link_once,
     add_main_link,
-    clean_url,
+    adopt_acronyms,
     is_code_host,
-    is_relative,
     looks_like_pdf,
     normalize_date,
     paper_from_metadata,
+    partial_date,
     place,
-    strip_html,
+    site_image,
+    site_url,
     venue_of_metadata,
 )
 from .remote import FetchError
-from .writer import ConferenceRecord, ImportFailure, PaperRecord, Warning_, site_file
+from .writer import ConferenceRecord, ImportFailure, PaperRecord, Warning_
 from .yaml_data import load_yaml
 
 #: Button types -> (label, icon) of a link; pdf/code/arxiv go to their fields.
@@ -141,6 +144,22 @@ def _id_of(value: str) -> tuple[str, str]:
     return "", value
 
 
+def _entry_date(value) -> str | None:
+    """A date of citations.yaml as far as it is known.
+
+    The template's citation step, which writes citations.yaml, pads a date it
+    knows only to the month or the year with ones (``2022`` becomes
+    ``2022-01-01``, October 2021 ``2021-10-01``), so a first of the month says
+    no day there: ``2021-10-01`` is read as ``2021-10`` and ``2022-01-01`` as
+    ``2022``. A page then never claims "1 January 2022" for a chapter of 2022.
+    """
+    full = normalize_date(value)
+    if full is None or not full.endswith("-01"):
+        return full
+    year, month = full[:4], int(full[5:7])
+    return partial_date(year, 0 if month == 1 else month)
+
+
 class LwtImport:
     """Turns entries into records; ``resolve(kind, id)`` looks up bare ids."""
 
@@ -173,7 +192,13 @@ class LwtImport:
                     "fill in what the entry lacks",
                 )
         title = _text(entry.get("title")) or meta.get("title", "")
-        date = normalize_date(entry.get("date")) or normalize_date(meta.get("date"))
+        # citations.yaml is the template's output, sources.yaml the lab's own
+        generated = Path(self.name).name == "citations.yaml"
+        date = (
+            _entry_date(entry.get("date"))
+            if generated
+            else normalize_date(entry.get("date"))
+        ) or normalize_date(meta.get("date"))
         if entry.get("date") and not normalize_date(entry.get("date")):
             self.warn(line, f"the date '{entry.get('date')}' is not a date; left out")
         publisher = _text(entry.get("publisher"))
@@ -243,11 +268,7 @@ class LwtImport:
         group[1].append(paper)
 
     def _url(self, line: int, value: str) -> str | None:
-        url, why = clean_url(value, self.base_url)
-        if url is None:
-            self.warn(line, f"the link '{value[:60]}' is left out: {why}")
-            return None
-        return url  # a path of the old site: the writer keeps it aside
+        return site_url(value, self.base_url, lambda m: self.warn(line, m))
 
     def _button(self, line: int, paper: PaperRecord, button: dict) -> None:
         kind = _text(button.get("type")).lower()
@@ -289,45 +310,20 @@ class LwtImport:
         add_link_once(paper, text or label, url, icon)
 
     def _image(self, line: int, paper: PaperRecord, image: str) -> None:
-        if not image:
-            return
-        if not is_relative(image):
-            self.warn(
-                line,
-                f"the image '{image[:60]}' is on another host; download "
-                "it into content/images/ and add an Image line",
-            )
-            paper.extra["Original-Image"] = image
-            return
-        found = None
-        if self.site_root is not None:
-            for relative in (image.lstrip("/"), "images/" + image.lstrip("/")):
-                candidate, refused = site_file(self.site_root, relative)
-                if refused:
-                    self.warn(
-                        line,
-                        f"the image '{clean_text(image)[:80]}' is not copied: "
-                        f"{refused}; copy it into content/images/ and add an "
-                        "Image line",
-                    )
-                    paper.extra["Original-Image"] = image
-                    return
-                if candidate is not None:
-                    found = candidate
-                    break
-        if found is None:
-            self.warn(
-                line,
-                f"the image '{image}' was not found in the old site; "
-                "copy it into content/images/ and add an Image line",
-            )
-            paper.extra["Original-Image"] = image
-            return
-        paper.image_source = found
+        relative = image.lstrip("/")
+        site_image(
+            paper,
+            image,
+            [(self.site_root, p) for p in (relative, "images/" + relative)]
+            if self.site_root is not None
+            else [],
+            lambda m: self.warn(line, m),
+        )
 
     def finish(self) -> None:
         """One conference an edition, dated by its year: the papers' own dates
         say when each came out, not when the conference took place."""
+        self.groups = adopt_acronyms(self.groups, self.writer.warn)
         for slug in sorted(self.groups):
             conference, papers = self.groups[slug]
             conference = self.writer.add_conference(conference)

@@ -333,7 +333,16 @@ class ImportWriter:
             if record.existing:
                 continue
             path = self.content / "conferences" / f"{slug}.md"
-            files[path] = render_conference(record).encode("utf-8")
+            text = render_conference(record).encode("utf-8")
+            if path.is_file() and not self.force and path.read_bytes() != text:
+                # An edition another import (or the lab) wrote: its page stays.
+                self.warn(
+                    f"conferences/{slug}.md",
+                    "the conference exists: kept as it is, the papers are added "
+                    "to it (pass --force to replace it)",
+                )
+                continue
+            files[path] = text
         taken: dict[str, set[str]] = {}
         for paper in self.papers:
             if (
