@@ -9,6 +9,9 @@ the depth and its composer recurse until Python gives up.
 Neither is needed to write down papers, so both are refused here, while the
 document is composed, with the line of the first one; the error is a
 yaml.YAMLError with ``problem`` and ``problem_mark``, as PyYAML's own are.
+So are the errors PyYAML itself raises without them: a value its constructor
+cannot read (``date: 2020-13-45`` and an integer of 5,000 digits raise
+ValueError) and a character it refuses (a NUL: ReaderError, with an offset).
 
 A leaf module: it imports nothing of the plugin.
 """
@@ -19,6 +22,8 @@ from typing import Any
 
 import yaml
 from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+from yaml.reader import ReaderError
 from yaml.scanner import ScannerError
 
 #: Nesting deeper than this is refused (a papers list needs four or five).
@@ -63,14 +68,45 @@ class _Loader(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as error:
+            raise ConstructorError(
+                None,
+                None,
+                f"'{str(node.value)[:40]}' cannot be read ({str(error)[:80]}); "
+                "put it in quotes",
+                node.start_mark,
+            ) from None
+
+
+def _marked(error: ReaderError, text: str) -> ScannerError:
+    """A refused character as an error with the line it is on."""
+    before = text[: error.position]
+    line, column = before.count("\n"), len(before) - before.rfind("\n") - 1
+    mark = yaml.Mark(error.name, error.position, line, column, None, None)
+    return ScannerError(
+        None,
+        None,
+        f"the character #x{error.character:04x} is not allowed ({error.reason}); "
+        "remove it",
+        mark,
+    )
+
 
 def load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """The document's node tree (with line marks) and its Python value;
     yaml.YAMLError when it is not YAML, has an alias or nests too deep."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except ReaderError as error:
+        raise _marked(error, text) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except ReaderError as error:
+        raise _marked(error, text) from None
     finally:
         loader.dispose()
     return node, data

@@ -1,0 +1,76 @@
+"""Hostile and broken inputs to the importers and ``sync``, each in a fixture
+of ours: what must happen is a clear error or warning with file and line, a
+file that ``check`` accepts, nothing lost and no traceback.
+
+Each test here failed before the fix it comes with (the "attack" branch).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pelican.plugins.conference_papers.commands import main as cli
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+# --- YAML that PyYAML reads into an exception of its own -----------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("2020-13-45", "'2020-13-45' cannot be read (month must be in 1..12)"),
+        ("1" * 5000, "'1111111111"),
+    ],
+)
+def test_lwt_value_pyyaml_cannot_construct_is_an_error_at_its_line(
+    capsys, tmp_path, value, said
+):
+    data = write(
+        tmp_path / "citations.yaml",
+        f"""
+        - title: Fine
+          authors: [Ada Lovelace]
+          date: '2020-05-05'
+        - title: Broken
+          authors: [Alan Turing]
+          date: {value}
+        """,
+    )
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "lwt", data, "--into", into)
+    assert code == 1
+    assert f"citations.yaml:6: this is not valid YAML ({said}" in err
+    assert "put it in quotes" in err
+    assert "Traceback" not in err and not into.exists()
+
+
+def test_jekyll_front_matter_date_pyyaml_cannot_construct_is_an_error(
+    capsys, tmp_path
+):
+    page = write(tmp_path / "p.md", "---\ntitle: ICML 23\ndate: 2023-02-30\n---\n")
+    code, _, err = run(capsys, "import", "jekyll", page, "--into", tmp_path / "c")
+    assert code == 1
+    assert "p.md:3: the front matter is not YAML ('2023-02-30' cannot be read" in err
+
+
+def test_lwt_nul_character_is_named_with_its_line(capsys, tmp_path):
+    data = tmp_path / "citations.yaml"
+    data.write_text("- title: Fine\n  authors: [A]\n- title: N\x00ul\n  authors: [B]\n")
+    code, _, err = run(capsys, "import", "lwt", data, "--into", tmp_path / "c")
+    assert code == 1
+    assert "citations.yaml:3: this is not valid YAML (the character #x0000" in err
