@@ -74,3 +74,69 @@ def test_lwt_nul_character_is_named_with_its_line(capsys, tmp_path):
     code, _, err = run(capsys, "import", "lwt", data, "--into", tmp_path / "c")
     assert code == 1
     assert "citations.yaml:3: this is not valid YAML (the character #x0000" in err
+
+
+# --- fields the importer does not map, named like a key that means something ----
+
+
+def test_bibtex_fields_named_like_pelican_keys_are_kept_not_obeyed(capsys, tmp_path):
+    bib = write(
+        tmp_path / "papers.bib",
+        """
+        @inproceedings{k1, title={Kept Not Obeyed}, author={Ada Lovelace},
+          booktitle={CVPR}, year=2020, status={hidden}, slug={../../up},
+          save_as={../../../evil.html}, template={x}, lang={xx}, type={Oral},
+          day={31}, note={a note}}
+        """,
+    )
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "bibtex", bib, "--into", into)
+    assert code == 0, err
+    text = (into / "papers/cvpr-2020/kept-not-obeyed.md").read_text()
+    for line in (
+        "Bibtex-Status: hidden",
+        "Bibtex-Slug: ../../up",
+        "Bibtex-Save_As: ../../../evil.html",
+        "Bibtex-Template: x",
+        "Bibtex-Lang: xx",
+        "Bibtex-Type: Oral",
+        "Note: a note",
+    ):
+        assert f"\n{line}\n" in text
+    assert "\nStatus:" not in text and "\nSlug:" not in text and "Day:" not in text
+    assert run(capsys, "check", into)[0] == 0
+
+
+def test_lwt_fields_named_like_pelican_keys_are_kept_not_obeyed(capsys, tmp_path):
+    data = write(
+        tmp_path / "citations.yaml",
+        """
+        - title: Kept Not Obeyed
+          authors: [Ada Lovelace]
+          publisher: CVPR
+          date: '2020-05-05'
+          status: hidden
+          slug: ../x
+          save_as: ../../evil.html
+        """,
+    )
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "lwt", data, "--into", into)
+    assert code == 0, err
+    text = (into / "papers/cvpr-2020/kept-not-obeyed.md").read_text()
+    assert "\nLwt-Status: hidden\n" in text and "\nLwt-Slug: ../x\n" in text
+    assert "\nLwt-Save_As: ../../evil.html\n" in text
+    assert run(capsys, "check", into)[0] == 0
+
+
+def test_bibtex_year_that_is_no_year_is_named_not_cut(capsys, tmp_path):
+    bib = write(
+        tmp_path / "papers.bib",
+        "@article{k1, title={T}, author={A B}, journal={Nature}, "
+        "year={99999999999999999999}}\n",
+    )
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "bibtex", bib, "--into", into)
+    assert code == 0, err
+    assert "papers.bib:1: year = {99999999999999999999} is not a year" in err
+    assert "Date: 9999" not in (into / "papers/journals/t.md").read_text()

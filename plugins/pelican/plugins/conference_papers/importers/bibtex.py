@@ -37,6 +37,7 @@ from ..writers.citations.bibtex import BIBTEX_MONTHS
 from .common import (
     add_link_once,
     adopt_acronyms,
+    extra_key,
     is_relative,
     partial_date,
     place,
@@ -81,6 +82,7 @@ USED = {
     "journal",
     "year",
     "month",
+    "day",
     "abstract",
     "abbr",
     "keywords",
@@ -317,8 +319,13 @@ class BibtexImport:
             if isinstance(value, str)
         }
         title = text.get("title", "")
-        year_match = re.search(r"\d{4}", text.get("year", ""))
+        year_match = re.search(r"(?<!\d)\d{4}(?!\d)", text.get("year", ""))
         year = year_match.group(0) if year_match else ""
+        if text.get("year") and not year:
+            self.warn(
+                line,
+                f"year = {{{text['year'][:20]}}} is not a year; write year = {{YYYY}}",
+            )
         if not title:
             self.warn(line, f"the entry '{entry.key}' has no title; left out")
             return
@@ -434,7 +441,7 @@ class BibtexImport:
         self._preview(line, paper, text.get("preview", ""))
         for key in sorted(text):
             if key not in USED and text[key]:
-                paper.extra[re.sub(r"[^A-Za-z0-9_-]", "-", key).title()] = text[key]
+                paper.extra[extra_key(key, "Bibtex")] = text[key]
         return paper
 
     def _url(self, line: int, value: str, key: str, folder: str) -> str | None:

@@ -15,6 +15,8 @@ from ..base.icons import normalize_icon_name
 from ..base.text import clean_text
 from ..base.urls import url_problem
 from ..base.venues import Venue, edition_slug, recognise, series_key, two_digit_year
+from ..format import fields as table
+from ..format.reserved import reserved_keys
 from ..format.schema import normalize_arxiv, normalize_doi
 from .writer import KIND_FOLDERS, ConferenceRecord, PaperRecord, site_file
 
@@ -342,3 +344,17 @@ def paper_from_metadata(meta: dict, conference: str, origin: str) -> PaperRecord
     if pdf and not is_relative(pdf):
         paper.pdf = pdf
     return paper
+
+
+def extra_key(key: str, source: str) -> str:
+    """The key a field of the source the importer does not map is kept under.
+
+    Its own name, unless that name means something to the content format or
+    to Pelican (``status``, ``slug``, ``type``, ``save_as``, ``template``…):
+    then the field would not be kept but obeyed, or make the file one that
+    ``check`` refuses; it is kept as ``<Source>-<Key>`` instead."""
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", str(key)).title()
+    lowered = name.lower()
+    if lowered in table.names("paper") or lowered in reserved_keys("paper"):
+        return f"{source}-{name}"
+    return name

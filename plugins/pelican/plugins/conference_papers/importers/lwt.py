@@ -28,6 +28,7 @@ from .common import (
     add_link_once,
     add_main_link,
     adopt_acronyms,
+    extra_key,
     is_code_host,
     looks_like_pdf,
     normalize_date,
@@ -258,9 +259,7 @@ class LwtImport:
                 add_main_link(paper, url)
         for key, value in sorted(entry.items()):
             if key not in KNOWN and key not in IGNORED and _text(value):
-                paper.extra[re.sub(r"[^A-Za-z0-9_-]", "-", str(key)).title()] = _text(
-                    value
-                )
+                paper.extra[extra_key(key, "Lwt")] = _text(value)
         if conference is None:
             self.writer.add_paper(paper)
             return
