@@ -600,7 +600,9 @@ def plan_sync(
         if found:
             relative = found[0]
             path = files[relative]
-            old = path.read_text("utf-8")
+            # Line endings as the file has them: CRLF from an editor stays CRLF.
+            raw = path.read_bytes().decode("utf-8")
+            old, crlf = raw.replace("\r\n", "\n"), "\r\n" in raw
             _venue_of_file(fields, relative)
             _citations(fields, _values(path).get("citations", ""))
             before = state.get(relative, {})
@@ -615,7 +617,8 @@ def plan_sync(
             new_state[relative] = written
             plan.kept += [f"{relative}: {key}" for key in kept]
             if text != old:
-                plan.files[path] = text.encode("utf-8")
+                ending = "\r\n" if crlf else "\n"
+                plan.files[path] = text.replace("\n", ending).encode("utf-8")
                 plan.updated.append(relative)
                 if len(paper.works) > 1:
                     plan.merged.append(merged)
@@ -817,6 +820,30 @@ def crossref_work(record: dict) -> openalex.Work:
     )
 
 
+def read_state(content: Path) -> dict[str, dict[str, str]]:
+    """What the last sync wrote, per file. A state file that is not what sync
+    writes (a merge conflict, a hand edit gone wrong) stops the sync: read as
+    empty, every field would pass for the author's and the record be lost."""
+    path = content / STATE_FILE
+    if not path.is_file():
+        return {}
+    try:
+        state = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise SyncFailure(
+            f"{path}: is not JSON ({error}); restore it from git or delete it "
+            "(the next sync then treats every field as the author's)"
+        ) from None
+    if not isinstance(state, dict) or not all(
+        isinstance(fields, dict) for fields in state.values()
+    ):
+        raise SyncFailure(
+            f"{path}: is not what sync writes (a file name -> its fields); "
+            "restore it from git or delete it"
+        )
+    return state
+
+
 def run(args) -> int:
     content = Path(args.content)
     if not content.is_dir():
@@ -825,16 +852,7 @@ def run(args) -> int:
     asker = Asker(content / CACHE_FOLDER, args.offline)
     try:
         works, notes = fetch_works(args, content, asker)
-        state_path = content / STATE_FILE
-        state = (
-            json.loads(state_path.read_text("utf-8")) if state_path.is_file() else {}
-        )
-        plan, _ = plan_sync(
-            works,
-            content,
-            state if isinstance(state, dict) else {},
-            lab_members(content),
-        )
+        plan, _ = plan_sync(works, content, read_state(content), lab_members(content))
     except SyncFailure as error:
         print(
             f"pelican-papers: sync stopped, content unchanged: {error}", file=sys.stderr
