@@ -126,3 +126,47 @@ def test_broken_state_file_stops_the_sync_in_one_line(content, capsys):
             assert code == 1, err
             assert "Traceback" not in err
             assert sync.STATE_FILE in err.strip().splitlines()[-1]
+
+
+# --- hostile answers -----------------------------------------------------------
+
+
+def hostile(work):
+    work["title"] = work["display_name"] = (
+        'Robust <script>alert(1)</script> {{ 7*7 }} {% raw %} <img src=x onerror="x">'
+    )
+    work["abstract_inverted_index"] = {
+        "Huge": [10**12],
+        "negative": [-5],
+        "<b>bold</b>": [0],
+        "fine": [1, 2],
+        "text": "not a list",
+    }
+    work["doi"] = "https://doi.org/10.1234/../../%2F..%2Fescape"
+    location = work["primary_location"]
+    location["landing_page_url"] = "javascript:alert(1)"
+    location["pdf_url"] = "//evil.example/x.pdf"
+    work["locations"] = [location]
+    many = work["authorships"][1]
+    work["authorships"] = [
+        {
+            "author_position": "middle",
+            "author": {"id": f"https://openalex.org/A9{i}", "display_name": f"N{i}"},
+            "raw_author_name": f"N{i}",
+        }
+        for i in range(50_000)
+    ] + [many]
+    work["ids"]["doi"] = work["doi"]
+
+
+def test_hostile_work_is_written_as_text_inside_content(content, capsys, tmp_path):
+    with OpenAlex(works_with(robust(hostile))) as server:
+        assert run(content, server) == 0, capsys.readouterr().err
+    inside = {p.resolve() for p in content.rglob("*") if p.is_file()}
+    outside = {p.resolve() for p in tmp_path.rglob("*") if p.is_file()} - inside
+    assert outside == set()
+    files = {p: p.read_text("utf-8") for p in content.rglob("*.md")}
+    texts = "\n".join(files.values())
+    assert "javascript:" not in texts and "//evil.example" not in texts
+    assert "<script" not in texts and "onerror" not in texts
+    assert cli.main(["check", str(content)]) == 0, capsys.readouterr().err
