@@ -140,3 +140,49 @@ def test_bibtex_year_that_is_no_year_is_named_not_cut(capsys, tmp_path):
     assert code == 0, err
     assert "papers.bib:1: year = {99999999999999999999} is not a year" in err
     assert "Date: 9999" not in (into / "papers/journals/t.md").read_text()
+
+
+# --- Jekyll pages --------------------------------------------------------------
+
+
+NESTED = """
+---
+title: NeurIPS 22
+date: 2022-11-28
+---
+
+## Full Paper
+
+{% comment %}
+{% comment %}
+### Hidden Inner
+#### Nobody
+{% endcomment %}
+### Hidden Outer
+#### Nobody Either
+{% endcomment %}
+### Shown
+#### Ada Lovelace
+"""
+
+
+def test_jekyll_nested_comments_hide_everything_up_to_the_outer_end(
+    capsys, tmp_path
+):
+    page = write(tmp_path / "neurips22.md", NESTED)
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "jekyll", page, "--into", into)
+    assert code == 0, err
+    assert sorted(p.name for p in (into / "papers/neurips-2022").iterdir()) == [
+        "shown.md"
+    ]
+    assert "not understood" not in err
+
+
+def test_jekyll_nested_comment_left_open_is_an_error_at_the_outer_one(
+    capsys, tmp_path
+):
+    page = write(tmp_path / "p.md", NESTED.replace("{% endcomment %}\n### Shown", "### Shown"))
+    code, _, err = run(capsys, "import", "jekyll", page, "--into", tmp_path / "c")
+    assert code == 1
+    assert "p.md:8: '{% comment %}' is never closed" in err

@@ -513,11 +513,21 @@ def parse_page(
 
 
 def _block_end(lines: list[str], start: int, kind: str) -> int | None:
-    """The index of the line that ends a Liquid ``comment``/``raw`` block."""
-    end = re.compile(r"\{%-?\s*end" + kind + r"\s*-?%\}")
+    """The index of the line that ends a Liquid ``comment``/``raw`` block.
+
+    Comments nest (Liquid 5 counts them: a ``{% comment %}`` inside one needs
+    its own ``{% endcomment %}``, and everything up to the outer one is
+    hidden); ``raw`` does not, its content is text."""
+    tags = re.compile(r"\{%-?\s*(end)?" + kind + r"\s*-?%\}")
+    depth = 1
     for index in range(start, len(lines)):
-        if end.search(lines[index]):
-            return index
+        for found in tags.finditer(lines[index]):
+            if found.group(1):
+                depth -= 1
+            elif kind == "comment":
+                depth += 1
+            if depth == 0:
+                return index
     return None
 
 
