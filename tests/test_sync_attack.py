@@ -170,3 +170,28 @@ def test_hostile_work_is_written_as_text_inside_content(content, capsys, tmp_pat
     assert "javascript:" not in texts and "//evil.example" not in texts
     assert "<script" not in texts and "onerror" not in texts
     assert cli.main(["check", str(content)]) == 0, capsys.readouterr().err
+
+
+def test_file_with_a_byte_order_mark_is_updated_and_keeps_it(content, capsys):
+    """Windows editors write a BOM: sync read no key of such a file (a
+    traceback), while the build reads it as any other."""
+    with OpenAlex() as server:
+        assert run(content, server) == 0
+    path = content / NEURIPS
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"Robust M", b"Rob M"))
+    with OpenAlex(works_with(robust(more_citations))) as server:
+        assert run(content, server) == 0, capsys.readouterr().err
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfTitle: Rob Models")  # BOM and edit kept
+    assert b"\nCitations: 50 (OpenAlex, 2026-12-01)\n" in data
+    assert data.count(b"Title:") == 1
+
+
+def test_a_paper_file_without_a_header_does_not_stop_the_sync(content, capsys):
+    empty = content / "papers/preprints/empty.md"
+    empty.parent.mkdir(parents=True)
+    empty.write_text("\nJust a body, no keys yet.\n", "utf-8")
+    with OpenAlex() as server:
+        assert run(content, server) == 0, capsys.readouterr().err
+    assert (content / NEURIPS).is_file()
+    assert empty.read_text("utf-8") == "\nJust a body, no keys yet.\n"

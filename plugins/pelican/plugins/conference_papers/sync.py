@@ -110,6 +110,8 @@ def read_header(text: str) -> tuple[list[str], dict[str, tuple[int, int, str]]]:
     lines = text.split("\n")
     keys = scan_header(text)
     found: dict[str, tuple[int, int, str]] = {}
+    if not keys:  # an empty file, or one that starts with its body
+        return lines, found
     ends = [number for _, number in keys[1:]]
     header_end = _header_end(lines, keys)
     for (key, number), following in zip(keys, [*ends, header_end + 1], strict=True):
@@ -135,7 +137,7 @@ def _header_end(lines: list[str], keys: list[tuple[str, int]]) -> int:
 
 def _values(path: Path) -> dict[str, str]:
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return {}
     return {key: value for key, (_, _, value) in read_header(text)[1].items()}
@@ -165,7 +167,7 @@ def lab_members(content: Path) -> Lab:
     lab = Lab()
     for path in sorted((content / "members").glob("*.md")):
         try:
-            header = read_header(path.read_text("utf-8"))[1]
+            header = read_header(path.read_text("utf-8-sig"))[1]
         except (OSError, UnicodeDecodeError):
             continue  # the build reports a file it cannot read
         name = header.get("name", (0, 0, ""))[2]
@@ -188,7 +190,7 @@ def member_authors(content: Path) -> list[tuple[str, str]]:
     found = []
     for path in sorted((content / "members").glob("*.md")):
         try:
-            header = read_header(path.read_text("utf-8"))[1]
+            header = read_header(path.read_text("utf-8-sig"))[1]
         except (OSError, UnicodeDecodeError):
             continue  # the build reports a file it cannot read
         for key in ("orcid", "openalex"):
@@ -601,8 +603,12 @@ def plan_sync(
             relative = found[0]
             path = files[relative]
             # Line endings as the file has them: CRLF from an editor stays CRLF.
+            # Line endings and byte-order mark as the file has them: an editor's
+            # CRLF stays CRLF, its BOM stays (and is no part of the first key).
             raw = path.read_bytes().decode("utf-8")
-            old, crlf = raw.replace("\r\n", "\n"), "\r\n" in raw
+            bom = "\ufeff" if raw.startswith("\ufeff") else ""
+            old = raw.removeprefix(bom).replace("\r\n", "\n")
+            crlf = "\r\n" in raw
             _venue_of_file(fields, relative)
             _citations(fields, _values(path).get("citations", ""))
             before = state.get(relative, {})
@@ -618,7 +624,7 @@ def plan_sync(
             plan.kept += [f"{relative}: {key}" for key in kept]
             if text != old:
                 ending = "\r\n" if crlf else "\n"
-                plan.files[path] = text.replace("\n", ending).encode("utf-8")
+                plan.files[path] = (bom + text.replace("\n", ending)).encode("utf-8")
                 plan.updated.append(relative)
                 if len(paper.works) > 1:
                     plan.merged.append(merged)
