@@ -186,3 +186,39 @@ def test_jekyll_nested_comment_left_open_is_an_error_at_the_outer_one(
     code, _, err = run(capsys, "import", "jekyll", page, "--into", tmp_path / "c")
     assert code == 1
     assert "p.md:8: '{% comment %}' is never closed" in err
+
+
+# --- BibTeX --------------------------------------------------------------------
+
+
+def test_bibtex_refused_url_command_is_named_and_kept_as_text(capsys, tmp_path):
+    bib = write(
+        tmp_path / "papers.bib",
+        r"""
+        @article{k1, title={T}, author={A B}, journal={Nature}, year=2020,
+          abstract={See \url{javascript:alert(1)} and \href{data:text/html,x}{here}
+          or \url{https://ok.example/a}.}}
+        """,
+    )
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "bibtex", bib, "--into", into)
+    assert code == 0, err
+    assert "papers.bib:1: abstract: the address 'javascript:alert(1)' is not" in err
+    assert "papers.bib:1: abstract: the address 'data:text/html,x' is not" in err
+    assert "ok.example" not in err
+    text = (into / "papers/journals/t.md").read_text()
+    assert "See javascript:alert(1) and here or [https://ok.example/a](" in text
+    assert "](javascript" not in text and "](data" not in text
+
+
+def test_bibtex_crossref_to_itself_is_named(capsys, tmp_path):
+    bib = write(
+        tmp_path / "papers.bib",
+        "@inproceedings{self, title={Self Made}, author={A B}, crossref={self}, "
+        "year=2020}\n",
+    )
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "bibtex", bib, "--into", into)
+    assert code == 0, err
+    assert "papers.bib:1: crossref 'self' names the entry itself" in err
+    assert not (into / "conferences").exists()  # not a conference "Self Made 2020"

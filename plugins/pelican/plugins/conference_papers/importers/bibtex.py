@@ -144,6 +144,17 @@ def decode(text: str) -> str:
     return re.sub(r"zzkeptlink(\d+)zz", lambda m: kept[int(m.group(1))], text)
 
 
+def refused_links(text: str) -> list[tuple[str, str]]:
+    """The ``\\url``/``\\href`` addresses :func:`decode` leaves as text, and why."""
+    urls = [m.group(1) for m in _HREF_COMMAND.finditer(text)]
+    urls += [m.group(1) for m in _URL_COMMAND.finditer(text)]
+    return [
+        (url.strip(), url_problem(url.strip()))
+        for url in urls
+        if url_problem(url.strip())
+    ]
+
+
 _BOLD_START = re.compile(r"<b>", re.I)
 _BOLD_END = re.compile(r"</b>", re.I)
 
@@ -271,6 +282,13 @@ class BibtexImport:
         if not parent_key:
             return fields
         parent = self.keys.get(parent_key.lower())
+        if parent is entry:
+            self.warn(
+                line,
+                f"crossref '{parent_key}' names the entry itself; left out (name "
+                "the @proceedings entry, or write the booktitle into this one)",
+            )
+            return fields
         if parent is None:
             self.warn(
                 line,
@@ -313,6 +331,14 @@ class BibtexImport:
                 )
             return
         fields = self._fields(entry, line)
+        for key, value in fields.items():
+            if isinstance(value, str) and key not in RAW_FIELDS:
+                for url, why in refused_links(value):
+                    self.warn(
+                        line,
+                        f"{key}: the address '{url[:60]}' is not linked ({why}); "
+                        "its text is kept",
+                    )
         text = {
             key: (strip_html(decode(value)) if key not in RAW_FIELDS else value.strip())
             for key, value in fields.items()
