@@ -112,6 +112,10 @@ VOLUMES = {"proceedings"}
 _URL_COMMAND = re.compile(r"\\url\{([^{}]*)\}")
 _HREF_COMMAND = re.compile(r"\\href\{([^{}]*)\}\{([^{}]*)\}")
 _MACRO_FIELD = r"(?im)^\s*{key}\s*=\s*([A-Za-z][\w:-]*)\s*(?:,|\}}|$)"
+#: What pylatexenc reads as more than text: commands, groups, math, comments,
+#: specials and the ligatures ``--``, ````` ``, ``''``, ``!` ``, ``?` ``. A value
+#: without any of them decodes to itself (10,000 authors took 25 s).
+_LATEX = re.compile(r"[\\{}$%&#^_~`]|--|''|!`|\?`")
 _MONTHS = {name: number for number, name in enumerate(BIBTEX_MONTHS, start=1)}
 
 
@@ -124,6 +128,8 @@ def decode(text: str) -> str:
         an abstract would read "available at ." They are set aside before the
         decoding, which would read ``%`` and ``~`` in an address as LaTeX.
     """
+    if not _LATEX.search(text):  # plain text: the same, without 1 ms of parsing
+        return " ".join(text.replace("\xa0", " ").split())
     kept: list[str] = []
 
     def keep(url: str, label: str | None) -> str:
