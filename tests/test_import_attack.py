@@ -243,3 +243,16 @@ def test_bibtex_ten_thousand_authors_import_in_bounded_time(capsys, tmp_path):
     text = (into / "papers/journals/many.md").read_text()
     assert "Authors: Jörg Müller, Author0 Family0, " in text
     assert text.count("Family") == 10_000
+
+
+def test_bibtex_author_markup_is_dropped_as_in_the_title(capsys, tmp_path):
+    bib = write(
+        tmp_path / "papers.bib",
+        "@article{k1, title={<b>Bold</b> Title}, author={<img src=x onerror=alert(1)>"
+        " and <b>Ada</b> Lovelace}, journal={Nature}, year=2020}\n",
+    )
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "bibtex", bib, "--into", into)
+    assert code == 0, err
+    text = (into / "papers/journals/bold-title.md").read_text()
+    assert "Title: Bold Title\nAuthors: Ada Lovelace\n" in text

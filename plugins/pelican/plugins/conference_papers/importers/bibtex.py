@@ -364,7 +364,7 @@ class BibtexImport:
         authors, truncated = [], False
         people = fields.get("author") or fields.get("editor") or []
         for one in people if isinstance(people, list) else [people]:
-            person_name = person(one)
+            person_name = " ".join(strip_html(person(one)).split())
             if person_name.lower() in ("others", "et al.", "et al"):
                 truncated = True
             elif person_name:
