@@ -60,9 +60,7 @@ def test_lwt_value_pyyaml_cannot_construct_is_an_error_at_its_line(
     assert "Traceback" not in err and not into.exists()
 
 
-def test_jekyll_front_matter_date_pyyaml_cannot_construct_is_an_error(
-    capsys, tmp_path
-):
+def test_jekyll_front_matter_date_pyyaml_cannot_construct_is_an_error(capsys, tmp_path):
     page = write(tmp_path / "p.md", "---\ntitle: ICML 23\ndate: 2023-02-30\n---\n")
     code, _, err = run(capsys, "import", "jekyll", page, "--into", tmp_path / "c")
     assert code == 1
@@ -167,9 +165,7 @@ date: 2022-11-28
 """
 
 
-def test_jekyll_nested_comments_hide_everything_up_to_the_outer_end(
-    capsys, tmp_path
-):
+def test_jekyll_nested_comments_hide_everything_up_to_the_outer_end(capsys, tmp_path):
     page = write(tmp_path / "neurips22.md", NESTED)
     into = tmp_path / "content"
     code, _, err = run(capsys, "import", "jekyll", page, "--into", into)
@@ -180,10 +176,10 @@ def test_jekyll_nested_comments_hide_everything_up_to_the_outer_end(
     assert "not understood" not in err
 
 
-def test_jekyll_nested_comment_left_open_is_an_error_at_the_outer_one(
-    capsys, tmp_path
-):
-    page = write(tmp_path / "p.md", NESTED.replace("{% endcomment %}\n### Shown", "### Shown"))
+def test_jekyll_nested_comment_left_open_is_an_error_at_the_outer_one(capsys, tmp_path):
+    page = write(
+        tmp_path / "p.md", NESTED.replace("{% endcomment %}\n### Shown", "### Shown")
+    )
     code, _, err = run(capsys, "import", "jekyll", page, "--into", tmp_path / "c")
     assert code == 1
     assert "p.md:8: '{% comment %}' is never closed" in err
@@ -231,7 +227,7 @@ def test_bibtex_ten_thousand_authors_import_in_bounded_time(capsys, tmp_path):
     names = " and ".join(f"Author{i} Family{i}" for i in range(10_000))
     bib = write(
         tmp_path / "papers.bib",
-        "@article{k1, title={Many}, author={M{\\\"u}ller, J{\\\"o}rg and "
+        '@article{k1, title={Many}, author={M{\\"u}ller, J{\\"o}rg and '
         + names
         + "}, journal={Nature}, year=2020}\n",
     )
@@ -256,3 +252,30 @@ def test_bibtex_author_markup_is_dropped_as_in_the_title(capsys, tmp_path):
     assert code == 0, err
     text = (into / "papers/journals/bold-title.md").read_text()
     assert "Title: Bold Title\nAuthors: Ada Lovelace\n" in text
+
+
+def test_jekyll_inline_liquid_is_named_with_its_line(capsys, tmp_path):
+    page = write(
+        tmp_path / "neurips22.md",
+        """
+        ---
+        title: NeurIPS 22
+        date: 2022-11-28
+        ---
+
+        ## Full Paper
+
+        ### A Paper
+        #### Ada Lovelace
+        {% capture text %}
+        We thank {{ site.lab_name }} for the GPUs.
+        {% endcapture %}
+        """,
+    )
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "jekyll", page, "--into", into)
+    assert code == 0, err
+    assert (
+        "neurips22.md:11: the Liquid '{{ site.lab_name }}' is not evaluated by the "
+        "import; kept as text" in err
+    )

@@ -74,9 +74,7 @@ def more_citations(work):
 # --- hand edits ----------------------------------------------------------------
 
 
-def test_hand_edits_of_every_shape_survive_and_a_rerun_changes_nothing(
-    content, capsys
-):
+def test_hand_edits_of_every_shape_survive_and_a_rerun_changes_nothing(content, capsys):
     with OpenAlex() as server:
         assert run(content, server) == 0
     path = content / NEURIPS

@@ -86,6 +86,10 @@ _MONTH_NAMES = {
 }
 
 
+#: A Liquid output or tag inside a line of text (``{{ site.x }}``, ``{% if %}``).
+_LIQUID_INLINE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
 def parse_tweet(markup: str) -> dict | None:
     """A publish.twitter.com embed -> a snapshot post (X provider), or None.
 
@@ -334,6 +338,13 @@ def parse_page(
             warn(lineno, f"'{shortened(stripped)}' is not understood; kept as text")
             _keep(stripped, in_capture, paper, abstract, intro)
             continue
+        inline = _LIQUID_INLINE.search(stripped)
+        if inline:  # Jekyll shows what it evaluates to; the page would show it raw
+            warn(
+                lineno,
+                f"the Liquid '{shortened(inline.group(0))}' is not evaluated by the "
+                "import; kept as text (write what it shows instead)",
+            )
 
         if in_capture and re.match(r"^#{1,3}\s", stripped):
             raise ImportFailure(
