@@ -8,7 +8,6 @@ with (the "attack" branch)."""
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 
 import pytest
