@@ -279,3 +279,31 @@ def test_jekyll_inline_liquid_is_named_with_its_line(capsys, tmp_path):
         "neurips22.md:11: the Liquid '{{ site.lab_name }}' is not evaluated by the "
         "import; kept as text" in err
     )
+
+
+# --- lab-website-template data ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["citations.yaml", "sources.yaml"])
+def test_lwt_year_or_month_alone_stays_as_written(capsys, tmp_path, name):
+    """``date: 2020`` (a number to YAML) was "not a date; left out"."""
+    data = write(
+        tmp_path / name,
+        """
+        - title: Year Alone
+          authors: [Ada Lovelace]
+          publisher: International Conference on Machine Learning (ICML)
+          date: 2020
+        - title: Month Alone
+          authors: [Ada Lovelace]
+          publisher: International Conference on Machine Learning (ICML)
+          date: 2020-06
+        """,
+    )
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "lwt", data, "--into", into)
+    assert code == 0, err
+    assert "not a date" not in err
+    year = (into / "papers/icml-2020/year-alone.md").read_text()
+    month = (into / "papers/icml-2020/month-alone.md").read_text()
+    assert "\nDate: 2020\n" in year and "\nDate: 2020-06\n" in month

@@ -145,6 +145,16 @@ def _id_of(value: str) -> tuple[str, str]:
     return "", value
 
 
+def _partial_date(value) -> str | None:
+    """A year (``date: 2020``, which YAML reads as a number) or a month
+    (``2020-06``) alone, as partial as it is written; None if neither."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?", str(value).strip())
+    if isinstance(value, bool) or not match:
+        return None
+    month = int(match.group(2) or 0)
+    return partial_date(match.group(1), month) if month <= 12 else None
+
+
 def _entry_date(value) -> str | None:
     """A date of citations.yaml as far as it is known.
 
@@ -155,7 +165,9 @@ def _entry_date(value) -> str | None:
     ``2022``. A page then never claims "1 January 2022" for a chapter of 2022.
     """
     full = normalize_date(value)
-    if full is None or not full.endswith("-01"):
+    if full is None:
+        return _partial_date(value)
+    if not full.endswith("-01"):
         return full
     year, month = full[:4], int(full[5:7])
     return partial_date(year, 0 if month == 1 else month)
@@ -198,9 +210,11 @@ class LwtImport:
         date = (
             _entry_date(entry.get("date"))
             if generated
-            else normalize_date(entry.get("date"))
+            else normalize_date(entry.get("date")) or _partial_date(entry.get("date"))
         ) or normalize_date(meta.get("date"))
-        if entry.get("date") and not normalize_date(entry.get("date")):
+        if entry.get("date") and not (
+            normalize_date(entry.get("date")) or _partial_date(entry.get("date"))
+        ):
             self.warn(line, f"the date '{entry.get('date')}' is not a date; left out")
         publisher = _text(entry.get("publisher"))
         year = (date or "")[:4]
