@@ -307,3 +307,24 @@ def test_lwt_year_or_month_alone_stays_as_written(capsys, tmp_path, name):
     year = (into / "papers/icml-2020/year-alone.md").read_text()
     month = (into / "papers/icml-2020/month-alone.md").read_text()
     assert "\nDate: 2020\n" in year and "\nDate: 2020-06\n" in month
+
+
+def test_lwt_mapping_where_text_belongs_is_named_not_written_as_python(
+    capsys, tmp_path
+):
+    data = write(
+        tmp_path / "citations.yaml",
+        """
+        - title: Mapped
+          authors: {first: Ada, last: Lovelace}
+          publisher: {name: CVPR}
+          date: '2020-05-05'
+        """,
+    )
+    into = tmp_path / "content"
+    code, _, err = run(capsys, "import", "lwt", data, "--into", into)
+    assert code == 0, err
+    assert "citations.yaml:1: authors: a mapping ('key: value' lines)" in err
+    assert "citations.yaml:1: publisher: a mapping" in err
+    texts = "".join(p.read_text() for p in into.rglob("*.md"))
+    assert "{" not in texts and "'name'" not in texts

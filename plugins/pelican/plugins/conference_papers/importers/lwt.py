@@ -110,7 +110,7 @@ def load_entries(text: str, name: str) -> list[tuple[int, dict]]:
 
 
 def _text(value) -> str:
-    if value is None:
+    if value is None or isinstance(value, dict):  # a mapping is no text (warned)
         return ""
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value)
@@ -192,6 +192,17 @@ class LwtImport:
         self.writer.warnings.append(Warning_(f"{self.name}:{line}", message))
 
     def add(self, line: int, entry: dict) -> None:
+        for key, value in sorted(entry.items(), key=lambda item: str(item[0])):
+            if key in IGNORED:  # buttons and extra-links are lists of mappings
+                continue
+            if isinstance(value, dict) or (
+                isinstance(value, list) and any(isinstance(v, dict) for v in value)
+            ):
+                self.warn(
+                    line,
+                    f"{key}: a mapping ('key: value' lines) where text was expected; "
+                    f"left out (write it as {key}: text)",
+                )
         kind, identifier = _id_of(entry.get("id"))
         meta: dict = {}
         wanted = ("title", "authors", "publisher", "date")
