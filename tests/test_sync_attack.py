@@ -18,6 +18,9 @@ from pelican.plugins.conference_papers.commands import main as cli
 from .openalex_server import OpenAlex, load_works
 
 ORCID = "0000-0002-1825-0097"
+ICML = (
+    "papers/international-conference-on-machine-learning-2023/tiny-models-big-claims.md"
+)
 NEURIPS = (
     "papers/neural-information-processing-systems-2022/"
     "robust-models-are-less-over-confident.md"
@@ -192,3 +195,18 @@ def test_a_paper_file_without_a_header_does_not_stop_the_sync(content, capsys):
         assert run(content, server) == 0, capsys.readouterr().err
     assert (content / NEURIPS).is_file()
     assert empty.read_text("utf-8") == "\nJust a body, no keys yet.\n"
+
+
+def test_an_abstract_removed_by_hand_stays_removed(content, capsys):
+    """A field sync wrote and a hand removed stays removed; the abstract came
+    back at each run."""
+    with OpenAlex() as server:
+        assert run(content, server) == 0
+        path = content / ICML
+        header, body = path.read_text("utf-8").split("\n\n", 1)
+        assert body.strip()  # the abstract sync wrote
+        path.write_text(header + "\n", "utf-8")
+        capsys.readouterr()
+        assert run(content, server) == 0
+    assert path.read_text("utf-8") == header + "\n"
+    assert f"kept a hand edit: {ICML}: the abstract" in capsys.readouterr().err

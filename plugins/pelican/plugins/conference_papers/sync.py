@@ -514,13 +514,15 @@ def update_body(text: str, abstract: str, written: str) -> tuple[str, str, bool]
     of the body sync now stands behind ("" for none), and whether a hand edit
     was kept. The body is sync's to replace when the file has none or it is
     the abstract the last sync wrote (``written``); any other body is the
-    author's and stays."""
+    author's and stays, and so does no body where sync had written one."""
     lines = text.split("\n")
     end = _header_end(lines, scan_header(text))
     body = "\n".join(lines[end:]).strip()
     abstract = clean_text(abstract).strip()
     if body and _digest(body) != written:
         return text, written, bool(written) and body != abstract
+    if not body and written:  # sync wrote one, a hand removed it: as a field
+        return text, written, True
     if not abstract or body == abstract:
         return text, _digest(body) if body else "", False
     head = "\n".join(lines[:end]).rstrip("\n")
