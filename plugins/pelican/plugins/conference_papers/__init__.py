@@ -20,7 +20,11 @@ from pelican import signals
 from pelican.log import console
 
 from .base.icons import icon_svg
-from .base.pelican_hooks import forget_content_memo, wait_after_a_failed_build
+from .base.pelican_hooks import (
+    forget_content_memo,
+    same_bytes_writer,
+    wait_after_a_failed_build,
+)
 from .generator import ConferencePapersGenerator
 from .settings import apply_defaults, setting
 from .writers import feeds
@@ -94,6 +98,7 @@ def get_generators(pelican):
     forget_content_memo()  # every build starts here, devserver rebuilds too
     _build.clear()
     _build["start"] = time.perf_counter()
+    _build["since"] = time.time()  # files written from now on changed (see search)
     return ConferencePapersGenerator
 
 
@@ -124,6 +129,11 @@ def summarize(pelican) -> None:
     )
 
 
+def index_search(pelican) -> None:
+    """The search index, again only when a page changed since the build began."""
+    build_index(pelican, since=_build.get("since"))
+
+
 def add_templates(generator) -> None:
     """Every generator finds our default templates (a theme may override each)
     and the ``paper_card`` and ``icon`` helpers, so any theme page can use them."""
@@ -138,5 +148,6 @@ def register() -> None:
     signals.static_generator_finalized.connect(withhold_svg)
     signals.initialized.connect(check_search)
     signals.all_generators_finalized.connect(keep_generator)
-    signals.finalized.connect(build_index)  # before the summary, which counts it
+    signals.get_writer.connect(same_bytes_writer)
+    signals.finalized.connect(index_search)  # before the summary, which counts it
     signals.finalized.connect(summarize)

@@ -35,6 +35,7 @@ try:
 except ImportError:  # the wrapper itself is missing: the same message below
     get_executable = None
 
+from ..base.unchanged import changed_since
 from ..settings import SettingsError, setting
 
 logger = logging.getLogger(__name__)
@@ -73,8 +74,17 @@ class SearchIndexError(Exception):
     """Pagefind ran and failed."""
 
 
-def build_index(pelican) -> None:
-    """Index the output folder (``finalized``)."""
+#: Seconds an mtime may lag the clock (file systems keep a coarse time): a
+#: page written this long before the build began counts as changed.
+MTIME_SLACK = 2.0
+
+
+def build_index(pelican, since: float | None = None) -> None:
+    """Index the output folder (``finalized``); with ``since`` (a ``time.time()``
+    when the build began), not when the index is there and no HTML page was
+    written since: pages whose bytes did not change are not written again
+    (``base.unchanged``), so a rebuild that changed nothing leaves the index as
+    it is. A page left over from an earlier build was indexed with it already."""
     settings = pelican.settings
     if not setting(settings, "SEARCH"):
         return
@@ -82,6 +92,14 @@ def build_index(pelican) -> None:
     if binary is None:  # removed since the start of the build
         raise SearchIndexError(f"conference_papers: Pagefind is gone; {INSTALL_HINT}")
     output = os.path.abspath(pelican.output_path)
+    bundle = os.path.join(output, BUNDLE_DIR, "pagefind-entry.json")
+    if (
+        since is not None
+        and os.path.isfile(bundle)
+        and not changed_since(output, since - MTIME_SLACK)
+    ):
+        logger.info("conference_papers: no page changed; the search index stays")
+        return
     # Pagefind adds files named by their content and deletes none: the index of a
     # rebuild into the same folder (devserver) would keep every earlier fragment.
     shutil.rmtree(os.path.join(output, BUNDLE_DIR), ignore_errors=True)
