@@ -8,11 +8,13 @@ import inspect
 import re
 
 import pelican
+import pytest
 from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.readers import BaseReader, MarkdownReader, Readers
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import memoized
+from pelican.writers import FileOverwriteFailedError, Writer
 
 from pelican.plugins.conference_papers import model
 from pelican.plugins.conference_papers.base import pelican_hooks
@@ -105,3 +107,21 @@ def test_reserved_keys_cover_every_public_name_of_our_content_classes():
         public = {name for name in dir(cls) if not name.startswith("_")}
         reserved = schema._reserved_keys(kind)
         assert public <= reserved, sorted(public - reserved)
+
+
+def test_every_output_file_is_opened_by_the_method_our_writer_overrides(tmp_path):
+    assert _parameters(Writer._open_w) == ["self", "filename", "encoding", "override"]
+    source = inspect.getsource(Writer._open_w)
+    for line in ("self._overridden_files", "self._written_files", "os.devnull"):
+        assert line in source
+    # Pages and feeds both go through it.
+    assert "self._open_w(" in inspect.getsource(Writer.write_file)
+    assert "self._open_w(" in inspect.getsource(Writer.write_feed)
+    # And two writes of one name are still refused, as Pelican refuses them.
+    writer = pelican_hooks.SameBytesWriter(str(tmp_path), DEFAULT_CONFIG)
+    target = str(tmp_path / "page.html")
+    with writer._open_w(target, "utf-8") as handle:
+        handle.write("é")
+    assert (tmp_path / "page.html").read_bytes() == "é".encode()
+    with pytest.raises(FileOverwriteFailedError):
+        writer._open_w(target, "utf-8")

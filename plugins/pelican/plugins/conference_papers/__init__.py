@@ -98,7 +98,6 @@ def get_generators(pelican):
     forget_content_memo()  # every build starts here, devserver rebuilds too
     _build.clear()
     _build["start"] = time.perf_counter()
-    _build["since"] = time.time()  # files written from now on changed (see search)
     return ConferencePapersGenerator
 
 
@@ -129,11 +128,6 @@ def summarize(pelican) -> None:
     )
 
 
-def index_search(pelican) -> None:
-    """The search index, again only when a page changed since the build began."""
-    build_index(pelican, since=_build.get("since"))
-
-
 def add_templates(generator) -> None:
     """Every generator finds our default templates (a theme may override each)
     and the ``paper_card`` and ``icon`` helpers, so any theme page can use them."""
@@ -149,5 +143,5 @@ def register() -> None:
     signals.initialized.connect(check_search)
     signals.all_generators_finalized.connect(keep_generator)
     signals.get_writer.connect(same_bytes_writer)
-    signals.finalized.connect(index_search)  # before the summary, which counts it
+    signals.finalized.connect(build_index)  # before the summary, which counts it
     signals.finalized.connect(summarize)

@@ -10,8 +10,8 @@ they are the classes' job, and are pinned by the same test:
 ``reading.PaperMarkdownReader`` overrides ``MarkdownReader._parse_metadata``
 and sets its ``_source_path`` as ``MarkdownReader.read`` does.
 
-This module imports only the leaf ``unchanged`` of ours: the model, the reader, the generator and
-register() all use it.
+Of ours, this module imports only the leaf ``unchanged``: the model, the
+reader, the generator and register() all use it.
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ renders most pages to the bytes already on disk. Rewriting them costs a
 ``open(…, "w")`` and a write per page (on a busy disk the larger part of a
 warm build), and gives each file a new mtime: the search index, rsync and the
 browser then see a change where there is none. Here a file whose bytes are the
-same is left alone, mtime included; so "the files changed by this build" is
-"the files whose mtime is not older than the build's start", across every
-process that wrote (the forked writer too) without telling anyone.
+same is left alone, mtime included; so "the pages changed since the search
+index was made" is "the pages newer than the index", whichever process wrote
+them (the forked writer too), without anyone keeping a list.
 
 This module imports nothing of ours.
 """
@@ -53,16 +53,15 @@ class TextWhenChanged(io.StringIO):
         super().close()
 
 
-def changed_since(root: str, start: float, suffix: str = ".html") -> int:
-    """How many files ending with ``suffix`` below ``root`` were written at or
-    after ``start`` (a ``time.time()``); 0 when none."""
-    changed = 0
+def newer_than(root: str, mtime: float, suffix: str = ".html") -> bool:
+    """Whether a file ending with ``suffix`` below ``root`` was written after
+    ``mtime`` (an ``st_mtime``)."""
     for folder, _, names in os.walk(root):
         for name in names:
             if name.endswith(suffix):
                 try:
-                    if os.stat(os.path.join(folder, name)).st_mtime >= start:
-                        changed += 1
+                    if os.stat(os.path.join(folder, name)).st_mtime > mtime:
+                        return True
                 except OSError:
                     continue
-    return changed
+    return False

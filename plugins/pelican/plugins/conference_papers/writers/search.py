@@ -35,7 +35,7 @@ try:
 except ImportError:  # the wrapper itself is missing: the same message below
     get_executable = None
 
-from ..base.unchanged import changed_since
+from ..base.unchanged import newer_than
 from ..settings import SettingsError, setting
 
 logger = logging.getLogger(__name__)
@@ -74,17 +74,12 @@ class SearchIndexError(Exception):
     """Pagefind ran and failed."""
 
 
-#: Seconds an mtime may lag the clock (file systems keep a coarse time): a
-#: page written this long before the build began counts as changed.
-MTIME_SLACK = 2.0
-
-
-def build_index(pelican, since: float | None = None) -> None:
-    """Index the output folder (``finalized``); with ``since`` (a ``time.time()``
-    when the build began), not when the index is there and no HTML page was
-    written since: pages whose bytes did not change are not written again
-    (``base.unchanged``), so a rebuild that changed nothing leaves the index as
-    it is. A page left over from an earlier build was indexed with it already."""
+def build_index(pelican) -> None:
+    """Index the output folder (``finalized``), unless the index is there and no
+    HTML page was written after it: pages whose bytes did not change are not
+    written again (``base.unchanged``), so a rebuild that changed no page leaves
+    the index as it is (Pagefind takes seconds). A page left over from an
+    earlier build was indexed with it already; an index that failed is gone."""
     settings = pelican.settings
     if not setting(settings, "SEARCH"):
         return
@@ -93,11 +88,7 @@ def build_index(pelican, since: float | None = None) -> None:
         raise SearchIndexError(f"conference_papers: Pagefind is gone; {INSTALL_HINT}")
     output = os.path.abspath(pelican.output_path)
     bundle = os.path.join(output, BUNDLE_DIR, "pagefind-entry.json")
-    if (
-        since is not None
-        and os.path.isfile(bundle)
-        and not changed_since(output, since - MTIME_SLACK)
-    ):
+    if os.path.isfile(bundle) and not newer_than(output, os.stat(bundle).st_mtime):
         logger.info("conference_papers: no page changed; the search index stays")
         return
     # Pagefind adds files named by their content and deletes none: the index of a
