@@ -223,6 +223,13 @@ def test_read_cache_on_disk_starts_the_next_process_warm(tmp_path, monkeypatch):
         tmp_path, content, tmp_path / "warm", CONFERENCE_PAPERS_READ_CACHE=True
     )
     assert read == [str(paper.relative_to(content))]
+    # The devserver's edit shows first: the edited paper's page is written
+    # before any other of the plugin's pages (Pelican's own come before).
+    page = warm / "papers" / paper.parent.name / paper.stem / "index.html"
+    ours = [*(warm / "papers").rglob("*.html"), *(warm / "conferences").rglob("*")]
+    pages = [p.stat().st_mtime_ns for p in ours if p != page and p.is_file()]
+    assert len(pages) > 20
+    assert page.stat().st_mtime_ns <= min(pages)
     _assert_same_tree(warm, _build(tmp_path, content, tmp_path / "cold"))
 
     cache.write_bytes(b"\x00not marshal")

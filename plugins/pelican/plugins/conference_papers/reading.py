@@ -95,7 +95,10 @@ def paper_readers(settings) -> Readers:
 
 
 class RawRead:
-    """What ``Readers.read_file`` builds: the body and the metadata as written."""
+    """What ``Readers.read_file`` builds: the body and the metadata as written;
+    ``from_cache`` when the read cache gave it (the file did not change)."""
+
+    from_cache = False
 
     def __init__(self, content, metadata, **_):
         self.content = content
@@ -146,7 +149,9 @@ def read_files(
     for path in paths:
         hit = cached(path)
         if hit is not None:
-            yield path, _copy(hit)
+            hit = _copy(hit)
+            hit.from_cache = True
+            yield path, hit
             continue
         fresh_path, result = next(fresh)
         assert fresh_path == path, (fresh_path, path)
