@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from ..base import matching, openalex, paths, venues
 from ..base.text import clean_text
+from ..format import fields as table
 from ..format.schema import scan_header
 from ..importers.writer import (
     ConferenceRecord,
@@ -38,26 +39,33 @@ from .write import STATE_FILE, state_file
 JOURNALS = "journals"
 PREPRINTS = "preprints"
 #: Fields sync writes and keeps current; anything else in a file is the author's.
-MANAGED = (
-    "Title",
-    "Authors",
-    "Conference",
-    "Track",
-    "Workshop",
-    "Date",
-    "Pdf",
-    "Arxiv",
-    "Doi",
-    "Journal",
-    "Volume",
-    "Issue",
-    "Pages",
-    "Publisher",
-    "Preprint",
-    "Links",
-    "Openalex",
-    "Citations",
+SYNCED = frozenset(
+    {
+        "Title",
+        "Authors",
+        "Conference",
+        "Track",
+        "Workshop",
+        "Date",
+        "Pdf",
+        "Arxiv",
+        "Doi",
+        "Journal",
+        "Volume",
+        "Issue",
+        "Pages",
+        "Publisher",
+        "Preprint",
+        "Links",
+        "Openalex",
+        "Citations",
+    }
 )
+#: The same in the content format's order (format/fields.py), the order sync
+#: writes them in: the one the importers' writer and ``new`` write.
+MANAGED = tuple(key.name for key in table.PAPER if key.name in SYNCED)
+#: Where each key goes in a header: before the keys that follow it in the table.
+_RANK = {key.id: rank for rank, key in enumerate(table.PAPER)}
 #: Where a citation count comes from, as the paper page names it.
 CITATIONS_SOURCE = "OpenAlex"
 _COUNT = re.compile(r"^\s*(\d+)\b")
@@ -183,18 +191,19 @@ def update_text(
             edits.decide(key, fields[key], header.get(key.lower()), written)
         elif key in written:
             edits.state[key] = written[key]
-    out = edits.apply(lines, _header_end(lines, scan_header(text)))
+    out = edits.apply(lines, header, _header_end(lines, scan_header(text)))
     return "\n".join(out), edits.state, edits.kept
 
 
 @dataclass
 class Edits:
     """What :func:`update_text` does to one file's header: lines replaced
-    (first line -> (end line, new line or None to drop it)), lines appended
-    after the header, the state sync now stands behind, the hand edits kept."""
+    (first line -> (end line, new line or None to drop it)), lines added (each
+    before the first key the table puts after it, else at the header's end),
+    the state sync now stands behind, the hand edits kept."""
 
     replace: dict[int, tuple[int, str | None]] = field(default_factory=dict)
-    append: list[str] = field(default_factory=list)
+    append: list[tuple[str, str]] = field(default_factory=list)  # key, line
     state: dict[str, str] = field(default_factory=dict)
     kept: list[str] = field(default_factory=list)
 
@@ -211,7 +220,7 @@ class Edits:
                 self.kept.append(key)  # sync wrote it, a hand removed it
                 self.state[key] = written[key]
             elif new:
-                self.append.append(f"{key}: {new}")
+                self.append.append((key, f"{key}: {new}"))
                 self.state[key] = new
             return
         start, end, value = have
@@ -226,12 +235,23 @@ class Edits:
         if new:
             self.state[key] = new
 
-    def apply(self, lines: list[str], header_end: int) -> list[str]:
-        out, index, append = [], 0, self.append
+    def apply(
+        self,
+        lines: list[str],
+        header: dict[str, tuple[int, int, str]],
+        header_end: int,
+    ) -> list[str]:
+        before: dict[int, list[str]] = {}
+        for key, line in self.append:
+            later = [
+                start
+                for name, (start, _, _) in header.items()
+                if _RANK.get(name, -1) > _RANK[key.lower()]
+            ]
+            before.setdefault(min(later, default=header_end), []).append(line)
+        out, index = [], 0
         while index < len(lines):
-            if index == header_end and append:
-                out.extend(append)
-                append = []
+            out.extend(before.pop(index, []))
             if index in self.replace:
                 end, line = self.replace[index]
                 if line is not None:
@@ -240,7 +260,7 @@ class Edits:
                 continue
             out.append(lines[index])
             index += 1
-        return out + append
+        return out + [line for index in sorted(before) for line in before[index]]
 
 
 def _digest(text: str) -> str:
