@@ -386,6 +386,9 @@ def test_a_workshop_paper_keeps_its_track_on_the_next_run(content, tmp_path):
         text = paper.read_text("utf-8")
         assert "\nTrack: Workshop Paper\n" in text and "\nPages: 7-12\n" in text
         assert "Conference:" not in text  # the folder names it
+        # "CVPR Workshops" names no workshop: without Type: workshop it would be
+        # a main-track paper of CVPR (the importers' rule, common.edition_type).
+        assert "\nType: workshop\n" in text
         before = snapshot(content)
         assert run(content, server) == 0
     assert snapshot(content) == before

@@ -19,6 +19,7 @@ from ..base import matching, openalex, paths, venues
 from ..base.text import clean_text
 from ..format import fields as table
 from ..format.schema import scan_header
+from ..importers.common import edition_type
 from ..importers.writer import (
     ConferenceRecord,
     PaperRecord,
@@ -57,6 +58,7 @@ SYNCED = frozenset(
         "Publisher",
         "Preprint",
         "Links",
+        "Type",
         "Openalex",
         "Citations",
     }
@@ -140,6 +142,7 @@ def paper_fields(
         fields["Conference"] = venue.slug
         fields["Track"] = venue.track
         fields["Workshop"] = venue.workshop
+        fields["Type"] = edition_type(venue, venue.workshop)
         fields["Pages"] = work.pages
     elif venue.kind == "journal":
         fields.update(
@@ -291,7 +294,7 @@ def _venue_of_file(fields: dict[str, str], relative: str) -> None:
     conference's folder belongs to it; only a preprint's file gains a venue."""
     folder = relative.split("/")[1] if relative.count("/") >= 2 else ""
     if folder != PREPRINTS:
-        for key in ("Conference", "Track", "Workshop"):
+        for key in ("Conference", "Track", "Workshop", "Type"):
             fields.pop(key, None)
     if folder not in (JOURNALS, PREPRINTS):
         for key in ("Journal", "Preprint"):
