@@ -3,6 +3,7 @@ arXiv and Crossref, into files that pass ``check`` and build."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -248,7 +249,7 @@ def test_lwt_import_resolves_bare_ids_from_the_services(capsys, lwt_site, tmp_pa
     answers = (into / "papers/journals/forty-two-answers.md").read_text()
     assert "Journal: Journal of Imaginary Computing\n" in answers
     assert "Authors: Alan Turing, The Lab\n" in answers
-    assert "We answer everything ." in answers or "We answer everything." in answers
+    assert "\n\nWe answer everything.\n" in answers  # no space before the "."
     checks_and_builds(into, tmp_path / "built")
 
     # The answers were cached: the same import again asks nothing.
@@ -387,6 +388,26 @@ def test_import_arxiv_into_a_conference_then_cached(capsys, site, monkeypatch):
             "--into", site.content, "--conference", "neurips-2022", "--cache", cache,
         )  # fmt: skip
         assert code == 0 and services.requests == [], "the second run asks nothing"
+
+
+@pytest.mark.parametrize(
+    ("jats", "expected"),
+    [
+        ("<jats:p>We <jats:italic>answer</jats:italic>.</jats:p>", "We answer."),
+        ("<jats:p>H<jats:sub>2</jats:sub>O, <jats:bold>fast</jats:bold>!</jats:p>",
+         "H2O, fast!"),
+        ("<jats:title>Abstract</jats:title><jats:p>One.</jats:p><jats:p>Two"
+         "<jats:break/>lines.</jats:p>", "One.\n\nTwo lines."),
+        ("<jats:sec><jats:title>Aim</jats:title>We <jats:italic>go</jats:italic>."
+         "</jats:sec>", "Aim We go."),
+    ],
+)  # fmt: skip
+def test_a_crossref_abstract_reads_as_written(jats, expected):
+    """Inline tags add no space before the punctuation that follows them; a
+    paragraph, a title and a line break still part words."""
+    answer = {"message": {"title": ["T"], "abstract": jats}}
+    work = doi.parse_work(json.dumps(answer).encode(), "10.5555/x")
+    assert work["abstract"] == expected
 
 
 def test_import_doi_makes_a_venue_and_unknown_ids_fail_clearly(capsys, tmp_path):

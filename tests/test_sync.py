@@ -351,7 +351,7 @@ def test_a_doi_only_crossref_knows(tmp_path, crossref, capsys):
             "Title: Forty-Two Answers\nAuthors: Alan Turing, The Lab\n"
             "Date: 2019-05\nPdf: https://example.org/42.pdf\n"
             "Doi: 10.5555/journal.2019.42\n"
-            "Journal: Journal of Imaginary Computing\n\nWe answer everything .\n"
+            "Journal: Journal of Imaginary Computing\n\nWe answer everything.\n"
         )
         checks_and_builds(content, tmp_path / "built")
         before = snapshot(content)
