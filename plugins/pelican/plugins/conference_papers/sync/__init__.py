@@ -5,7 +5,11 @@ up, and a webmaster wants to read what changes before it does (``--dry-run``
 prints the exact diff, ``git diff content/`` shows it after). The pure parts
 live below this module (openalex.py reads works, matching.py decides which
 works and files are one paper, venues.py says where a work appeared, http.py
-asks); this module only plans files and writes them.
+asks); this package only plans files and writes them, in four steps of its
+own: :mod:`.sources` reads the content folder (members, sources.yaml, the
+papers there), :mod:`.ask` asks OpenAlex and Crossref, :mod:`.plan` matches
+works to files and merges, :mod:`.write` prints the diff or swaps the files in.
+This module is the command: it runs them in that order.
 
 Rules it keeps:
 
