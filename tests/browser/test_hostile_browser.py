@@ -32,7 +32,7 @@ from pelican.plugins.conference_papers.commands import check
 
 from ..browser_support import serve
 from ..conftest import copy_site
-from ..test_hostile import HOSTILE, foreign_markup
+from ..site.test_hostile import HOSTILE, foreign_markup
 
 pytestmark = pytest.mark.browser
 

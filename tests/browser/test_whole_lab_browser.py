@@ -9,7 +9,7 @@ import pytest
 
 from ..browser_support import serve
 from ..conftest import copy_site
-from ..test_whole_lab import ABSTRACT_WORD, write_lab
+from ..site.test_whole_lab import ABSTRACT_WORD, write_lab
 from .browser_tools import new_page
 from .test_search import search
 

@@ -7,7 +7,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-from .any_site import build, quickstart_site
+from ..any_site import build, quickstart_site
 
 
 def _menu(output, page="index.html"):

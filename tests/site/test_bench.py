@@ -14,7 +14,7 @@ import pytest
 from bench import report
 from bench.lab import write_lab
 
-from .conftest import REPO
+from ..conftest import REPO
 
 PAPERS = 30
 

@@ -26,7 +26,7 @@ from pelican.plugins.conference_papers.settings import SettingsError
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 A = f"{{{ATOM_NS}}}"
-SCHEMA = Path(__file__).parent / "schemas" / "atom.rng"  # RFC 4287, Appendix B
+SCHEMA = Path(__file__).parents[1] / "schemas" / "atom.rng"  # RFC 4287, Appendix B
 RNG = etree.RelaxNG(etree.parse(str(SCHEMA)))
 DEV_ROOT = "http://127.0.0.1:8000"  # CONFERENCE_PAPERS_FEED_FALLBACK_SITEURL
 SITE_FEED = "feeds/papers.atom.xml"

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from .fingerprint import BUILDS, FINGERPRINTS
+from ..fingerprint import BUILDS, FINGERPRINTS
 
 
 @pytest.mark.parametrize("name", sorted(BUILDS))

@@ -19,10 +19,10 @@ from pelican.plugins.conference_papers.commands import check
 from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.generator import ContentError
 
-from .browser_support import serve
-from .conftest import copy_site
+from ..browser_support import serve
+from ..conftest import copy_site
 
-HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+HOSTILE = Path(__file__).parents[1] / "fixtures" / "hostile"
 SCHEMES = ("", "http", "https", "mailto")
 URL_ATTRIBUTES = (
     "href", "src", "action", "formaction", "data", "poster", "background", "ping",

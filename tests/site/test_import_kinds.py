@@ -16,7 +16,7 @@ from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.importers import jekyll
 from pelican.plugins.conference_papers.importers.writer import ImportFailure
 
-from .imported import checks_and_builds
+from ..imported import checks_and_builds
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:

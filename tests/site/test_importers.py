@@ -20,10 +20,10 @@ from pelican.plugins.conference_papers.importers.writer import (
     ImportWriter,
 )
 
-from .imported import checks_and_builds
-from .loopback import Services
+from ..imported import checks_and_builds
+from ..loopback import Services
 
-FIXTURES = Path(__file__).parent / "fixtures" / "importers"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "importers"
 FAST = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

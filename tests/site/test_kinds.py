@@ -13,7 +13,7 @@ from lxml import etree
 
 from pelican.plugins.conference_papers.commands import main as cli
 
-from .conftest import copy_site
+from ..conftest import copy_site
 from .test_feeds import RNG
 from .test_scholar import format_with_pybtex, json_ld, meta, parse_bib
 

@@ -8,7 +8,7 @@ import pytest
 from pelican.plugins.conference_papers import menu_items
 from pelican.plugins.conference_papers.settings import SettingsError
 
-from .conftest import copy_site
+from ..conftest import copy_site
 
 MEMBERS = ["Ada Lovelace", "Grace Hopper"]
 

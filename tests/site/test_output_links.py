@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from .conftest import copy_site
+from ..conftest import copy_site
 
 SITE = "https://site.invalid/"  # stands for the output folder's root
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from .any_site import build, quickstart_site
+from ..any_site import build, quickstart_site
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PACKAGE = "pelican/plugins/conference_papers"
 

@@ -347,7 +347,7 @@ def test_unreadable_for_real_as_another_user(tmp_path):
     root = Path(tempfile.mkdtemp(prefix="unreadable-"))
     try:
         root.chmod(0o755)
-        shutil.copytree(Path(__file__).resolve().parents[1] / "content", root / "c")
+        shutil.copytree(Path(__file__).resolve().parents[2] / "content", root / "c")
         for folder, _, names in os.walk(root):
             os.chmod(folder, 0o755)
             for name in names:

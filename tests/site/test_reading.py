@@ -19,7 +19,7 @@ from pelican.plugins.conference_papers import reading
 from pelican.plugins.conference_papers.model import Paper
 from pelican.plugins.conference_papers.reading import PaperMarkdownReader
 
-from .conftest import REPO
+from ..conftest import REPO
 
 # Documents whose state would leak into the next file if the reused Markdown
 # kept any: abbreviations, footnotes, reference links, raw HTML, math.

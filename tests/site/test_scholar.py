@@ -15,7 +15,7 @@ from bibtexparser import middlewares
 from pybtex.database import parse_string as pybtex_parse
 from pybtex.plugin import find_plugin
 
-from .browser_support import serve
+from ..browser_support import serve
 
 NEURIPS = "conferences/neurips-2022/"
 PAPERS = {

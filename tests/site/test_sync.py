@@ -18,9 +18,9 @@ from pelican.plugins.conference_papers import sync
 from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.importers import doi as crossref_api
 
-from .imported import checks_and_builds
-from .loopback import Services
-from .openalex_server import FIXTURES, OpenAlex
+from ..imported import checks_and_builds
+from ..loopback import Services
+from ..openalex_server import FIXTURES, OpenAlex
 
 ORCID = "0000-0002-1825-0097"
 ICML = (

@@ -24,8 +24,8 @@ from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.settings import SettingsError
 from pelican.plugins.conference_papers.timeline_fetch.bluesky import bluesky_html
 
-from .browser_support import serve
-from .conftest import copy_site
+from ..browser_support import serve
+from ..conftest import copy_site
 
 NEURIPS = "conferences/neurips-2022/"
 SNAPSHOT = "timelines/neurips-2022.json"

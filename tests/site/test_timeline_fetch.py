@@ -21,7 +21,7 @@ import pytest
 from pelican.plugins.conference_papers.timeline_fetch import media, publish
 from pelican.plugins.conference_papers.timeline_fetch.media import MEDIA_LIMIT
 
-from .loopback import Hostile
+from ..loopback import Hostile
 from .test_timeline import (
     SNAPSHOT,
     FakeServer,

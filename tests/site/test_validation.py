@@ -18,7 +18,7 @@ from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.generator import ContentError
 from pelican.plugins.conference_papers.settings import lab_members
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 NEURIPS = "papers/neurips-2022"
 

@@ -16,7 +16,7 @@ import shutil
 import pytest
 from lxml import etree
 
-from .conftest import copy_site
+from ..conftest import copy_site
 from .test_feeds import RNG
 from .test_scholar import meta, parse_bib
 

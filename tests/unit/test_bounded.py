@@ -24,10 +24,10 @@ from pelican.plugins.conference_papers.importers.bibtex import (
 )
 from pelican.plugins.conference_papers.importers.writer import ImportWriter
 
-from .loopback import Hostile, send
-from .test_timeline import SNAPSHOT, FakeServer, answer, fetch, mastodon
-from .test_timeline import mastodon_status as status_of
-from .test_timeline import run as papers
+from ..loopback import Hostile, send
+from ..site.test_timeline import SNAPSHOT, FakeServer, answer, fetch, mastodon
+from ..site.test_timeline import mastodon_status as status_of
+from ..site.test_timeline import run as papers
 
 # --- a server that trickles: a total deadline ----------------------------------
 

@@ -14,8 +14,8 @@ from pelican.plugins.conference_papers.importers.writer import (
     render_paper,
 )
 
-from .conftest import REPO
-from .content_format import DOC
+from ..conftest import REPO
+from ..content_format import DOC
 
 PATHS = {
     "conference": "conferences/neurips-2022.md",

@@ -20,7 +20,7 @@ from pelican.plugins.conference_papers.base.matching import (
 )
 from pelican.plugins.conference_papers.base.openalex import Author, Work, parse_work
 
-from .openalex_server import load_works
+from ..openalex_server import load_works
 
 WORKS = [parse_work(work) for work in load_works()]
 

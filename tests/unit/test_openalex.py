@@ -25,7 +25,7 @@ from pelican.plugins.conference_papers.base.openalex import (
     works_url,
 )
 
-from .openalex_server import FIXTURES, OpenAlex
+from ..openalex_server import FIXTURES, OpenAlex
 
 ADA = "0000-0002-1825-0097"
 

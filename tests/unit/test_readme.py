@@ -6,7 +6,7 @@ import re
 
 from pelican.plugins.conference_papers.settings import DEFAULTS, PREFIX
 
-from .conftest import REPO
+from ..conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

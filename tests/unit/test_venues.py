@@ -543,7 +543,7 @@ def test_the_table_script_prints_a_row_per_venue_and_a_summary(tmp_path):
         " year={2022}}\n",
         encoding="utf-8",
     )
-    script = Path(__file__).with_name("venue_table.py")
+    script = Path(__file__).parents[1] / "venue_table.py"
     result = subprocess.run(
         [sys.executable, str(script), str(tmp_path)],
         capture_output=True,
