@@ -20,7 +20,6 @@ import pelican
 import pytest
 from lxml import etree
 
-from pelican.plugins.conference_papers.base.sanitize import preview_html
 from pelican.plugins.conference_papers.generator import ContentError
 from pelican.plugins.conference_papers.settings import SettingsError
 
@@ -553,14 +552,3 @@ def test_a_long_abstract_is_previewed_on_cards_and_in_feeds_whole_on_its_page(si
     # The feed and the home page stay small although the abstract is 300 KB.
     assert (output / SITE_FEED).stat().st_size < 200_000
     assert (output / "index.html").stat().st_size < 200_000
-
-
-def test_preview_html_cuts_at_a_word_and_closes_what_is_open():
-    html = "<p>One <em>two three</em> four &amp; five</p><p>six</p>"
-    assert preview_html(html, 100) == (html, False)
-    assert preview_html(html, 11) == ("<p>One <em>two…</em></p>", True)
-    assert preview_html(html, 17) == ("<p>One <em>two three</em>…</p>", True)
-    assert preview_html(html, 20) == ("<p>One <em>two three</em> four &amp;…</p>", True)
-    huge = "<p>" + "word " * 1_000_000 + "</p>"  # 5 MB
-    preview, cut = preview_html(huge, 3000)
-    assert cut and len(preview) <= 3010 and preview.endswith("word…</p>")

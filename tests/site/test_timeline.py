@@ -19,10 +19,8 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from pelican.plugins.conference_papers.base.accounts import AccountError, parse_account
 from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.settings import SettingsError
-from pelican.plugins.conference_papers.timeline_fetch.bluesky import bluesky_html
 
 from ..browser_support import serve
 from ..conftest import copy_site
@@ -215,60 +213,6 @@ def fetch(site, *args: str) -> tuple[int, str, str]:
 
 
 # --- the Timeline line ---------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "handle", "profile"),
-    [
-        (
-            "mastodon @KeuperLabs@sigmoid.social",
-            "@KeuperLabs@sigmoid.social",
-            "https://sigmoid.social/@KeuperLabs",
-        ),
-        (
-            "Mastodon https://sigmoid.social/@KeuperLabs",
-            "@KeuperLabs@sigmoid.social",
-            "https://sigmoid.social/@KeuperLabs",
-        ),
-        (
-            "bluesky keuperlabs.bsky.social",
-            "@keuperlabs.bsky.social",
-            "https://bsky.app/profile/keuperlabs.bsky.social",
-        ),
-        (
-            "bluesky https://bsky.app/profile/keuperlabs.bsky.social",
-            "@keuperlabs.bsky.social",
-            "https://bsky.app/profile/keuperlabs.bsky.social",
-        ),
-        ("x KeuperLabs", "@KeuperLabs", "https://x.com/KeuperLabs"),
-        (
-            "twitter https://twitter.com/KeuperLabs",
-            "@KeuperLabs",
-            "https://x.com/KeuperLabs",
-        ),
-    ],
-)
-def test_timeline_values_name_an_account(value, handle, profile):
-    account = parse_account(value)
-    assert (account.handle, account.profile_url) == (handle, profile)
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        "mastodon",
-        "myspace KeuperLabs",
-        "mastodon KeuperLabs",
-        "mastodon http://sigmoid.social/@KeuperLabs",
-        "mastodon @Keuper Labs@sigmoid.social",
-        "bluesky not_a_handle",
-        "x Keuper-Labs",
-        "x https://evil.example/KeuperLabs",
-    ],
-)
-def test_bad_timeline_values_are_refused(value):
-    with pytest.raises(AccountError):
-        parse_account(value)
 
 
 def test_a_bad_timeline_is_reported_with_file_line_and_hint(site):
@@ -595,24 +539,6 @@ def test_bluesky_posts_with_the_hashtag_facet(site, server):
     )
     assert post["media"][0]["alt"] == "Poster <b>alt</b>"
     assert post["media"][0]["path"].endswith("/bluesky-3kabc2poster-1.png")
-
-
-def test_bluesky_facets_count_bytes_not_characters():
-    text = "🎉 paper: example.org"
-    html = bluesky_html(
-        text,
-        [
-            facet(
-                text,
-                "example.org",
-                {
-                    "$type": "app.bsky.richtext.facet#link",
-                    "uri": "https://example.org/",
-                },
-            )
-        ],
-    )
-    assert html == '<p>🎉 paper: <a href="https://example.org/">example.org</a></p>'
 
 
 def test_x_has_no_api_and_says_so_in_one_line(site):

@@ -16,7 +16,6 @@ import pytest
 
 from pelican.plugins.conference_papers.commands import main as cli
 from pelican.plugins.conference_papers.generator import ContentError
-from pelican.plugins.conference_papers.settings import lab_members
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -573,19 +572,3 @@ def test_a_failed_build_leaves_yesterdays_output_untouched(site):
         assert snapshot(site.output) == yesterday, f"{name} changed the output"
         leftovers = sorted(p.name for p in site.root.iterdir() if p.name[0] == ".")
         assert leftovers == [], f"{name} left {leftovers}"
-
-
-def test_a_member_page_without_a_scheme_is_not_linked(caplog):
-    members = {
-        "Margret Keuper": "www.uni-mannheim.de/~keuper",
-        "Julia Grabinski": "/people/julia-grabinski/",
-        "Paul Gavrikov": "https://example.org/paul",
-    }
-    with caplog.at_level(logging.WARNING):
-        pages = lab_members({"CONFERENCE_PAPERS_MEMBERS": members})
-    assert pages == {
-        "Margret Keuper": None,
-        "Julia Grabinski": "/people/julia-grabinski/",
-        "Paul Gavrikov": "https://example.org/paul",
-    }
-    assert "write https://www.uni-mannheim.de/~keuper" in caplog.text

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import logging
 import re
 from pathlib import Path
 
@@ -102,18 +101,6 @@ def test_pelicans_warning_filter_keeps_what_it_said_in_class_sets():
     assert isinstance(LimitFilter._raised_messages, set)
     assert hasattr(LimitFilter._group_count, "clear")
     assert isinstance(LimitFilter._ignore, set)
-
-
-def test_a_rebuild_says_the_warnings_of_the_build_before_again(site, caplog):
-    site.write(
-        "papers/neurips-2022/demo.md",
-        "Title: A Demo\nAuthors: Ada Lovelace\nTrack: Demo\n\nAn abstract.\n",
-    )
-    for _ in range(2):
-        caplog.clear()
-        with caplog.at_level(logging.WARNING):
-            site.build()
-        assert "the track 'Demo' is not one of the tracks" in caplog.text
 
 
 def test_the_devserver_loop_calls_run_on_the_pelican_object():
