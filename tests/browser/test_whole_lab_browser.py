@@ -1,4 +1,4 @@
-"""The whole lab of tests/test_whole_lab.py in chromium: the search box finds a
+"""The whole lab of tests/site/test_whole_lab.py in chromium: the search box finds a
 word of the journal article's abstract (Pagefind indexes every kind of paper),
 the list's filter narrows to journal articles in place, and no page asks
 another host for anything."""
