@@ -24,7 +24,7 @@ help:
 	@echo 'make check       validate the content without building'
 	@echo 'make import KIND=bibtex SOURCE=papers.bib   import into $(INPUTDIR)/ (KIND: jekyll, lwt, bibtex, arxiv, doi)'
 	@echo 'make sync        the works of members with an Orcid:/Openalex: line (pelican-papers sync)'
-	@echo 'make test        run the tests: ruff, then tests/unit, tests/site and tests/browser'
+	@echo 'make test        ruff, then every test (tests/unit, tests/site, tests/browser)'
 	@echo 'make test-unit   only the fast tests of each layer (tests/unit: no site, no chromium)'
 	@echo 'make bench       floor, cold, warm, edit-to-page at 1,000 and 10,000 papers (BENCH_ARGS="--sizes 1000")'
 	@echo 'make screenshot  take docs/neurips-2022.png (the README picture) in chromium'
