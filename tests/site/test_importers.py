@@ -3,6 +3,7 @@ arXiv and Crossref, into files that pass ``check`` and build."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -248,7 +249,7 @@ def test_lwt_import_resolves_bare_ids_from_the_services(capsys, lwt_site, tmp_pa
     answers = (into / "papers/journals/forty-two-answers.md").read_text()
     assert "Journal: Journal of Imaginary Computing\n" in answers
     assert "Authors: Alan Turing, The Lab\n" in answers
-    assert "We answer everything ." in answers or "We answer everything." in answers
+    assert "\n\nWe answer everything.\n" in answers  # no space before the "."
     checks_and_builds(into, tmp_path / "built")
 
     # The answers were cached: the same import again asks nothing.
@@ -297,6 +298,52 @@ def test_bad_lwt_file_is_one_line(capsys, tmp_path, text, message):
 # --- bibtex --------------------------------------------------------------------
 
 
+def test_al_folio_buttons_become_links_the_image_and_featured(
+    capsys, tmp_path, empty_site
+):
+    """Each al-folio field is a link with its label (relative files under the
+    folder al-folio's bib.liquid gives them), the preview image, ``Featured``,
+    or dropped: ``bibtex_show``, since every paper page shows its BibTeX."""
+    old = tmp_path / "old-site"
+    (old / "_bibliography").mkdir(parents=True)
+    bib = old / "_bibliography" / "papers.bib"
+    shutil.copy(FIXTURES / "al-folio-buttons.bib", bib)
+    png(old / "assets/img/publication_preview/buttons.png")
+    code, _, err = run(
+        capsys, "import", "bibtex", bib,
+        "--into", empty_site.content, "--base-url", "https://lab.example.org/",
+    )  # fmt: skip
+    assert code == 0, err
+    papers = empty_site.content / "papers"
+    text = (papers / "icml-2023/every-button-of-a-publication.md").read_text()
+    site = "https://lab.example.org/assets"
+    for line in [
+        "Featured: yes",
+        f"Pdf: {site}/pdf/buttons.pdf",
+        "Code: https://github.com/example-lab/buttons",
+        "Image: images/icml-2023/every-button-of-a-publication.png",
+        "Links: "
+        f"HTML <{site}/html/buttons.html> fa-solid fa-globe; "
+        "Website <https://example.org/buttons> fa-solid fa-globe; "
+        "Video <https://video.example.org/buttons> fa-solid fa-video; "
+        "Poster <https://example.org/buttons-poster.pdf> fa-solid fa-image; "
+        f"Slides <{site}/pdf/talks/buttons-slides.pdf> fa-solid fa-person-chalkboard; "
+        f"Supplement <{site}/pdf/buttons-supp.zip> fa-solid fa-paperclip",
+    ]:
+        assert "\n" + line + "\n" in text
+    for gone in ("Selected:", "Bibtex", "Abbr:", "Preview:", "Supp:", "Html:"):
+        assert gone not in text
+    assert "Featured:" not in (papers / "journals/a-paper-not-selected.md").read_text()
+    maybe = (papers / "journals/a-paper-maybe-selected.md").read_text()
+    assert "Featured:" not in maybe and "Selected:" not in maybe
+    assert "selected 'sometimes' is neither true nor false" in err
+    built = checks_and_builds(empty_site.content, tmp_path / "built")
+    home = (built.output / "index.html").read_text(encoding="utf-8")
+    selected = home.partition('id="selected-papers"')[2].partition("</section>")[0]
+    assert "Every Button of a Publication" in selected
+    assert "A Paper Not Selected" not in selected
+
+
 def test_bibtex_import_decodes_latex_merges_duplicates_and_builds(
     capsys, tmp_path, empty_site
 ):
@@ -326,7 +373,7 @@ def test_bibtex_import_decodes_latex_merges_duplicates_and_builds(
         "Arxiv: 2211.00004",
         "Tags: engines, cats",
         "Award: Outstanding Paper",
-        "Selected: true",
+        "Featured: yes",
     ]:
         assert line + "\n" in engines
     assert (
@@ -387,6 +434,26 @@ def test_import_arxiv_into_a_conference_then_cached(capsys, site, monkeypatch):
             "--into", site.content, "--conference", "neurips-2022", "--cache", cache,
         )  # fmt: skip
         assert code == 0 and services.requests == [], "the second run asks nothing"
+
+
+@pytest.mark.parametrize(
+    ("jats", "expected"),
+    [
+        ("<jats:p>We <jats:italic>answer</jats:italic>.</jats:p>", "We answer."),
+        ("<jats:p>H<jats:sub>2</jats:sub>O, <jats:bold>fast</jats:bold>!</jats:p>",
+         "H2O, fast!"),
+        ("<jats:title>Abstract</jats:title><jats:p>One.</jats:p><jats:p>Two"
+         "<jats:break/>lines.</jats:p>", "One.\n\nTwo lines."),
+        ("<jats:sec><jats:title>Aim</jats:title>We <jats:italic>go</jats:italic>."
+         "</jats:sec>", "Aim We go."),
+    ],
+)  # fmt: skip
+def test_a_crossref_abstract_reads_as_written(jats, expected):
+    """Inline tags add no space before the punctuation that follows them; a
+    paragraph, a title and a line break still part words."""
+    answer = {"message": {"title": ["T"], "abstract": jats}}
+    work = doi.parse_work(json.dumps(answer).encode(), "10.5555/x")
+    assert work["abstract"] == expected
 
 
 def test_import_doi_makes_a_venue_and_unknown_ids_fail_clearly(capsys, tmp_path):

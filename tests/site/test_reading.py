@@ -176,3 +176,46 @@ def test_a_devserver_rebuild_lets_the_previous_build_go(site):
     pelican.run()
     gc.collect()
     assert [ref() for ref in first] == [None] * len(first)
+
+
+def test_read_cache_on_disk_starts_the_next_process_warm(tmp_path, monkeypatch):
+    """``make html`` twice: the second process reads no file that did not change,
+    and writes what a build without the cache writes; a damaged cache file is
+    only a cold start."""
+    content = _lab(tmp_path, 20)
+    reading._memory.clear()
+    reading._loaded.clear()
+    _build(tmp_path, content, tmp_path / "first", CONFERENCE_PAPERS_READ_CACHE=True)
+    cache = tmp_path / "cache" / reading.CACHE_FILE
+    assert cache.is_file()
+    reading._memory.clear()  # a new process
+    reading._loaded.clear()
+    read = []
+    real = reading._read_one
+    monkeypatch.setattr(
+        reading, "_read_one", lambda *args: read.append(args[2]) or real(*args)
+    )
+    paper = sorted((content / "papers").rglob("paper-*.md"))[0]
+    paper.write_text(paper.read_text(encoding="utf-8") + "\nMore.\n", "utf-8")
+    warm = _build(
+        tmp_path, content, tmp_path / "warm", CONFERENCE_PAPERS_READ_CACHE=True
+    )
+    assert read == [str(paper.relative_to(content))]
+    # The devserver's edit shows first: the edited paper's page is written
+    # before any other of the plugin's pages (Pelican's own come before).
+    page = warm / "papers" / paper.parent.name / paper.stem / "index.html"
+    ours = [*(warm / "papers").rglob("*.html"), *(warm / "conferences").rglob("*")]
+    pages = [p.stat().st_mtime_ns for p in ours if p != page and p.is_file()]
+    assert len(pages) > 20
+    assert page.stat().st_mtime_ns <= min(pages)
+    _assert_same_tree(warm, _build(tmp_path, content, tmp_path / "cold"))
+
+    cache.write_bytes(b"\x00not marshal")
+    reading._memory.clear()
+    reading._loaded.clear()
+    read.clear()
+    again = _build(
+        tmp_path, content, tmp_path / "again", CONFERENCE_PAPERS_READ_CACHE=True
+    )
+    assert len(read) == len(list(content.rglob("*.md"))) - 1  # all but the page
+    _assert_same_tree(again, warm)

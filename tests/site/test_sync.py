@@ -16,6 +16,7 @@ import pytest
 
 from pelican.plugins.conference_papers import sync
 from pelican.plugins.conference_papers.commands import main as cli
+from pelican.plugins.conference_papers.format import fields as table
 from pelican.plugins.conference_papers.importers import doi as crossref_api
 
 from ..imported import checks_and_builds
@@ -62,6 +63,18 @@ def run(content, server, *extra) -> int:
     return cli.main(["sync", str(content), "--openalex-url", server.base, *extra])
 
 
+def keys_of(path: Path) -> list[str]:
+    """The header keys of a written file, in the file's order."""
+    header = path.read_text("utf-8").split("\n\n", 1)[0]
+    return [line.split(":", 1)[0] for line in header.splitlines() if ":" in line]
+
+
+def in_table_order(path: Path) -> bool:
+    order = [key.name for key in table.PAPER]
+    keys = keys_of(path)
+    return keys == sorted(keys, key=order.index)
+
+
 def papers(content: Path) -> list[str]:
     return sorted(p.relative_to(content).as_posix() for p in content.rglob("*.md"))
 
@@ -89,6 +102,8 @@ def test_new_papers_under_their_venue_and_kind(content, server, capsys, tmp_path
     assert "Arxiv: 2111.09999\n" in journal and "Pages: 1234-1256\n" in journal
     conference = content / "conferences/neural-information-processing-systems-2022.md"
     assert "Date: 2022\n" in conference.read_text()  # only the year is known
+    # The content format's order, the one the importers write (format/fields.py).
+    assert all(in_table_order(content / p) for p in papers(content) if "papers/" in p)
     captured = capsys.readouterr()
     assert (
         "3 added, 2 merged, 0 updated, 0 unchanged, 1 skipped, 2 new conference(s)"
@@ -272,6 +287,9 @@ def test_a_preprint_published_later_keeps_its_file(content, tmp_path):
         "Openalex: W4300000101, W4300000102",
     ):
         assert f"\n{line}\n" in text
+    # The keys it gained sit where the table puts them, not after the others.
+    assert keys_of(preprint)[:5] == ["Title", "Authors", "Conference", "Date", "Pdf"]
+    assert in_table_order(preprint)
     assert "Date: 2024\n" in (content / "conferences/wacv-2024.md").read_text()
     checks_and_builds(content, tmp_path / "later")
 
@@ -333,7 +351,7 @@ def test_a_doi_only_crossref_knows(tmp_path, crossref, capsys):
             "Title: Forty-Two Answers\nAuthors: Alan Turing, The Lab\n"
             "Date: 2019-05\nPdf: https://example.org/42.pdf\n"
             "Doi: 10.5555/journal.2019.42\n"
-            "Journal: Journal of Imaginary Computing\n\nWe answer everything .\n"
+            "Journal: Journal of Imaginary Computing\n\nWe answer everything.\n"
         )
         checks_and_builds(content, tmp_path / "built")
         before = snapshot(content)
@@ -368,6 +386,9 @@ def test_a_workshop_paper_keeps_its_track_on_the_next_run(content, tmp_path):
         text = paper.read_text("utf-8")
         assert "\nTrack: Workshop Paper\n" in text and "\nPages: 7-12\n" in text
         assert "Conference:" not in text  # the folder names it
+        # "CVPR Workshops" names no workshop: without Type: workshop it would be
+        # a main-track paper of CVPR (the importers' rule, common.edition_type).
+        assert "\nType: workshop\n" in text
         before = snapshot(content)
         assert run(content, server) == 0
     assert snapshot(content) == before

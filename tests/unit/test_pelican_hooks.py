@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pelican
+import pytest
 from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.generators import Generator
@@ -17,6 +18,7 @@ from pelican.log import LimitFilter
 from pelican.readers import BaseReader, MarkdownReader, Readers
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import memoized
+from pelican.writers import FileOverwriteFailedError, Writer
 
 from pelican.plugins.conference_papers import model
 from pelican.plugins.conference_papers.base import pelican_hooks
@@ -167,3 +169,21 @@ def test_no_module_but_pelican_hooks_touches_a_pelican_private_name():
         used = (names & private) - allowed.get(path.name, set())
         found += [f"{path.relative_to(root)}: {name}" for name in sorted(used)]
     assert found == []
+
+
+def test_every_output_file_is_opened_by_the_method_our_writer_overrides(tmp_path):
+    assert _parameters(Writer._open_w) == ["self", "filename", "encoding", "override"]
+    source = inspect.getsource(Writer._open_w)
+    for line in ("self._overridden_files", "self._written_files", "os.devnull"):
+        assert line in source
+    # Pages and feeds both go through it.
+    assert "self._open_w(" in inspect.getsource(Writer.write_file)
+    assert "self._open_w(" in inspect.getsource(Writer.write_feed)
+    # And two writes of one name are still refused, as Pelican refuses them.
+    writer = pelican_hooks.SameBytesWriter(str(tmp_path), DEFAULT_CONFIG)
+    target = str(tmp_path / "page.html")
+    with writer._open_w(target, "utf-8") as handle:
+        handle.write("é")
+    assert (tmp_path / "page.html").read_bytes() == "é".encode()
+    with pytest.raises(FileOverwriteFailedError):
+        writer._open_w(target, "utf-8")
