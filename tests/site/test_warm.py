@@ -12,8 +12,8 @@ from pelican.settings import read_settings
 
 from bench.lab import write_lab
 
-from .conftest import REPO
-from .fingerprint import fingerprint
+from ..conftest import REPO
+from ..fingerprint import fingerprint
 
 
 def _build(root: Path, content: Path, output: Path) -> Path:
