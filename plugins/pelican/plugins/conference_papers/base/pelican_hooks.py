@@ -3,7 +3,7 @@
 Pelican's signals and documented settings are public; the names below are not,
 and a Pelican release may change them without notice. Each sits behind one
 small function or class here, with a comment on why we need it, so that an
-upgrade means reading one file; tests/test_pelican_hooks.py pins each to the
+upgrade means reading one file; tests/unit/test_pelican_hooks.py pins each to the
 Pelican versions we checked (the shape we rely on: the attribute exists, the
 signature is the one we call). Two overrides stay in their classes because
 they are the classes' job, and are pinned by the same test:
