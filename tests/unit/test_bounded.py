@@ -237,7 +237,7 @@ def test_an_answer_over_the_cap_is_refused(route):
 
 def best_time(function, text: str) -> float:
     times = []
-    for _ in range(3):
+    for _ in range(5):
         started = time.perf_counter()
         function(text)
         times.append(time.perf_counter() - started)
@@ -259,8 +259,9 @@ VENUES = {
 def test_venue_parsing_is_linear(kind):
     make = VENUES[kind]
     small, large = (best_time(recognise, make(n)) for n in (2_000, 20_000))
-    # 10 times the text: linear is ~10 times the time, quadratic 100.
-    assert large < max(40 * small, 0.05), f"{kind}: {small:.4f} s -> {large:.4f} s"
+    # 10 times the text: linear is ~10 times the time, quadratic 100; the best of
+    # five runs, and room for a busy machine between the two.
+    assert large < max(60 * small, 0.05), f"{kind}: {small:.4f} s -> {large:.4f} s"
 
 
 def import_one(field: str, value: str, into) -> None:
