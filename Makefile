@@ -15,7 +15,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help html devserver publish check import sync test lint bench screenshot clean
+.PHONY: help html devserver publish check import sync test test-unit lint bench screenshot clean
 
 help:
 	@echo 'make html        build the site into $(OUTPUTDIR)/ (previous output kept on errors)'
@@ -24,7 +24,8 @@ help:
 	@echo 'make check       validate the content without building'
 	@echo 'make import KIND=bibtex SOURCE=papers.bib   import into $(INPUTDIR)/ (KIND: jekyll, lwt, bibtex, arxiv, doi)'
 	@echo 'make sync        the works of members with an Orcid:/Openalex: line (pelican-papers sync)'
-	@echo 'make test        run the tests'
+	@echo 'make test        ruff, then every test (tests/unit, tests/site, tests/browser)'
+	@echo 'make test-unit   only the fast tests of each layer (tests/unit: no site, no chromium)'
 	@echo 'make bench       floor, cold, warm, edit-to-page at 1,000 and 10,000 papers (BENCH_ARGS="--sizes 1000")'
 	@echo 'make screenshot  take docs/neurips-2022.png (the README picture) in chromium'
 	@echo 'make clean       remove the output and caches'
@@ -84,6 +85,11 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(VENV)/.deps node_modules/.installed lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The layers on their own: parsers, rules, the module graph, http against loopback
+# servers. Builds no site, starts no Pelican, needs neither chromium nor Java.
+test-unit: $(VENV)/.deps
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
 screenshot: $(VENV)/.deps node_modules/.installed
 	$(BIN)/python -m pytest -q \

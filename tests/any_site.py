@@ -43,7 +43,7 @@ def quickstart_site(
         encoding="utf-8",
     )
     # The fixture names the plugin as a lab that installs the wheel does
-    # (PLUGINS = ["conference_papers"]); tests/test_packaging.py builds it so.
+    # (PLUGINS = ["conference_papers"]); tests/site/test_packaging.py builds it so.
     # Pelican's short-name discovery looks only in its own pelican/plugins/
     # folder, which an editable install of the working tree is not in: these
     # sites are built from the working tree, so they name it in full.

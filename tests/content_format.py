@@ -1,7 +1,7 @@
 """Write docs/content-format.md from the table of keys (format/fields.py).
 
 ``.venv/bin/python -m tests.content_format`` after a change to the table;
-tests/test_content_format.py fails while the committed file differs.
+tests/unit/test_content_format.py fails while the committed file differs.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A refactor must not change a byte of the site. ``python -m tests.fingerprint``
 builds the example site and a synthetic lab and writes their fingerprints to
-``tests/fingerprints/``; ``tests/test_fingerprint.py`` rebuilds both and compares.
+``tests/fingerprints/``; ``tests/site/test_fingerprint.py`` rebuilds both and compares.
 A change that alters the output ON PURPOSE regenerates the files in the same
 commit, so the diff of the JSON shows which pages it changed.
 """

@@ -6,7 +6,7 @@ finds the venue strings the importers would meet: ``publisher`` (and
 ``publishershort``) in lab-website-template YAML, ``booktitle``/``journal`` with
 ``abbr`` and the entry type in BibTeX, and Hugo Academic's ``publication`` with
 its ``publication_types``. Quirks found here become cases of our own in
-tests/test_venues.py; the sites' data is never copied into the project.
+tests/unit/test_venues.py; the sites' data is never copied into the project.
 
     .venv/bin/python tests/venue_table.py /work/shared/fixtures/real-sites
 """

@@ -3,7 +3,7 @@ browser meets it: published with publishconf.py (absolute URLs, SITEURL set to t
 local server), every page opened in headless Chromium, and then every link and
 button on every page clicked.
 
-Why a browser and not only the markup scan in tests/test_hostile.py: mutation XSS,
+Why a browser and not only the markup scan in tests/site/test_hostile.py: mutation XSS,
 entity-encoded schemes and SVG/MathML tricks are about what the HTML *parser*
 makes of the markup, and only a browser parses the way a browser does. A payload
 that runs sets ``window.__pwned`` (or opens a dialog); a payload that leaks asks
@@ -32,7 +32,7 @@ from pelican.plugins.conference_papers.commands import check
 
 from ..browser_support import serve
 from ..conftest import copy_site
-from ..test_hostile import HOSTILE, foreign_markup
+from ..site.test_hostile import HOSTILE, foreign_markup
 
 pytestmark = pytest.mark.browser
 

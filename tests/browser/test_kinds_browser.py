@@ -11,7 +11,7 @@ import pytest
 
 from ..browser_support import serve
 from ..conftest import copy_site
-from ..test_kinds import JOURNAL, PREPRINT, THESIS, write_lab
+from ..site.test_kinds import JOURNAL, PREPRINT, THESIS, write_lab
 from .browser_tools import RUN_AXE, open_page
 from .test_html_checker import BROKEN_PAGE
 

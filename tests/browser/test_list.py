@@ -11,7 +11,7 @@ import pytest
 
 from ..browser_support import serve
 from ..conftest import copy_site
-from ..test_list import MEMBERS, write_lab
+from ..site.test_list import MEMBERS, write_lab
 from .browser_tools import RUN_AXE, new_page
 
 pytestmark = pytest.mark.browser

@@ -1,4 +1,4 @@
-"""The whole lab of tests/test_whole_lab.py in chromium: the search box finds a
+"""The whole lab of tests/site/test_whole_lab.py in chromium: the search box finds a
 word of the journal article's abstract (Pagefind indexes every kind of paper),
 the list's filter narrows to journal articles in place, and no page asks
 another host for anything."""
@@ -9,7 +9,7 @@ import pytest
 
 from ..browser_support import serve
 from ..conftest import copy_site
-from ..test_whole_lab import ABSTRACT_WORD, write_lab
+from ..site.test_whole_lab import ABSTRACT_WORD, write_lab
 from .browser_tools import new_page
 from .test_search import search
 

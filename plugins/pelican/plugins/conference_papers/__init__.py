@@ -23,6 +23,7 @@ from .base.icons import icon_svg
 from .base.pelican_hooks import (
     forget_content_memo,
     report_warnings_again,
+    same_bytes_writer,
     wait_after_a_failed_build,
 )
 from .generator import ConferencePapersGenerator
@@ -148,5 +149,6 @@ def register() -> None:
     signals.static_generator_finalized.connect(withhold_svg)
     signals.initialized.connect(check_search)
     signals.all_generators_finalized.connect(keep_generator)
+    signals.get_writer.connect(same_bytes_writer)
     signals.finalized.connect(index_search)  # before the summary, which counts it
     signals.finalized.connect(summarize)

@@ -86,6 +86,7 @@ class ConferencePapersGenerator(Generator):
         # timeline images), handed to it in generate_context.
         self.static_links: set[str] = set()
         self._files: list[str] = []
+        self.read_again: set[str] = set()  # files the read cache did not give
         self.citation_files = 0  # written by generate_output (the build summary)
         self.list_files: list[str] = []  # the list of every paper and its filters
         self.members = lab_members(self.settings)  # name -> member page or None
@@ -136,6 +137,8 @@ class ConferencePapersGenerator(Generator):
             elif isinstance(raw, Exception):  # one unreadable file stops no other
                 self.problems.append(_unreadable(relative, raw))
             elif isinstance(raw, reading.RawRead):  # not "Status: skip" (a stub)
+                if not raw.from_cache:
+                    self.read_again.add(full_path)
                 yield RawSource(relative, full_path, raw.content, raw.metadata)
 
     def _parse(self, parse, source: RawSource, *args):
@@ -348,6 +351,8 @@ class ConferencePapersGenerator(Generator):
     def generate_output(self, writer) -> None:
         self._writer = writer
         relative = self.settings["RELATIVE_URLS"]
+        edited = self.edited_papers()
+        self.write_papers(writer, edited)  # the page just saved reaches disk first
         for conference in self.conferences:
             writer.write_file(
                 conference.save_as,
@@ -373,12 +378,13 @@ class ConferencePapersGenerator(Generator):
         # and every other paper page, this one the other pages. Not when a plugin
         # listens for written files: its receiver must see every page here.
         split = not written_files_are_watched()
-        mine = self.papers[1::2] if split else self.papers
+        papers = [p for p in self.papers if p not in edited] if edited else self.papers
+        mine = papers[1::2] if split else papers
 
         def beside() -> None:
             feeds.write_feeds(self.catalog, self.settings, self.cards, self.output_path)
             if split:
-                self.write_papers(writer, self.papers[::2])
+                self.write_papers(writer, papers[::2])
 
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
         self.write_papers(writer, mine)
@@ -402,6 +408,17 @@ class ConferencePapersGenerator(Generator):
                 f"conference_papers: {refused} link(s) were left out after Pelican "
                 "replaced their placeholders (listed above); the build failed"
             )
+
+    def edited_papers(self) -> list[Paper]:
+        """The papers whose files changed since the read cache last saw them
+        (the devserver: the one just saved), when it gave the others: their
+        pages are written before any other, so that the edit shows in the
+        browser before the rest of the rebuild is done. None otherwise (a
+        cold build reads every file again)."""
+        again = self.read_again
+        if not again or len(again) >= len(self.papers):
+            return []
+        return [p for p in self.papers if p.source_path in again]
 
     def write_list(self) -> list[str]:
         """The list of every paper and its filter pages (listing.py)."""

@@ -66,7 +66,10 @@ class _PluginContent(PrefixedURLContent):
         link substitution is cheap, and cards are cached already.
         """
         links = placeholder_regex(self.settings)
-        body = links.sub(lambda m: self._checked_link(siteurl, m), raw_body(self))
+        body = raw_body(self)
+        if links.search(body) is None:
+            return body  # sanitized when built, and nothing replaced since
+        body = links.sub(lambda m: self._checked_link(siteurl, m), body)
         return clean_html(body)
 
     def _checked_link(self, siteurl: str, match) -> str:

@@ -8,21 +8,34 @@
 - Many files are read by a pool of forked processes, one per CPU, and come back
   in the order they were asked for (``CONFERENCE_PAPERS_PROCESSES``).
 - With ``CONFERENCE_PAPERS_READ_CACHE`` (the devserver), what a file gave is kept
-  in memory for the life of the process, keyed by the file's bytes and the
-  settings: a rebuild reads again only the files that changed, and can never
-  show a stale page (the same bytes and settings read the same, and the plugin's
-  code does not change under a running process).
+  in memory for the life of the process, keyed by the file's bytes, the
+  settings and the code that reads (see ``_fingerprint``): a rebuild reads again
+  only the files that changed, and can never show a stale page (the same bytes,
+  settings and code read the same).
+- The same entries are kept on disk, in Pelican's ``CACHE_PATH``
+  (``conference_papers-reads.marshal``), so that the next process (``make
+  html`` twice, a devserver started again) starts warm. Loaded once per process,
+  when the first file is asked for; written again only when a file was read.
+  ``marshal`` because it loads what we keep (strings, lists, dicts) fastest of
+  the three measured at 1,000 papers (marshal 12 ms, pickle 13 ms, JSON 17 ms;
+  reading the files again takes some 2 s) and, unlike pickle, runs no code of
+  the file it loads. A cache file of another Python, or unreadable, is ignored.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import logging
+import marshal
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterable, Iterator
+from importlib.metadata import PackageNotFoundError, version
 
+import pelican
 from markdown import Markdown
 from pelican.readers import MarkdownReader, Readers
 from pelican.utils import pelican_open
@@ -82,7 +95,10 @@ def paper_readers(settings) -> Readers:
 
 
 class RawRead:
-    """What ``Readers.read_file`` builds: the body and the metadata as written."""
+    """What ``Readers.read_file`` builds: the body and the metadata as written;
+    ``from_cache`` when the read cache gave it (the file did not change)."""
+
+    from_cache = False
 
     def __init__(self, content, metadata, **_):
         self.content = content
@@ -99,6 +115,14 @@ Result = RawRead | UnicodeDecodeError | ReadError
 #: one entry a file, replaced when the file changes.
 _memory: dict[str, tuple[bytes, RawRead]] = {}
 
+#: The cache files already loaded into ``_memory`` by this process.
+_loaded: set[str] = set()
+
+CACHE_FILE = "conference_papers-reads.marshal"
+
+#: What a cache file must have been written by: marshal's format is Python's.
+_CACHE_FORMAT = f"conference_papers reads 1, Python {sys.version}"
+
 
 def read_files(
     readers, base_path: str, paths: Iterable[str], settings
@@ -106,22 +130,28 @@ def read_files(
     """``(path, RawRead or the decoding error)`` for each path, in order."""
     paths = list(paths)
     stamps: dict[str, bytes | None] = {}
+    disk = ""
     if setting(settings, "READ_CACHE"):
-        fingerprint = _fingerprint(settings)
+        fingerprint = _fingerprint(settings, readers)
         stamps = {p: _stamp(os.path.join(base_path, p), fingerprint) for p in paths}
+        disk = os.path.join(settings.get("CACHE_PATH") or "cache", CACHE_FILE)
+        if disk not in _loaded:
+            _loaded.add(disk)
+            _memory.update(_load(disk))
 
     def cached(path: str) -> RawRead | None:
         stamp = stamps.get(path)
         entry = _memory.get(os.path.join(base_path, path))
         return entry[1] if stamp is not None and entry and entry[0] == stamp else None
 
-    fresh = _read_uncached(
-        readers, base_path, [p for p in paths if cached(p) is None], settings
-    )
+    unread = [p for p in paths if cached(p) is None]
+    fresh = _read_uncached(readers, base_path, unread, settings)
     for path in paths:
         hit = cached(path)
         if hit is not None:
-            yield path, _copy(hit)
+            hit = _copy(hit)
+            hit.from_cache = True
+            yield path, hit
             continue
         fresh_path, result = next(fresh)
         assert fresh_path == path, (fresh_path, path)
@@ -129,13 +159,82 @@ def read_files(
         if stamp is not None and isinstance(result, RawRead):
             _memory[os.path.join(base_path, path)] = (stamp, _copy(result))
         yield path, result
+    if disk and unread:
+        _save(disk)
 
 
-def _fingerprint(settings) -> bytes:
-    """The settings as bytes: after any change (a Markdown extension, a metadata
-    default) cached reads are not used. Objects without a stable repr only make
-    the cache miss."""
-    return repr(sorted((str(k), repr(v)) for k, v in settings.items())).encode()
+def _fingerprint(settings, readers=None) -> bytes:
+    """The settings and the code that reads, as bytes: after any change (a
+    Markdown extension, a metadata default, an upgrade of Markdown or Pygments,
+    an edit of a reader's module) cached reads are not used. Objects without a
+    stable repr only make the cache miss."""
+    code = [f"{name} {_version(name)}" for name in ("markdown", "pygments")]
+    code.append(f"pelican {pelican.__version__}")
+    modules = {sys.modules[__name__], sys.modules[MathExtension.__module__]}
+    modules.add(sys.modules[keep_raw_metadata.__module__])
+    if readers is not None:
+        modules.update(
+            sys.modules[type(r).__module__] for r in readers.readers.values()
+        )
+    for module in sorted(modules, key=lambda m: m.__name__):
+        try:
+            stat = os.stat(module.__file__)
+        except (OSError, TypeError):
+            continue
+        code.append(f"{module.__file__} {stat.st_size} {stat.st_mtime_ns}")
+    items = sorted(
+        (str(k), repr(v)) for k, v in settings.items() if k not in _WHERE_TO_WRITE
+    )
+    return repr((code, items)).encode()
+
+
+#: Settings that say where a build writes, not how a file reads: another output
+#: folder (``pelican-papers build`` stages into a new one each time) reads the
+#: same.
+_WHERE_TO_WRITE = frozenset({"OUTPUT_PATH", "CACHE_PATH"})
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return ""
+
+
+def _load(path: str) -> dict[str, tuple[bytes, RawRead]]:
+    """The entries of the cache file at ``path``; none if it is missing, of
+    another Python or damaged (it is only a cache)."""
+    try:
+        with open(path, "rb") as handle:
+            data = marshal.load(handle)
+        if data[0] != _CACHE_FORMAT:
+            return {}
+        return {
+            full: (stamp, RawRead(content, metadata))
+            for full, (stamp, content, metadata) in data[1].items()
+        }
+    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+        return {}
+
+
+def _save(path: str) -> None:
+    """Write ``_memory`` (its files that still exist) to ``path``, atomically;
+    a cache that cannot be written is only slower."""
+    entries = {
+        full: (stamp, read.content, read.metadata)
+        for full, (stamp, read) in _memory.items()
+        if os.path.exists(full)
+    }
+    partial = f"{path}.{os.getpid()}.partial"
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(partial, "wb") as handle:
+            marshal.dump((_CACHE_FORMAT, entries), handle)
+        os.replace(partial, path)
+    except (OSError, ValueError) as error:
+        logger.debug("conference_papers: the read cache was not written (%s)", error)
+        with contextlib.suppress(OSError):
+            os.remove(partial)
 
 
 def _stamp(full_path: str, fingerprint: bytes) -> bytes | None:

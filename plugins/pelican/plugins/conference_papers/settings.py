@@ -137,8 +137,8 @@ DEFAULTS: dict[str, object] = {
     # Publish SVG files found in the content folder. An SVG opened by itself runs
     # its scripts on the site's address, so they are left out unless True.
     "PUBLISH_SVG": False,
-    # Keep what each paper file gave in memory, keyed by the file's bytes and
-    # the settings, so that the devserver's rebuilds re-read only changed files.
+    # Keep what each paper file gave, keyed by the file's bytes and the settings,
+    # in memory and in CACHE_PATH, so that rebuilds re-read only changed files.
     "READ_CACHE": False,
     # `pelican-papers sync`: the e-mail address sent to OpenAlex (its "polite
     # pool"); --mailto overrides it, "" sends none.

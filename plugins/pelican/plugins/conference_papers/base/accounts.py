@@ -111,34 +111,42 @@ def parse_account(text: str) -> Account:
         raise AccountError(
             f"Timeline '{text}': the profile address must start with https://"
         )
-    if provider == "mastodon":
-        if url is not None:
-            match = _MASTODON_PATH.match(url.path)
-            host = (url.hostname or "").lower()
-            if match and re.fullmatch(HOST_PATTERN, host):
-                return Account("mastodon", match["user"], host)
-        else:
-            match = _MASTODON_ACCT.match(value)
-            if match:
-                return Account("mastodon", match["user"], match["host"].lower())
-        raise AccountError(
-            f"Timeline '{text}': '{value}' is not a Mastodon account",
-            "write it as 'mastodon @user@instance', e.g. "
-            "'Timeline: mastodon @KeuperLabs@sigmoid.social'",
-        )
-    if provider == "bluesky":
-        if url is not None:
-            match = (
-                _BLUESKY_PATH.match(url.path) if url.hostname == "bsky.app" else None
-            )
-            value = match["user"] if match else ""
-        match = _BLUESKY_ACTOR.match(value)
+    return _PARSERS[provider](text, value, url)
+
+
+def _mastodon(text: str, value: str, url) -> Account:
+    if url is not None:
+        match = _MASTODON_PATH.match(url.path)
+        host = (url.hostname or "").lower()
+        if match and re.fullmatch(HOST_PATTERN, host):
+            return Account("mastodon", match["user"], host)
+    else:
+        match = _MASTODON_ACCT.match(value)
         if match:
-            return Account("bluesky", match["user"].lower())
-        raise AccountError(
-            f"Timeline '{text}': '{words[1]}' is not a Bluesky handle",
-            "write the handle, e.g. 'Timeline: bluesky keuperlabs.bsky.social'",
-        )
+            return Account("mastodon", match["user"], match["host"].lower())
+    raise AccountError(
+        f"Timeline '{text}': '{value}' is not a Mastodon account",
+        "write it as 'mastodon @user@instance', e.g. "
+        "'Timeline: mastodon @KeuperLabs@sigmoid.social'",
+    )
+
+
+def _bluesky(text: str, value: str, url) -> Account:
+    written = value
+    if url is not None:
+        match = _BLUESKY_PATH.match(url.path) if url.hostname == "bsky.app" else None
+        value = match["user"] if match else ""
+    match = _BLUESKY_ACTOR.match(value)
+    if match:
+        return Account("bluesky", match["user"].lower())
+    raise AccountError(
+        f"Timeline '{text}': '{written}' is not a Bluesky handle",
+        "write the handle, e.g. 'Timeline: bluesky keuperlabs.bsky.social'",
+    )
+
+
+def _x(text: str, value: str, url) -> Account:
+    written = value
     if url is not None:
         path = url.path.strip("/")
         value = path if url.hostname in _X_HOSTS and "/" not in path else ""
@@ -146,9 +154,13 @@ def parse_account(text: str) -> Account:
     if match:
         return Account("x", match["user"])
     raise AccountError(
-        f"Timeline '{text}': '{words[1]}' is not an X user name",
+        f"Timeline '{text}': '{written}' is not an X user name",
         "write the name without the @, e.g. 'Timeline: x KeuperLabs'",
     )
+
+
+#: One reader a provider (PROVIDER_NAMES), after the shared checks.
+_PARSERS = {"mastodon": _mastodon, "bluesky": _bluesky, "x": _x}
 
 
 def check_site_timeline(value: str) -> str | None:

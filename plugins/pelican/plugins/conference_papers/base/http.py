@@ -59,7 +59,8 @@ class FetchError(Exception):
 class StatusError(FetchError):
     """The server answered with an error status (its first 4 kB kept)."""
 
-    def __init__(self, message, host, status, reason="", headers=None, body=b""):
+    # The parts of the answer a caller may look at: a record, not a call.
+    def __init__(self, message, host, status, reason="", headers=None, body=b""):  # noqa: PLR0913, PLR0917
         super().__init__(message, host)
         self.status = status
         self.reason = reason
@@ -81,14 +82,15 @@ class Client:
     optional disk cache (``cache``; ``offline`` answers from it alone, ``fresh``
     asks anew and stages what it would write)."""
 
-    def __init__(
+    # Options by keyword, each one way of using the one client (see above).
+    def __init__(  # noqa: PLR0913
         self,
         timeout: float,
         user_agent: str,
+        *,
         allow_loopback: bool = False,
         cache: Path | None = None,
         offline: bool = False,
-        *,
         fresh: bool = False,
         interval: float = 0.0,
         retries: int = 0,
@@ -213,7 +215,42 @@ class Client:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise self._timed_out(host)
-        address = self._public_address(parts.hostname, parts.port, host, deadline)
+        connection = self._connection(parts, remaining, deadline)
+        expired = threading.Event()
+
+        def expire():
+            expired.set()
+            sock = connection.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+        watchdog = threading.Timer(remaining, expire)
+        watchdog.daemon = True
+        self.requests += 1
+        try:
+            watchdog.start()
+            body, location = self._exchange(
+                connection, parts, (accept, limit), deadline, expired
+            )
+        except FetchError:
+            raise
+        except (OSError, http.client.HTTPException) as error:
+            raise self._problem(host, error, expired) from None
+        finally:
+            watchdog.cancel()
+            connection.close()
+        if expired.is_set():
+            raise self._timed_out(host)
+        if body is not None and len(body) > limit:
+            raise FetchError(f"{host} sent more than {_size(limit)}", host)
+        return body, location
+
+    def _connection(self, parts, remaining: float, deadline: float):
+        """A connection to the public address the name resolves to."""
+        address = self._public_address(
+            parts.hostname, parts.port, parts.netloc, deadline
+        )
         if parts.scheme == "https":
             connection = http.client.HTTPSConnection(
                 parts.hostname,
@@ -229,67 +266,44 @@ class Client:
         # address checked above instead (its one seam for that, a stdlib private
         # that has stayed put since Python 3.2). TLS still checks the name.
         connection._create_connection = functools.partial(_connect_to, address)
-        target = parts.path or "/"
-        if parts.query:
-            target += f"?{parts.query}"
-        expired = threading.Event()
+        return connection
 
-        def expire():
-            expired.set()
-            sock = connection.sock
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-        watchdog = threading.Timer(remaining, expire)
-        watchdog.daemon = True
-        self.requests += 1
-        try:
-            watchdog.start()
-            connection.request(
-                "GET",
-                target,
-                headers={"User-Agent": self.user_agent, "Accept": accept},
-            )
-            response = connection.getresponse()
-            if response.status in (301, 302, 303, 307, 308):
-                location = response.getheader("Location")
-                if location:
-                    return None, location
-            if response.status >= 400:
-                raise StatusError(
-                    f"{host} answered {response.status} {response.reason}",
-                    host,
-                    response.status,
-                    response.reason,
-                    {k: v for k, v in response.getheaders()},
-                    _read(response, 4000, deadline, expired),
-                )
-            body = _read(response, limit + 1, deadline, expired)
-        except FetchError:
-            raise
-        except TimeoutError:
-            raise self._timed_out(host) from None
-        except (OSError, http.client.HTTPException) as error:
-            if expired.is_set():
-                raise self._timed_out(host) from None
-            if isinstance(
-                error, (socket.gaierror, ConnectionRefusedError, ssl.SSLError)
-            ):
-                raise ConnectionProblem(f"cannot reach {host}", host, error) from None
-            raise ConnectionProblem(
-                f"the connection to {host} broke off ({error.__class__.__name__})",
+    def _exchange(self, connection, parts, wanted: tuple, deadline: float, expired):
+        """Send the GET and read the answer: (body, None) or (None, Location).
+        ``wanted`` is the Accept header and the size cap."""
+        accept, limit = wanted
+        host = parts.netloc
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.request(
+            "GET", target, headers={"User-Agent": self.user_agent, "Accept": accept}
+        )
+        response = connection.getresponse()
+        if response.status in (301, 302, 303, 307, 308):
+            location = response.getheader("Location")
+            if location:
+                return None, location
+        if response.status >= 400:
+            raise StatusError(
+                f"{host} answered {response.status} {response.reason}",
                 host,
-                error,
-            ) from None
-        finally:
-            watchdog.cancel()
-            connection.close()
-        if expired.is_set():
-            raise self._timed_out(host)
-        if len(body) > limit:
-            raise FetchError(f"{host} sent more than {_size(limit)}", host)
-        return body, None
+                response.status,
+                response.reason,
+                {k: v for k, v in response.getheaders()},
+                _read(response, 4000, deadline, expired),
+            )
+        return _read(response, limit + 1, deadline, expired), None
+
+    def _problem(self, host: str, error: Exception, expired) -> ConnectionProblem:
+        """The one-line problem for a socket or protocol error."""
+        if expired.is_set() or isinstance(error, TimeoutError):
+            return self._timed_out(host)
+        if isinstance(error, (socket.gaierror, ConnectionRefusedError, ssl.SSLError)):
+            return ConnectionProblem(f"cannot reach {host}", host, error)
+        return ConnectionProblem(
+            f"the connection to {host} broke off ({error.__class__.__name__})",
+            host,
+            error,
+        )
 
     def _public_address(self, name: str, port: int | None, host: str, deadline):
         """The first address of ``name``, resolved before the deadline, once

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-#: The values of ``Type:``, in DESIGN.md's order.
+#: The values of ``Type:``, in the order of docs/content-format.md.
 TYPES = (
     "conference",
     "workshop",
@@ -86,7 +86,7 @@ def derive_type(
     """The kind of a paper: its ``Type:`` where written, else from its fields.
 
     A venue wins over a preprint server: a paper that was a preprint first and
-    was published later cites the venue (DESIGN.md: one file, both links).
+    was published later cites the venue (one file, both links).
     """
     if written:
         return written

@@ -3,15 +3,15 @@
 Pelican's signals and documented settings are public; the names below are not,
 and a Pelican release may change them without notice. Each sits behind one
 small function or class here, with a comment on why we need it, so that an
-upgrade means reading one file; tests/test_pelican_hooks.py pins each to the
+upgrade means reading one file; tests/unit/test_pelican_hooks.py pins each to the
 Pelican versions we checked (the shape we rely on: the attribute exists, the
 signature is the one we call). Two overrides stay in their classes because
 they are the classes' job, and are pinned by the same test:
 ``reading.PaperMarkdownReader`` overrides ``MarkdownReader._parse_metadata``
 and sets its ``_source_path`` as ``MarkdownReader.read`` does.
 
-This module imports nothing of ours: the model, the reader, the generator and
-register() all use it.
+Of ours, this module imports only the leaf ``unchanged``: the model, the
+reader, the generator and register() all use it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from pelican import DEFAULT_CONFIG_NAME, parse_arguments, signals
 from pelican.contents import Content
 from pelican.log import LimitFilter
 from pelican.utils import wait_for_changes
+from pelican.writers import Writer
+
+from .unchanged import TextWhenChanged
 
 logger = logging.getLogger(__name__)
 
@@ -187,3 +190,30 @@ def _settings_file() -> str:
     if args.settings:
         return args.settings
     return DEFAULT_CONFIG_NAME if os.path.isfile(DEFAULT_CONFIG_NAME) else ""
+
+
+class SameBytesWriter(Writer):
+    """Pelican's writer, except that a page or feed rendered to the bytes already
+    on disk is not written again (its mtime stays: see ``base.unchanged``).
+
+    Pelican opens every output file in ``Writer._open_w`` (pages and feeds,
+    ours and Pelican's own), after its check that no two writes share a name;
+    that check is kept as Pelican 4.12 has it (the ``_overridden_files`` and
+    ``_written_files`` sets), only the ``open`` is ours. The writer class
+    itself is public (the ``get_writer`` signal); ``_open_w`` is not.
+    """
+
+    def _open_w(self, filename, encoding, override=False):
+        if filename in self._overridden_files or filename == os.devnull:
+            return super()._open_w(filename, encoding, override)
+        if filename in self._written_files and not override:
+            return super()._open_w(filename, encoding, override)  # raises
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return TextWhenChanged(filename, encoding)
+
+
+def same_bytes_writer(pelican) -> type[Writer]:
+    """For ``signals.get_writer``: our writer, unless another plugin's is used."""
+    return SameBytesWriter

@@ -9,7 +9,7 @@ known keys, the required keys and their "missing" messages from here; the
 writer writes the keys in this order under these names; ``new`` writes the
 keys marked ``scaffold``; and ``docs/content-format.md`` is generated from this
 table (:func:`markdown`; ``.venv/bin/python -m tests.content_format`` writes it,
-tests/test_content_format.py checks it). A new key is one line here, then its
+tests/unit/test_content_format.py checks it). A new key is one line here, then its
 parser in :mod:`.schema` (or :mod:`.members`).
 
 The module imports nothing of ours but the kinds (a leaf), so every layer

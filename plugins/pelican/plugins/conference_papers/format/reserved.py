@@ -3,7 +3,7 @@
 Every key of a file becomes an attribute of the content object, so a key named
 like one of Pelican's attributes (``Save_as:``) or one of the model's
 properties (``Kind:``) would replace it. The file parsers refuse such keys
-with the hints below; tests/test_pelican_hooks.py checks the lists against
+with the hints below; tests/unit/test_pelican_hooks.py checks the lists against
 the installed Pelican and the model.
 """
 
@@ -31,7 +31,7 @@ HINTS = {
 # The public names of Pelican's Content (methods and attributes a header key
 # would shadow: ``Content: x`` would replace the page's HTML) and of our model's
 # classes. Written out here because the model imports this module; names with a
-# leading ``_`` are refused anyway. tests/test_pelican_hooks.py checks that these
+# leading ``_`` are refused anyway. tests/unit/test_pelican_hooks.py checks that these
 # lists still cover dir(Paper) and dir(Conference) for the installed Pelican.
 CONTENT_NAMES = frozenset({
     "content", "default_template", "filename", "get_content",

@@ -295,8 +295,8 @@ def _partial_date(
 ) -> tuple[dt.datetime | None, str]:
     """The Date of a paper or a conference and how much of it the file gives
     (``kinds``): ``2022``, ``2022-11`` or a whole date; a partial one starts its
-    period. DESIGN.md: "Dates may be partial where the source knows no more",
-    and an importer often knows only the year of a conference."""
+    period. Dates may be partial where the source knows no more (see
+    docs/content-format.md): an importer often knows only a conference's year."""
     partial = kinds.parse_partial(source.text("date"))
     if partial is None:
         return _date_field(source, problems, "date", timezone, kind), kinds.DAY
@@ -306,7 +306,7 @@ def _partial_date(
 
 def _kind_fields(source: RawSource, problems: Collector) -> dict[str, Any]:
     """Journal, Volume, Issue, Pages, Publisher, Preprint, Type, Presentation,
-    Award and Featured (DESIGN.md: every paper of the lab)."""
+    Award and Featured (every paper of the lab, not only conference papers)."""
     fields: dict[str, Any] = {
         key: clean_text(source.text(key))
         for key in ("journal", "volume", "issue", "publisher", "preprint")

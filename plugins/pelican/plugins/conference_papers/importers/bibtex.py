@@ -2,8 +2,13 @@
 
 bibtexparser (v2) reads the file, resolves ``@string`` macros and removes the
 braces; pylatexenc decodes LaTeX accents and commands to Unicode while leaving
-``$math$`` as written, for the build to render. al-folio's own keys (``abbr``,
-``pdf``, ``code``, ``html``, ``preview``, ``selected``, ``award``…) are mapped.
+``$math$`` as written, for the build to render. al-folio's own keys are
+mapped as its bib.liquid shows them: ``abbr`` names the venue's acronym,
+``pdf`` and ``code`` are the paper's buttons, ``html``, ``website``, ``blog``,
+``video``, ``poster``, ``slides`` and ``supp`` links with their labels (relative
+files under al-folio's folders), ``preview`` the image, ``selected = {true}``
+``Featured: yes``, ``award`` the Award badge; ``bibtex_show`` is dropped, since
+every paper page shows its BibTeX.
 
 The entry type is kept (DESIGN.md's paper kinds): ``@article`` is a journal
 article with its volume, number and pages, ``@misc`` on arXiv a preprint,
@@ -41,6 +46,7 @@ from .common import (
     is_relative,
     partial_date,
     place,
+    shortened,
     site_image,
     site_url,
 )
@@ -64,16 +70,20 @@ RAW_FIELDS = {
     "video",
     "eprint",
 }
-#: al-folio buttons -> (label, icon) of a link.
+#: al-folio buttons -> (label, icon) of a link, and the folder al-folio's
+#: bib.liquid puts a relative value in (``pdf``'s is ``assets/pdf/``; ``html``'s
+#: ``assets/html/``; a relative ``website``, ``blog`` or ``video`` is the site's).
 LINK_FIELDS = {
-    "html": ("HTML", "fa-solid fa-globe"),
-    "website": ("Website", "fa-solid fa-globe"),
-    "blog": ("Blog", "fa-solid fa-pen"),
-    "video": ("Video", "fa-solid fa-video"),
-    "poster": ("Poster", "fa-solid fa-image"),
-    "slides": ("Slides", "fa-solid fa-person-chalkboard"),
-    "supp": ("Supplement", "fa-solid fa-paperclip"),
+    "html": ("HTML", "fa-solid fa-globe", "assets/html/"),
+    "website": ("Website", "fa-solid fa-globe", ""),
+    "blog": ("Blog", "fa-solid fa-pen", ""),
+    "video": ("Video", "fa-solid fa-video", ""),
+    "poster": ("Poster", "fa-solid fa-image", "assets/pdf/"),
+    "slides": ("Slides", "fa-solid fa-person-chalkboard", "assets/pdf/"),
+    "supp": ("Supplement", "fa-solid fa-paperclip", "assets/pdf/"),
 }
+#: al-folio's ``selected = {true}``: the paper is on the home page (``Featured``).
+_YES, _NO = {"true", "yes", "1"}, {"false", "no", "0"}
 #: Fields used for the page; everything else is kept as an extra key.
 USED = {
     "title",
@@ -439,9 +449,11 @@ class BibtexImport:
         paper.tags = [
             t.strip() for t in re.split(r"[,;]", text.get("keywords", "")) if t.strip()
         ]
-        for key in ("selected", "award", "bibtex_show"):
-            if text.get(key):
-                paper.extra[key.replace("_", "-").title()] = text[key]
+        self._selected(line, paper, text.get("selected", ""))
+        if text.get("award"):
+            paper.extra["Award"] = text["award"]
+        # bibtex_show (al-folio's "Bib" button) is dropped: every paper page
+        # here shows the paper's BibTeX (writers/citations).
         arxiv_id = normalize_arxiv(text.get("arxiv", "") or text.get("eprint", ""))
         if arxiv_id:
             paper.arxiv = arxiv_id
@@ -466,8 +478,8 @@ class BibtexImport:
                 paper.pdf = url
             else:
                 add_link_once(paper, "Paper", url, "fa-solid fa-file-lines")
-        for key, (label, icon) in LINK_FIELDS.items():
-            value = self._url(line, text.get(key, ""), key, "assets/pdf/")
+        for key, (label, icon, folder) in LINK_FIELDS.items():
+            value = self._url(line, text.get(key, ""), key, folder)
             if value:
                 add_link_once(paper, label, value, icon)
         self._preview(line, paper, text.get("preview", ""))
@@ -479,9 +491,20 @@ class BibtexImport:
     def _url(self, line: int, value: str, key: str, folder: str) -> str | None:
         if not value:
             return None
-        if is_relative(value) and folder and "/" not in value:
+        if is_relative(value) and folder and not value.startswith(("/", "assets/")):
             value = folder + value  # al-folio keeps these files under assets/
         return site_url(value, self.base_url, lambda m: self.warn(line, m), key)
+
+    def _selected(self, line: int, paper: PaperRecord, value: str) -> None:
+        if value.strip().lower() in _YES:
+            paper.extra["Featured"] = "yes"
+        elif value.strip() and value.strip().lower() not in _NO:
+            self.warn(
+                line,
+                f"selected '{shortened(value)}' is neither true nor false; left out "
+                "(write 'Featured: yes' in the paper's file to show it on the home "
+                "page)",
+            )
 
     def _preview(self, line: int, paper: PaperRecord, preview: str) -> None:
         relative = preview.lstrip("/")

@@ -164,6 +164,14 @@ _PRESENTATION = re.compile(r"\b(oral|spotlight|highlight|poster|invited)\b", re.
 _AWARD = re.compile(r"\b(award|prize|best|honou?rable|runner)", re.I)
 
 
+def edition_type(venue: Venue, workshop: str) -> str:
+    """The ``Type:`` a paper of a conference edition needs: ``workshop`` for a
+    workshop paper whose workshop has no name ("CVPR Workshops" names none),
+    since without a Workshop line it would count as a main-track paper of the
+    conference; else none. The importers and ``sync`` both write it."""
+    return "workshop" if venue.kind == "workshop" and not workshop else ""
+
+
 def place(paper: PaperRecord, venue: Venue, warn) -> ConferenceRecord | None:
     """Put ``paper`` where ``venue`` says (its folder, track, kind fields).
 
@@ -185,10 +193,8 @@ def place(paper: PaperRecord, venue: Venue, warn) -> ConferenceRecord | None:
         paper.conference = venue.slug
         paper.track = paper.track or venue.track
         paper.workshop = paper.workshop or venue.workshop
-        if venue.kind == "workshop" and not paper.workshop:
-            # "CVPR Workshops" names none: without a Workshop line the paper
-            # would count as a main-track paper of the conference.
-            paper.extra.setdefault("Type", "workshop")
+        if edition_type(venue, paper.workshop):
+            paper.extra.setdefault("Type", edition_type(venue, paper.workshop))
         return ConferenceRecord(
             slug=venue.slug,
             title=venue.title,

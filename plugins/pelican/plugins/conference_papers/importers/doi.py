@@ -48,13 +48,22 @@ def _date(message: dict, pad: bool = True) -> str:
     return ""
 
 
+#: JATS elements that end a run of text; every other tag (italic, sup, a
+#: link) is inline and its text joins its neighbours' as written.
+_JATS_BLOCK = re.compile(r"^(jats:)?(title|p|sec|list-item|label|break)$")
+
+
 def _abstract(jats: str) -> str:
-    """Crossref abstracts are JATS XML: keep the paragraphs' text."""
+    """Crossref abstracts are JATS XML: keep the paragraphs' text. Inline tags
+    add no space: ``We <jats:italic>answer</jats:italic>.`` is "We answer."."""
     if not jats:
         return ""
     soup = BeautifulSoup(jats, "html.parser")
+    for tag in soup.find_all(_JATS_BLOCK):
+        tag.insert_before(" ")
+        tag.insert_after(" ")
     paragraphs = soup.find_all(re.compile(r"(jats:)?p$"))
-    texts = [p.get_text(" ") for p in paragraphs] or [soup.get_text(" ")]
+    texts = [p.get_text() for p in paragraphs] or [soup.get_text()]
     texts = [" ".join(t.split()) for t in texts]
     texts = [t for t in texts if t and t.lower() != "abstract"]
     return "\n\n".join(texts)

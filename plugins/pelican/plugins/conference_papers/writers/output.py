@@ -1,9 +1,14 @@
-"""Files the plugin writes beside Pelican's pages: feeds and citation files."""
+"""Files the plugin writes beside Pelican's pages: feeds and citation files.
+
+A file whose bytes are already on disk is not written again (its mtime stays:
+see ``base.unchanged``)."""
 
 from __future__ import annotations
 
 import logging
 import os
+
+from ..base.unchanged import write_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +29,5 @@ def write_output_file(output_path: str, relative: str, data: str | bytes) -> boo
         )
         return False
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "wb") as handle:
-        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+    write_bytes(target, data.encode("utf-8") if isinstance(data, str) else data)
     return True

@@ -35,6 +35,7 @@ try:
 except ImportError:  # the wrapper itself is missing: the same message below
     get_executable = None
 
+from ..base.unchanged import newer_than
 from ..settings import SettingsError, setting
 
 logger = logging.getLogger(__name__)
@@ -74,13 +75,21 @@ class SearchIndexError(Exception):
 
 
 def build_index(settings, output_path: str) -> None:
-    """Index the output folder (at ``finalized``)."""
+    """Index the output folder (``finalized``), unless the index is there and no
+    HTML page was written after it: pages whose bytes did not change are not
+    written again (``base.unchanged``), so a rebuild that changed no page leaves
+    the index as it is (Pagefind takes seconds). A page left over from an
+    earlier build was indexed with it already; an index that failed is gone."""
     if not setting(settings, "SEARCH"):
         return
     binary = pagefind_binary()
     if binary is None:  # removed since the start of the build
         raise SearchIndexError(f"conference_papers: Pagefind is gone; {INSTALL_HINT}")
     output = os.path.abspath(output_path)
+    bundle = os.path.join(output, BUNDLE_DIR, "pagefind-entry.json")
+    if os.path.isfile(bundle) and not newer_than(output, os.stat(bundle).st_mtime):
+        logger.info("conference_papers: no page changed; the search index stays")
+        return
     # Pagefind adds files named by their content and deletes none: the index of a
     # rebuild into the same folder (devserver) would keep every earlier fragment.
     shutil.rmtree(os.path.join(output, BUNDLE_DIR), ignore_errors=True)

@@ -1,0 +1,67 @@
+"""Writing a file only when its bytes change, and finding what a build changed.
+
+A rebuild into the same output folder (the devserver, ``make html`` twice)
+renders most pages to the bytes already on disk. Rewriting them costs a
+``open(…, "w")`` and a write per page (on a busy disk the larger part of a
+warm build), and gives each file a new mtime: the search index, rsync and the
+browser then see a change where there is none. Here a file whose bytes are the
+same is left alone, mtime included; so "the pages changed since the search
+index was made" is "the pages newer than the index", whichever process wrote
+them (the forked writer too), without anyone keeping a list.
+
+This module imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+
+def same_bytes(path: str, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data`` (False if absent)."""
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
+
+
+def write_bytes(path: str, data: bytes) -> bool:
+    """Write ``data`` at ``path`` unless it holds them already: True if written."""
+    if same_bytes(path, data):
+        return False
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return True
+
+
+class TextWhenChanged(io.StringIO):
+    """A text file to write that reaches the disk on close, and only when its
+    bytes differ from the file's (``open(path, "w", encoding=…)`` otherwise)."""
+
+    def __init__(self, path: str, encoding: str):
+        super().__init__()
+        self.path = path
+        self._encoding = encoding
+
+    def close(self) -> None:
+        if not self.closed:
+            write_bytes(self.path, self.getvalue().encode(self._encoding))
+        super().close()
+
+
+def newer_than(root: str, mtime: float, suffix: str = ".html") -> bool:
+    """Whether a file ending with ``suffix`` below ``root`` was written after
+    ``mtime`` (an ``st_mtime``)."""
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if name.endswith(suffix):
+                try:
+                    if os.stat(os.path.join(folder, name)).st_mtime > mtime:
+                        return True
+                except OSError:
+                    continue
+    return False

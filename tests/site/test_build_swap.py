@@ -1,0 +1,161 @@
+"""`pelican-papers build` replaces output/ only when the build worked (issue 12):
+it keeps what plain Pelican keeps (OUTPUT_RETENTION: a GitHub Pages checkout's
+.git and CNAME), an interrupted build leaves no staging folder, and a crash
+between two renames does not leave the site without its output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ..conftest import REPO
+
+
+def papers(site, *args: str) -> subprocess.CompletedProcess:
+    command = [str(Path(sys.executable).with_name("pelican-papers")), *args]
+    return subprocess.run(
+        command, cwd=site.root, capture_output=True, text=True, check=False
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def leftovers(site) -> list[str]:
+    return sorted(p.name for p in site.root.iterdir() if p.name.startswith("."))
+
+
+def pages_checkout(site) -> dict[str, bytes]:
+    """output/ as a clone of the gh-pages branch, with a stale page."""
+    files = {
+        ".git/HEAD": b"ref: refs/heads/gh-pages\n",
+        ".git/objects/ab/cdef": b"object",
+        "CNAME": b"papers.keuperlabs.example.org\n",
+        ".nojekyll": b"",
+        "stale/index.html": b"<p>a page the site no longer has</p>",
+    }
+    for relative, data in files.items():
+        path = site.output / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return files
+
+
+def test_publish_keeps_the_pages_checkout_and_drops_stale_pages(site):
+    files = pages_checkout(site)
+    result = papers(site, "build", "-s", "publishconf.py")
+    assert result.returncode == 0, result.stderr
+    for kept in (".git/HEAD", ".git/objects/ab/cdef", "CNAME", ".nojekyll"):
+        assert (site.output / kept).read_bytes() == files[kept], kept
+    assert not (site.output / "stale").exists(), "DELETE_OUTPUT_DIRECTORY"
+    assert (site.output / "conferences/neurips-2022/index.html").is_file()
+    assert leftovers(site) == []
+
+    # Again: the checkout survives every publish.
+    assert papers(site, "build", "-s", "publishconf.py").returncode == 0
+    assert (site.output / "CNAME").read_bytes() == files["CNAME"]
+
+
+def test_a_development_build_keeps_what_plain_pelican_keeps(site):
+    files = pages_checkout(site)
+    (site.output / "index.html").write_text("old")
+    result = papers(site, "build")
+    assert result.returncode == 0, result.stderr
+    # DELETE_OUTPUT_DIRECTORY is false: Pelican writes over the folder.
+    for relative, data in files.items():
+        assert (site.output / relative).read_bytes() == data, relative
+    assert (site.output / "index.html").read_text() != "old", "the new build wins"
+
+
+def test_retention_names_only_top_level_entries(site):
+    (site.root / "publishconf.py").write_text(
+        (site.root / "publishconf.py").read_text()
+        + '\nOUTPUT_RETENTION = ["CNAME", "../outside", "/etc", "missing"]\n'
+    )
+    (site.root / "outside").write_text("not ours")
+    pages_checkout(site)
+    result = papers(site, "build", "-s", "publishconf.py")
+    assert result.returncode == 0, result.stderr
+    assert (site.output / "CNAME").is_file()
+    assert not (site.output / ".git").exists()
+    assert not (site.output / "outside").exists()
+    assert not (site.output / "etc").exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_build_leaves_no_staging_folder(site, signum):
+    assert papers(site, "build").returncode == 0
+    before = snapshot(site.output)
+    build = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pelican-papers")), "build"],
+        cwd=site.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        staging = [p for p in site.root.glob(".output.*") if any(p.iterdir())]
+        if staging or build.poll() is not None:
+            break
+        time.sleep(0.02)
+    assert build.poll() is None, "the build finished before it could be stopped"
+    assert staging, "no staging folder seen"
+    build.send_signal(signum)
+    build.wait(timeout=30)
+    assert build.returncode != 0
+    assert leftovers(site) == []
+    assert snapshot(site.output) == before
+
+
+def test_a_crash_between_the_renames_is_undone_by_the_next_build(site):
+    assert papers(site, "build").returncode == 0
+    before = snapshot(site.output)
+    # What a power cut between "output -> .output.previous" and
+    # "staging -> output" leaves (where the folders cannot be exchanged):
+    site.output.rename(site.root / ".output.previous")
+    site.write("papers/neurips-2022/bad.md", "Title: Bad\nDate: tomorrow\n")
+    result = papers(site, "build")
+    assert result.returncode != 0
+    assert snapshot(site.output) == before, "the previous site is back"
+    assert leftovers(site) == []
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_clean_removes_a_killed_builds_leftovers(site):
+    for name in (".output.abc123", ".output.previous"):
+        (site.root / name / "papers").mkdir(parents=True)
+    (site.root / ".other").mkdir()
+    subprocess.run(
+        ["make", "-f", str(REPO / "Makefile"), "clean"], cwd=site.root, check=True
+    )
+    assert leftovers(site) == [".other"]
+
+
+def test_clean_output_matches_pelican_for_retention(site, tmp_path):
+    """The same names survive as with plain `pelican -s publishconf.py`."""
+    pages_checkout(site)
+    plain = subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "publishconf.py"],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ},
+    )
+    assert plain.returncode == 0, plain.stderr
+    by_pelican = sorted(p.name for p in site.output.iterdir())
+    pages_checkout(site)
+    assert papers(site, "build", "-s", "publishconf.py").returncode == 0
+    assert sorted(p.name for p in site.output.iterdir()) == by_pelican

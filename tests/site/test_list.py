@@ -1,0 +1,171 @@
+"""The list of every paper and its filter pages, as a reader of the built site
+sees them (without script: the browser tests click the filters with it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pelican.plugins.conference_papers import menu_items
+from pelican.plugins.conference_papers.settings import SettingsError
+
+from ..conftest import copy_site
+
+MEMBERS = ["Ada Lovelace", "Grace Hopper"]
+
+PAPERS = {
+    # slug: (conference, date, authors, tags)
+    "counting-engines": (
+        "engines-2022",
+        "2022-06-01",
+        "Ada Lovelace, Charles Babbage",
+        "Robustness, Engines",
+    ),
+    "compilers-first": (
+        "engines-2022",
+        "2022-06-02",
+        "Grace Hopper, Alan Turing",
+        "Compilers",
+    ),
+    "older-notes": ("notes-2019", "2019-03-01", "Charles Babbage", "Robustness"),
+}
+
+
+def write_lab(site) -> None:
+    for folder in ("conferences", "papers", "timelines"):
+        for path in sorted((site.content / folder).glob("**/*.md")):
+            path.unlink()
+    site.write("conferences/engines-2022.md", "Title: Engines 22\nDate: 2022-06-01\n")
+    site.write("conferences/notes-2019.md", "Title: Notes 19\nDate: 2019-03-01\n")
+    for slug, (conference, date, authors, tags) in PAPERS.items():
+        site.write(
+            f"papers/{conference}/{slug}.md",
+            f"Title: Paper {slug}\nAuthors: {authors}\nDate: {date}\nTags: {tags}\n"
+            f"Code: https://example.org/{slug}\n\nAbout {slug}.\n",
+        )
+
+
+@pytest.fixture(scope="module")
+def list_site(tmp_path_factory):
+    site = copy_site(tmp_path_factory.mktemp("list") / "site")
+    write_lab(site)
+    site.build(CONFERENCE_PAPERS_MEMBERS=MEMBERS, CONFERENCE_PAPERS_SEARCH=False)
+    return site
+
+
+def titles(page) -> list[str]:
+    return [a.get_text() for a in page.select(".paper-entry .paper-card-title a")]
+
+
+def test_every_paper_is_listed_under_its_year_newest_first(list_site):
+    page = list_site.page("publications/")
+    years = [h.get_text() for h in page.select(".paper-list-year > h2")]
+    assert years == ["2022", "2019"]
+    sections = page.select(".paper-list-year")
+    assert titles(sections[0]) == ["Paper compilers-first", "Paper counting-engines"]
+    assert titles(sections[1]) == ["Paper older-notes"]
+    # Each title links its paper's page; members are highlighted; the venue shows.
+    entry = page.select_one(".paper-entry[data-year='2019']")
+    assert entry.select_one("h3 a")["href"] == "../papers/notes-2019/older-notes/"
+    assert entry.select_one(".paper-card-venue").get_text(strip=True) == "Notes 19"
+    first = page.select_one(".paper-entry")
+    assert first.select_one(".member").get_text() == "Grace Hopper"
+    assert first["data-members"] == "grace-hopper"
+    assert first["data-tags"] == "compilers"
+    assert first["data-kind"] == "conference"
+    assert first["data-conference"] == "engines-2022"
+    assert first.select_one(".paper-card-links a")["href"] == (
+        "https://example.org/compilers-first"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("publications/year/2019/", ["Paper older-notes"]),
+        (
+            "publications/tag/robustness/",
+            ["Paper counting-engines", "Paper older-notes"],
+        ),
+        ("publications/member/ada-lovelace/", ["Paper counting-engines"]),
+        (
+            "publications/conference/engines-2022/",
+            ["Paper compilers-first", "Paper counting-engines"],
+        ),
+        (
+            "publications/kind/conference/",
+            ["Paper compilers-first", "Paper counting-engines", "Paper older-notes"],
+        ),
+    ],
+)
+def test_each_filter_link_leads_to_a_page_of_its_papers(list_site, path, expected):
+    main = list_site.page("publications/")
+    links = {a["href"] for a in main.select(".paper-filters a[data-facet]")}
+    assert "../" + path in links
+    page = list_site.page(path)
+    assert titles(page) == expected
+    current = page.select(".paper-filters a[aria-current]")
+    assert [a["href"] for a in current] == ["../../../" + path]
+
+
+def test_the_menu_and_the_search_fallback_lead_to_the_list(list_site):
+    home = list_site.page("index.html")
+    menu = {a.get_text(strip=True): a["href"] for a in home.select("nav a")}
+    assert menu.get("Publications") == "./publications/"
+    # Any other theme: Pelican's MENUITEMS gains it (once) before the index.
+    settings = list_site.settings()
+    assert menu_items(settings) == (
+        ("Publications", "/publications/"),
+        ("Conferences", "/conferences/"),
+    )
+    settings["MENUITEMS"] = (("Papers", "/publications/"),)
+    assert menu_items(settings) == (
+        ("Papers", "/publications/"),
+        ("Conferences", "/conferences/"),
+    )
+
+
+def test_without_script_the_search_box_links_the_list(tmp_path):
+    site = copy_site(tmp_path / "site")
+    write_lab(site)
+    site.build()
+    fallback = site.page("index.html").select_one(".site-search-fallback a")
+    assert fallback["href"].endswith("publications/")
+
+
+def test_a_capped_list_links_the_older_years(tmp_path):
+    site = copy_site(tmp_path / "site")
+    write_lab(site)
+    site.build(CONFERENCE_PAPERS_LIST_MAX_PAPERS=2, CONFERENCE_PAPERS_SEARCH=False)
+    page = site.page("publications/")
+    assert titles(page) == ["Paper compilers-first", "Paper counting-engines"]
+    assert page.select_one(".paper-list-years")["data-complete"] == "false"
+    older = page.select(".paper-list-older a")
+    assert [(a.get_text(), a["href"]) for a in older] == [
+        ("2019", "../publications/year/2019/")
+    ]
+    assert titles(site.page("publications/year/2019/")) == ["Paper older-notes"]
+
+
+def test_a_filter_url_without_its_fields_is_refused(tmp_path):
+    site = copy_site(tmp_path / "site")
+    with pytest.raises(SettingsError, match="LIST_FILTER_URL must hold"):
+        site.build(CONFERENCE_PAPERS_LIST_FILTER_URL="publications/{facet}/")
+
+
+def test_a_tag_whose_slug_would_leave_its_folder_gets_no_filter_page(tmp_path):
+    site = copy_site(tmp_path / "site")
+    write_lab(site)
+    site.write(
+        "papers/notes-2019/slashed.md",
+        "Title: Slashed\nAuthors: Ada Lovelace\nDate: 2019-01-01\n"
+        "Tags: a/../../b, Robustness\n\nText.\n",
+    )
+    site.build(SLUG_REGEX_SUBSTITUTIONS=[], CONFERENCE_PAPERS_SEARCH=False)
+    written = {p.relative_to(site.output).as_posix() for p in site.output.rglob("*")}
+    assert not [p for p in written if p.startswith(("b/", "publications/b/"))]
+    tags = site.page("publications/").select(".paper-filters a[data-facet='tag']")
+    assert [a.get_text() for a in tags] == ["Compilers", "Engines", "Robustness"]
+    assert titles(site.page("publications/tag/robustness/"))[-2:] == [
+        "Paper older-notes",
+        "Slashed",
+    ]

@@ -1,0 +1,221 @@
+"""Fast reading gives what the slow path gives: byte for byte, and never stale."""
+
+from __future__ import annotations
+
+import copy
+import filecmp
+import gc
+import os
+import shutil
+import weakref
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from bench.lab import write_lab
+from pelican.plugins.conference_papers import reading
+from pelican.plugins.conference_papers.model import Paper
+
+from ..conftest import REPO
+
+# Documents whose state would leak into the next file if the reused Markdown
+# kept any: abbreviations, footnotes, reference links, raw HTML, math.
+TRICKY = {
+    "a.md": """\
+Title: First
+Summary: A *formatted* summary
+
+The CNN[^1] beats the [baseline][b] on $x^2$ and <span>raw</span>.
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+*[CNN]: Convolutional Neural Network
+[^1]: A footnote.
+[b]: https://example.org/b
+""",
+    "b.md": """\
+Title: Second
+Tags: one
+Tags: two
+
+A CNN without its abbreviation, a [baseline][b] without its reference, and a
+note[^1] without its footnote.
+
+```python
+print("code")
+```
+""",
+    "c.md": "Title: Third\n\nJust text with $$\\frac{a}{b}$$ and **bold**.\n",
+}
+
+
+def _lab(root: Path, papers: int) -> Path:
+    content = write_lab(root, papers, max(1, papers // 10))
+    for name, text in TRICKY.items():
+        # The same tricky bodies as papers of the first conference.
+        folder = sorted((content / "papers").iterdir())[0]
+        head, _, body = text.partition("\n\n")
+        head = head.replace("Summary", "Note").replace("\nTags: two", "")
+        (folder / f"tricky-{name}").write_text(
+            f"{head}\nAuthors: Ann Example, Bo Example\n\n{body}", encoding="utf-8"
+        )
+    return content
+
+
+def _build(root: Path, content: Path, output: Path, **overrides) -> Path:
+    settings = read_settings(
+        str(REPO / "pelicanconf.py"),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(root / "cache"),
+            "THEME": str(REPO / "themes" / "lab"),
+            **overrides,
+        },
+    )
+    Pelican(settings).run()
+    return output
+
+
+def _assert_same_tree(left: Path, right: Path) -> None:
+    left_files = sorted(p.relative_to(left) for p in left.rglob("*") if p.is_file())
+    right_files = sorted(p.relative_to(right) for p in right.rglob("*") if p.is_file())
+    assert left_files == right_files
+    _, mismatch, errors = filecmp.cmpfiles(left, right, left_files, shallow=False)
+    assert (mismatch, errors) == ([], [])
+
+
+def test_pool_of_processes_builds_the_same_bytes_as_one_process(tmp_path, caplog):
+    content = _lab(tmp_path, 60)
+    bad = content / "papers" / "neurips-2024" / "bad-math.md"
+    bad.write_text(
+        "Title: Bad Math\nAuthors: Ann Example, Bo Example\n\nSee $\\frac{a}{$.\n",
+        encoding="utf-8",
+    )
+    pool = _build(tmp_path, content, tmp_path / "pool", CONFERENCE_PAPERS_PROCESSES=2)
+    # A warning raised in a worker reaches the build's log, as in one process.
+    # (Pool first: Pelican's loggers drop a message they have logged before.)
+    assert any(
+        "could not render the math $\\frac{a}{$" in r.getMessage()
+        for r in caplog.records
+    )
+    serial = _build(
+        tmp_path, content, tmp_path / "serial", CONFERENCE_PAPERS_PROCESSES=1
+    )
+    _assert_same_tree(serial, pool)
+    assert len(list((pool / "papers").glob("*/*/index.html"))) == 64
+
+
+def test_read_cache_rereads_a_changed_file_even_with_the_same_size_and_time(
+    tmp_path,
+):
+    """The devserver's case: the same settings, one file edited between builds."""
+    content = _lab(tmp_path, 20)
+    paper = sorted((content / "papers").rglob("paper-*.md"))[0]
+    page = f"papers/{paper.parent.name}/{paper.stem}/index.html"
+    output = tmp_path / "output"
+    reading._memory.clear()
+    _build(tmp_path, content, output, CONFERENCE_PAPERS_READ_CACHE=True)
+    first = shutil.copytree(output, tmp_path / "first")
+    files = len(list(content.rglob("*.md"))) - 1  # all but the about page
+    assert len(reading._memory) == files
+    before = os.stat(paper)
+    text = paper.read_text(encoding="utf-8")
+    assert text.startswith("Title: ") and text[7].isascii()
+    # An edit of the same length, with the old modification time put back.
+    edited = "Title: Z" + text[8:]
+    paper.write_text(edited, encoding="utf-8")
+    os.utime(paper, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(paper).st_size == before.st_size
+    kept = dict(reading._memory)
+    second = _build(tmp_path, content, output, CONFERENCE_PAPERS_READ_CACHE=True)
+    # Only the edited file was read again: its entry alone was replaced.
+    assert len(reading._memory) == files
+    replaced = [p for p, entry in reading._memory.items() if entry is not kept[p]]
+    assert replaced == [str(paper)]
+    title = edited.splitlines()[0][len("Title: ") :]
+    assert f"<h1>{title}</h1>" in (second / page).read_text(encoding="utf-8")
+    assert f"<h1>{title}</h1>" not in (first / page).read_text(encoding="utf-8")
+    # And the whole rebuild is what a cold build without the cache writes.
+    cold = _build(tmp_path, content, tmp_path / "cold")
+    _assert_same_tree(second, cold)
+
+
+def test_read_cache_is_not_used_after_the_markdown_settings_change(tmp_path):
+    content = _lab(tmp_path, 20)
+    quoted = next((content / "papers").rglob("tricky-c.md"))
+    quoted.write_text(
+        'Title: Third\nAuthors: Ann Example, Bo Example\n\nSay "hello" -- twice.\n',
+        encoding="utf-8",
+    )
+    page = f"papers/{quoted.parent.name}/tricky-c/index.html"
+    output = tmp_path / "output"
+    first = _build(tmp_path, content, output, CONFERENCE_PAPERS_READ_CACHE=True)
+    assert "Say &#34;hello&#34; -- twice." in (first / page).read_text()
+    markdown = copy.deepcopy(read_settings(str(REPO / "pelicanconf.py"))["MARKDOWN"])
+    markdown["extensions"] = [*markdown.get("extensions", []), "smarty"]
+    second = _build(
+        tmp_path, content, output, CONFERENCE_PAPERS_READ_CACHE=True, MARKDOWN=markdown
+    )
+    assert "Say “hello” – twice." in (second / page).read_text()
+    cold = _build(tmp_path, content, tmp_path / "cold", MARKDOWN=markdown)
+    _assert_same_tree(second, cold)
+
+
+def test_a_devserver_rebuild_lets_the_previous_build_go(site):
+    """Pelican's autoreload runs one Pelican object again and again: the papers
+    of a finished build must not stay in memory (20 MB a rebuild at 1,000)."""
+
+    pelican = Pelican(site.settings())
+    pelican.run()
+    first = [weakref.ref(o) for o in gc.get_objects() if isinstance(o, Paper)]
+    assert len(first) >= 3
+    pelican.run()
+    gc.collect()
+    assert [ref() for ref in first] == [None] * len(first)
+
+
+def test_read_cache_on_disk_starts_the_next_process_warm(tmp_path, monkeypatch):
+    """``make html`` twice: the second process reads no file that did not change,
+    and writes what a build without the cache writes; a damaged cache file is
+    only a cold start."""
+    content = _lab(tmp_path, 20)
+    reading._memory.clear()
+    reading._loaded.clear()
+    _build(tmp_path, content, tmp_path / "first", CONFERENCE_PAPERS_READ_CACHE=True)
+    cache = tmp_path / "cache" / reading.CACHE_FILE
+    assert cache.is_file()
+    reading._memory.clear()  # a new process
+    reading._loaded.clear()
+    read = []
+    real = reading._read_one
+    monkeypatch.setattr(
+        reading, "_read_one", lambda *args: read.append(args[2]) or real(*args)
+    )
+    paper = sorted((content / "papers").rglob("paper-*.md"))[0]
+    paper.write_text(paper.read_text(encoding="utf-8") + "\nMore.\n", "utf-8")
+    warm = _build(
+        tmp_path, content, tmp_path / "warm", CONFERENCE_PAPERS_READ_CACHE=True
+    )
+    assert read == [str(paper.relative_to(content))]
+    # The devserver's edit shows first: the edited paper's page is written
+    # before any other of the plugin's pages (Pelican's own come before).
+    page = warm / "papers" / paper.parent.name / paper.stem / "index.html"
+    ours = [*(warm / "papers").rglob("*.html"), *(warm / "conferences").rglob("*")]
+    pages = [p.stat().st_mtime_ns for p in ours if p != page and p.is_file()]
+    assert len(pages) > 20
+    assert page.stat().st_mtime_ns <= min(pages)
+    _assert_same_tree(warm, _build(tmp_path, content, tmp_path / "cold"))
+
+    cache.write_bytes(b"\x00not marshal")
+    reading._memory.clear()
+    reading._loaded.clear()
+    read.clear()
+    again = _build(
+        tmp_path, content, tmp_path / "again", CONFERENCE_PAPERS_READ_CACHE=True
+    )
+    assert len(read) == len(list(content.rglob("*.md"))) - 1  # all but the page
+    _assert_same_tree(again, warm)
