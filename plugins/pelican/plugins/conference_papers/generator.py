@@ -469,14 +469,6 @@ class ConferencePapersGenerator(Generator):
             entry = os.path.join(self.output_path, search.BUNDLE_DIR, SEARCH_ENTRY)
             with contextlib.suppress(OSError):
                 os.remove(entry)
-        # The build went to its end (a ContentError below leaves the site as it
-        # is on disk: the states say what it holds).
-        self.states.save()
-        logger.info(
-            "conference_papers: %d page(s) not rendered again (nothing they read "
-            "changed)",
-            self.states.skipped,
-        )
         # Every paper's card is on its conference page, written here: a link
         # that only Pelican's replacement made unusable was seen (and logged
         # with its file) in this process.
@@ -486,6 +478,14 @@ class ConferencePapersGenerator(Generator):
                 f"conference_papers: {refused} link(s) were left out after Pelican "
                 "replaced their placeholders (listed above); the build failed"
             )
+        # Only after a build that went to its end (the refused links above are
+        # found while rendering: after a failed build every page renders again).
+        self.states.save()
+        logger.info(
+            "conference_papers: %d page(s) not rendered again (nothing they read "
+            "changed)",
+            self.states.skipped,
+        )
 
     def edited_papers(self) -> list[Paper]:
         """The papers whose files changed since the read cache last saw them
