@@ -33,6 +33,9 @@ def _build(
             "CACHE_PATH": str(root / f"cache-{output.name}"),
             "THEME": str(theme or REPO / "themes" / "lab"),
             "CONFERENCE_PAPERS_READ_CACHE": read_cache,
+            # As the devserver at 200 papers or more: a forked process writes
+            # half the paper pages (their states are kept by this one).
+            "CONFERENCE_PAPERS_PROCESSES": 2 if read_cache else 0,
         },
     )
     Pelican(settings).run()
