@@ -4,6 +4,8 @@ too): after nothing changed, after an edit of one paper."""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -50,16 +52,28 @@ def _mtimes(output: Path) -> dict[str, int]:
     }
 
 
-def test_warm_and_edited_rebuilds_write_the_bytes_of_a_cold_build(tmp_path):
+def test_warm_and_edited_rebuilds_write_the_bytes_of_a_cold_build(tmp_path, caplog):
     content = write_lab(tmp_path, 30, 3)
     output = tmp_path / "output"
     cold = fingerprint(_build(tmp_path, content, output))
     assert "pagefind/pagefind-entry.json" in cold
     before = _mtimes(output)
 
-    # Nothing changed: the same bytes, and no page or index file written again
-    # (the theme's static files are Pelican's to copy).
-    assert fingerprint(_build(tmp_path, content, output)) == cold
+    # Nothing changed: the same bytes, no page of ours rendered again, and no
+    # page or index file written again (the theme's static files are Pelican's).
+    with caplog.at_level(logging.INFO):
+        assert fingerprint(_build(tmp_path, content, output)) == cold
+    said = [
+        r.getMessage() for r in caplog.records if "rendered again" in r.getMessage()
+    ]
+    states = tmp_path / "cache-output" / "conference_papers-pages.json"
+    digests = json.loads(states.read_text(encoding="utf-8"))[1].values()
+    pages = sum(1 for digest in digests if digest)  # citation files have none
+    assert pages > 30  # every paper page and more
+    assert said == [
+        f"conference_papers: {pages} page(s) not rendered again "
+        "(nothing they read changed)"
+    ]
     kept = _mtimes(output)
     ours = [name for name in before if not name.startswith("theme/")]
     assert [name for name in ours if kept[name] != before[name]] == []
