@@ -12,6 +12,18 @@ from ..base.unchanged import write_bytes
 
 logger = logging.getLogger(__name__)
 
+#: Every file written (or found unchanged) by this process since the last
+#: ``take_written``: the generator removes those of the last build that this
+#: one no longer writes (a removed paper's citation files).
+_written: set[str] = set()
+
+
+def take_written() -> set[str]:
+    """The files of ``write_output_file`` since the last call (then none)."""
+    taken = set(_written)
+    _written.clear()
+    return taken
+
 
 def write_output_file(output_path: str, relative: str, data: str | bytes) -> bool:
     """Write ``data`` (text as UTF-8) at ``relative`` below ``output_path``.
@@ -29,5 +41,6 @@ def write_output_file(output_path: str, relative: str, data: str | bytes) -> boo
         )
         return False
     os.makedirs(os.path.dirname(target), exist_ok=True)
+    _written.add(os.path.join(output_path, relative))
     write_bytes(target, data.encode("utf-8") if isinstance(data, str) else data)
     return True
