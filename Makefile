@@ -46,8 +46,7 @@ publish: $(VENV)/.deps
 	$(PAPERS) build $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
 
 devserver: $(VENV)/.deps
-	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b 127.0.0.1 -p $(PORT) \
-		-e CONFERENCE_PAPERS_READ_CACHE=true
+	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b 127.0.0.1 -p $(PORT)
 
 check: $(VENV)/.deps
 	$(PAPERS) check $(INPUTDIR) -s $(CONFFILE)

@@ -31,6 +31,9 @@ CONFERENCE_PAPERS_MEMBERS = [
 # CONFERENCE_PAPERS_FEED_* in the README). Entry ids are tag: URIs under this
 # authority, so they stay the same when the site moves to another domain.
 CONFERENCE_PAPERS_TAG_AUTHORITY = "keuperlabs.example.org,2022"
+# Rebuilds (devserver, make html, make bench) re-read only the files that changed:
+# what each file gave is kept in cache/, keyed by its bytes and the settings.
+CONFERENCE_PAPERS_READ_CACHE = True
 FEED_DOMAIN = SITEURL
 # Pelican's own feeds (of news articles) stay off: they give every feed one <id>
 # and the site has no news yet. The papers' feeds above are the site's feeds.
