@@ -449,6 +449,12 @@ def feed_specs(catalog: Catalog, settings, urls: FeedUrls) -> list[FeedSpec]:
                 empty_updated=conference.date,
             )
         )
+    # Each paper once, each author once: not every paper again for every member.
+    by_member: dict[str, list] = {name: [] for name in members}
+    for paper in catalog.papers:
+        for name in dict.fromkeys(members.canonical(a.name) for a in paper.authors):
+            if name is not None:
+                by_member[name].append(paper)
     for name, page in sorted(members.items()):
         slug = members.slugs.get(name) or grouping.slug_of(name, settings)
         specs.append(
@@ -459,11 +465,7 @@ def feed_specs(catalog: Catalog, settings, urls: FeedUrls) -> list[FeedSpec]:
                 atom_path=_slug_path(settings, "MEMBER_FEED_ATOM", slug),
                 json_path=_slug_path(settings, "MEMBER_FEED_JSON", slug),
                 home=urls.absolute(page) if page else urls.page(""),
-                papers=[
-                    p
-                    for p in catalog.papers
-                    if any(members.canonical(a.name) == name for a in p.authors)
-                ],
+                papers=by_member[name],
                 empty_updated=newest_conference,
             )
         )

@@ -49,7 +49,13 @@ logger = logging.getLogger(__name__)
 
 class PaperCitation(Cite):
     """Everything a paper's page, its card and the citation files say about it
-    (the templates read these names)."""
+    (the templates read these names).
+
+    Kept to the end of the build (``Citations.paper``), so only what the
+    citation files read again is cached: ``bibtex`` and ``csl``. What one page
+    shows once (the ``<head>`` tags, the reference, COinS) is made when it is
+    read, or every paper's tags would stay in memory (~9 KB a paper).
+    """
 
     @cached_property
     def bibtex_fields(self) -> list[tuple[str, str]]:
@@ -63,31 +69,31 @@ class PaperCitation(Cite):
     def csl(self) -> dict:
         return csl.item(self)
 
-    @cached_property
+    @property
     def text(self) -> str:
         return text.reference(self)
 
-    @cached_property
+    @property
     def highwire(self) -> list[tuple[str, str]]:
         return highwire.tags(self)
 
-    @cached_property
+    @property
     def open_graph(self) -> list[tuple[str, str]]:
         return opengraph.open_graph(self)
 
-    @cached_property
+    @property
     def twitter(self) -> list[tuple[str, str]]:
         return opengraph.twitter(self)
 
-    @cached_property
+    @property
     def json_ld_data(self) -> dict:
         return jsonld.data(self)
 
-    @cached_property
+    @property
     def json_ld(self) -> Markup:
         return jsonld.script(self.json_ld_data)
 
-    @cached_property
+    @property
     def coins(self) -> Markup:
         return coins.span(self)
 
