@@ -466,9 +466,8 @@ class ConferencePapersGenerator(Generator):
         self.states.written(output.take_written())
         if self.states.remove_gone(self.output_path):
             # Pagefind indexes again only when a page is newer than its index.
-            entry = os.path.join(self.output_path, search.BUNDLE_DIR, SEARCH_ENTRY)
             with contextlib.suppress(OSError):
-                os.remove(entry)
+                os.remove(search.entry_file(self.output_path))
         # Every paper's card is on its conference page, written here: a link
         # that only Pelican's replacement made unusable was seen (and logged
         # with its file) in this process.
@@ -556,9 +555,6 @@ class ConferencePapersGenerator(Generator):
                 page_name=paper.url,
             )
 
-
-#: The file of the search index whose absence makes Pagefind index again.
-SEARCH_ENTRY = "pagefind-entry.json"
 
 #: The plugin's own code, templates and static files: a page of an older
 #: plugin is rendered again.

@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 #: Where the index and Pagefind's UI go, under the output folder; the search box
 #: (templates/conference_papers/_search.html) loads them from here.
 BUNDLE_DIR = "pagefind"
+#: The index's entry file: Pagefind runs again when a page is newer than it.
+ENTRY = "pagefind-entry.json"
 
 INSTALL_HINT = (
     "install Pagefind's binary with `pip install 'pagefind[bin]'` (or set "
@@ -74,6 +76,11 @@ class SearchIndexError(Exception):
     """Pagefind ran and failed."""
 
 
+def entry_file(output_path: str) -> str:
+    """The index's entry file in ``output_path``."""
+    return os.path.join(output_path, BUNDLE_DIR, ENTRY)
+
+
 def build_index(settings, output_path: str) -> None:
     """Index the output folder (``finalized``), unless the index is there and no
     HTML page was written after it: pages whose bytes did not change are not
@@ -86,7 +93,7 @@ def build_index(settings, output_path: str) -> None:
     if binary is None:  # removed since the start of the build
         raise SearchIndexError(f"conference_papers: Pagefind is gone; {INSTALL_HINT}")
     output = os.path.abspath(output_path)
-    bundle = os.path.join(output, BUNDLE_DIR, "pagefind-entry.json")
+    bundle = entry_file(output)
     if os.path.isfile(bundle) and not newer_than(output, os.stat(bundle).st_mtime):
         logger.info("conference_papers: no page changed; the search index stays")
         return
