@@ -189,24 +189,41 @@ def group(works: Iterable[Work]) -> list[Paper]:
     their first work, so a second run gives the same order.
     """
     works = [work for work in works if not work.skip_reason]
-    parent = list(range(len(works)))
+    sets = _Sets(len(works))
+    identities = [identity_of_work(work) for work in works]
+    holder: dict[str, int] = {}
+    for i, identity in enumerate(identities):
+        for key in sorted(identity.keys):
+            sets.join(i, holder.setdefault(key, i))
+    _join_by_title(identities, sets)
+    groups: dict[int, list[Work]] = {}
+    for i, work in enumerate(works):
+        groups.setdefault(sets.root(i), []).append(work)
+    return [merge(groups[key]) for key in sorted(groups)]
 
-    def root(i: int) -> int:
+
+class _Sets:
+    """Indices joined into sets (union-find); a set's root is its lowest index,
+    so the papers keep the order of their first work."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def root(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    def join(i: int, j: int) -> None:
-        a, b = root(i), root(j)
+    def join(self, i: int, j: int) -> None:
+        a, b = self.root(i), self.root(j)
         if a != b:
-            parent[max(a, b)] = min(a, b)
+            self.parent[max(a, b)] = min(a, b)
 
-    identities = [identity_of_work(work) for work in works]
-    holder: dict[str, int] = {}
-    for i, identity in enumerate(identities):
-        for key in sorted(identity.keys):
-            join(i, holder.setdefault(key, i))
+
+def _join_by_title(identities: list[Identity], sets: _Sets) -> None:
+    """Works of one title and first author are one paper, unless they conflict."""
     by_title: dict[tuple[str, str], list[int]] = {}
     for i, identity in enumerate(identities):
         if identity.title:
@@ -216,11 +233,7 @@ def group(works: Iterable[Work]) -> list[Paper]:
             for j in members[:n]:
                 a, b = identities[i], identities[j]
                 if a.same_title(b) and not _conflict(a, b):
-                    join(i, j)
-    groups: dict[int, list[Work]] = {}
-    for i, work in enumerate(works):
-        groups.setdefault(root(i), []).append(work)
-    return [merge(groups[key]) for key in sorted(groups)]
+                    sets.join(i, j)
 
 
 class Existing:

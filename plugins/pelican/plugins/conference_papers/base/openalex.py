@@ -410,7 +410,7 @@ def work_url(kind: str, value: str, *, base: str = API, mailto: str = "") -> str
     return f"{url}?{urlencode({'mailto': mailto})}" if mailto else url
 
 
-def iter_works(
+def iter_works(  # noqa: PLR0913 - keyword-only knobs with defaults, named per call
     fetch_json: Callable[[str], Any],
     author: str,
     *,

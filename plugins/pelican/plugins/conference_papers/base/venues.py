@@ -255,7 +255,7 @@ def series_key(name: str) -> str:
     return words if len(words.split()) >= 3 else ""
 
 
-def recognise(
+def recognise(  # noqa: PLR0913 - keyword-only: a source's fields, each named
     venue: str = "",
     *,
     acronym: str = "",
@@ -285,7 +285,6 @@ def recognise(
     given_year = _year_of(year)
     entry = (entry_type or "").strip().lstrip("@").lower()
     source = (source_type or "").strip().lower()
-    extra = {"volume": _one(volume), "issue": _one(issue), "pages": _one(pages)}
 
     kind, reason = _kind(text, hint, entry, source, dblp_kind)
     if not kind:
@@ -298,10 +297,11 @@ def recognise(
                 " 'Journal: <name>' or 'Preprint: arXiv'"
             ),
         )
+    given = _Given(hint, given_year, notes, reason)
     if kind == "preprint":
-        return _preprint(text, hint, given_year, notes, reason)
+        return _preprint(text, given)
     if kind in ("conference", "workshop"):
-        return _edition(text, hint, given_year, notes, reason, kind)
+        return _edition(text, given, kind)
     name = text or hint
     short = re.search(r"\s*\(([^()]+)\)$", name)
     if short and _is_short_name(short.group(1), ""):
@@ -314,7 +314,11 @@ def recognise(
         year=found.group(1) if found and kind != "journal" else given_year,
         notes=notes,
         reason=reason,
-        **(extra if kind in ("journal", "chapter", "book") else {}),
+        **(
+            {"volume": _one(volume), "issue": _one(issue), "pages": _one(pages)}
+            if kind in ("journal", "chapter", "book")
+            else {}
+        ),
     )
 
 
@@ -391,6 +395,15 @@ def _kind(text: str, hint: str, entry: str, source: str, dblp: str) -> tuple[str
         return _ENTRY_KINDS[entry], f"the entry type @{entry}"
     if _is_preprint(text, hint) or dblp == "preprint" or source == "repository":
         return "preprint", "a preprint server's name"
+    return (
+        _kind_by_words(text, hint)
+        or _kind_by_source(entry, source, dblp)
+        or _kind_by_shape(text, hint)
+    )
+
+
+def _kind_by_words(text: str, hint: str) -> tuple[str, str] | None:
+    """The words of the venue's name: 'thesis', 'Conference', 'Journal', ..."""
     if _THESIS_WORDS.search(text):
         return "thesis", "the word 'thesis'"
     if _REPORT_WORDS.search(text):
@@ -403,18 +416,31 @@ def _kind(text: str, hint: str, entry: str, source: str, dblp: str) -> tuple[str
         return "conference", f"the word {conference.group(1)!r}"
     if journal and not conference:
         return "journal", f"the word {journal.group(1)!r}"
+    return _kind_by_title(text, hint)
+
+
+def _kind_by_title(text: str, hint: str) -> tuple[str, str] | None:
+    """Names that are a venue's without a conference word."""
     if _PROCEEDINGS_TITLES.match(text):
         return "conference", "the title of NeurIPS' proceedings"
     if _workshop_acronym(text) or _workshop_acronym(hint):
         return "workshop", "a workshop's acronym (-W, @)"
+    return None
+
+
+def _kind_by_source(entry: str, source: str, dblp: str) -> tuple[str, str] | None:
+    """The type the source gives (OpenAlex's, DBLP's key, the entry type)."""
     typed = (
         _SOURCE_KINDS.get(source)
         or dblp
         or ("conference" if entry in _ENTRY_CONFERENCE else "")
         or ("journal" if entry in _ENTRY_JOURNAL else "")
     )
-    if typed:
-        return typed, "the source's type"
+    return (typed, "the source's type") if typed else None
+
+
+def _kind_by_shape(text: str, hint: str) -> tuple[str, str]:
+    """The last resort: how the name is written; ``("", "")`` when it tells nothing."""
     if re.search(r"\([^()]{1,30}\)(?:\s*-\s*[^()]*\btrack)?$", text, re.I):
         return "conference", "a name with its acronym (the lab-website-template way)"
     if _SERIES_WORDS.search(text):
@@ -457,9 +483,18 @@ def _leading_acronym(text: str) -> str:
     return ""
 
 
-def _preprint(
-    text: str, hint: str, given_year: str, notes: tuple, reason: str
-) -> Venue:
+@dataclass(frozen=True)
+class _Given:
+    """What a source gives beside the venue's text."""
+
+    hint: str  # the acronym (al-folio's abbr, a DBLP key's, a bold part)
+    year: str
+    notes: tuple[str, ...]
+    reason: str  # why the venue is of its kind
+
+
+def _preprint(text: str, given: _Given) -> Venue:
+    hint = given.hint
     found = _SERVER.search(text) or _SERVER.search(hint)
     written = found.group(1) if found else (text or hint)
     canonical = _SERVERS.get(written.lower(), "")
@@ -470,76 +505,31 @@ def _preprint(
     return Venue(
         kind="preprint",
         name=written or "arXiv",
-        year=year.group(1) if year else given_year,
+        year=year.group(1) if year else given.year,
         arxiv=arxiv.group(1) if arxiv else "",
-        notes=notes,
-        reason=reason,
+        notes=given.notes,
+        reason=given.reason,
     )
 
 
-def _edition(
-    text: str, hint: str, given_year: str, notes: tuple, reason: str, kind: str
-) -> Venue:
+def _edition(text: str, given: _Given, kind: str) -> Venue:
     """A conference edition, or a workshop and the edition it was part of."""
-    notes_list = list(notes)
-    text = text.rstrip(" .")
-    volume = re.search(r",\s*(Volume \d+)$", text)
-    if volume:
-        notes_list.append(volume.group(1))
-        text = text[: volume.start()]
-    workshop, host = _workshop_parts(text)
-    if workshop is not None:
-        kind = "workshop"
-        text = host
-    short = _ACRONYM_WORKSHOPS.match(text)
-    if workshop is None and short and _leading_acronym(short.group("acr")):
-        # "CVPR Workshops 2016": the edition is CVPR 2016's; "... on X" names one.
-        kind = "workshop"
-        workshop = ("Workshop " + short.group("on")) if short.group("on") else ""
-        text = " ".join(
-            part
-            for part in (short.group("acr"), short.group("y1") or short.group("y2"))
-            if part
-        )
+    notes_list = list(given.notes)
+    text, kind, workshop = _edition_text(text, kind, notes_list)
     name, acronym, year, track = _name_acronym_year(text, notes_list)
-    if not acronym and hint and hint.lower() != name.lower():
-        acronym = hint
-    for suffix in ("-W", "W"):
-        base = acronym[: -len(suffix)]
-        if (
-            acronym.endswith(suffix)
-            and len(base) >= (3 if suffix == "W" else 2)
-            and (
-                suffix == "-W"
-                or kind == "workshop"
-                or _WORKSHOP_WORD.search(text)
-                # "CVPRW" alone; "CSCW" is a conference
-                or (acronym.upper() not in _W_CONFERENCES and base[-1:] != "W")
-            )
-        ):
-            kind, acronym = "workshop", base
-            break
+    if not acronym and given.hint and given.hint.lower() != name.lower():
+        acronym = given.hint
+    base = _workshop_base(acronym, kind, text)
+    if base:
+        kind, acronym = "workshop", base
     if _WORKSHOP_WORD.search(name) and workshop is None:
         kind = "workshop"
-        if _HOST_WORDS.search(name) or re.search(r"\bworkshops\b", name, re.I):
-            # "2016 IEEE Conference on ... Workshops": the conference's workshops,
-            # no workshop's name; the edition is the conference's own.
-            workshop = ""
-            name = _WORKSHOPS_SUFFIX.sub("", name)
-        else:
-            # "Workshop on Autonomous Driving, CVPR 2021": the workshop's name;
-            # the edition's name is its host's, which this text does not give.
-            workshop = name
-            name = "" if acronym else name
+        workshop, name = _workshop_of_name(name, acronym)
     if kind == "workshop" and _HOST_WORDS.search(name):
         # "European Conference on Computer Vision, Workshop Proceedings": the host
         name = _WORKSHOPS_SUFFIX.sub("", name)
-    year = year or given_year
-    label = acronym or _bare_name(name, year)
-    slug = edition_slug(label, year) if label else ""
-    title = f"{label} {two_digit_year(year)}" if acronym and year else label
-    if not acronym and year:
-        title = f"{label} {year}"
+    year = year or given.year
+    slug, title = _edition_slug_title(name, acronym, year)
     if kind == "workshop":
         track = track or WORKSHOP_TRACK
     problem = ""
@@ -559,9 +549,81 @@ def _edition(
         workshop=(workshop or "") if kind == "workshop" else "",
         track=track,
         notes=tuple(notes_list),
-        reason=reason,
+        reason=given.reason,
         problem=problem,
     )
+
+
+def _edition_text(
+    text: str, kind: str, notes: list[str]
+) -> tuple[str, str, str | None]:
+    """``(text, kind, workshop)``: the edition's text without its volume (a
+    note) and, for a workshop, without the workshop's name (None: no workshop
+    named, "": the conference's workshops)."""
+    text = text.rstrip(" .")
+    volume = re.search(r",\s*(Volume \d+)$", text)
+    if volume:
+        notes.append(volume.group(1))
+        text = text[: volume.start()]
+    workshop, host = _workshop_parts(text)
+    if workshop is not None:
+        return host, "workshop", workshop
+    short = _ACRONYM_WORKSHOPS.match(text)
+    if short and _leading_acronym(short.group("acr")):
+        # "CVPR Workshops 2016": the edition is CVPR 2016's; "... on X" names one.
+        workshop = ("Workshop " + short.group("on")) if short.group("on") else ""
+        text = " ".join(
+            part
+            for part in (short.group("acr"), short.group("y1") or short.group("y2"))
+            if part
+        )
+        return text, "workshop", workshop
+    return text, kind, None
+
+
+def _workshop_base(acronym: str, kind: str, text: str) -> str:
+    """The conference's acronym of a workshop's ("CVPRW", "ECCV-W"), or ""."""
+    for suffix in ("-W", "W"):
+        base = acronym[: -len(suffix)]
+        if (
+            acronym.endswith(suffix)
+            and len(base) >= (3 if suffix == "W" else 2)
+            and _w_is_workshop(suffix, acronym, kind, text)
+        ):
+            return base
+    return ""
+
+
+def _w_is_workshop(suffix: str, acronym: str, kind: str, text: str) -> bool:
+    """Whether the W an acronym ends with means 'Workshop'."""
+    return bool(
+        suffix == "-W"
+        or kind == "workshop"
+        or _WORKSHOP_WORD.search(text)
+        # "CVPRW" alone; "CSCW" is a conference
+        or (acronym.upper() not in _W_CONFERENCES and acronym[-2:-1] != "W")
+    )
+
+
+def _workshop_of_name(name: str, acronym: str) -> tuple[str, str]:
+    """``(workshop, name)`` of a name with the word 'Workshop'."""
+    if _HOST_WORDS.search(name) or re.search(r"\bworkshops\b", name, re.I):
+        # "2016 IEEE Conference on ... Workshops": the conference's workshops,
+        # no workshop's name; the edition is the conference's own.
+        return "", _WORKSHOPS_SUFFIX.sub("", name)
+    # "Workshop on Autonomous Driving, CVPR 2021": the workshop's name;
+    # the edition's name is its host's, which this text does not give.
+    return name, "" if acronym else name
+
+
+def _edition_slug_title(name: str, acronym: str, year: str) -> tuple[str, str]:
+    """``(slug, title)`` of an edition: "CVPR 22", or the bare name and year."""
+    label = acronym or _bare_name(name, year)
+    slug = edition_slug(label, year) if label else ""
+    title = f"{label} {two_digit_year(year)}" if acronym and year else label
+    if not acronym and year:
+        title = f"{label} {year}"
+    return slug, title
 
 
 def _workshop_parts(text: str) -> tuple[str | None, str]:
@@ -596,9 +658,17 @@ def _workshop_parts(text: str) -> tuple[str | None, str]:
 
 def _name_acronym_year(text: str, notes: list[str]) -> tuple[str, str, str, str]:
     """``(name, acronym, year, track)`` of a conference text."""
-    year = ""
-    track = ""
-    # "... (WACV)", "(CVPR 2020)", "(ICCVW)", "(Big Data)", "(DSN) - Industry Track"
+    return (
+        _from_parentheses(text, notes)
+        or _from_pieces(text, notes)
+        or _from_acronym(text)
+        or _from_name(text)
+    )
+
+
+def _from_parentheses(text: str, notes: list[str]) -> tuple[str, str, str, str] | None:
+    """An acronym in parentheses: "... (WACV)", "(CVPR 2020)", "(ICCVW)",
+    "(Big Data)", "(DSN) - Industry Track"."""
     for match in reversed(list(re.finditer(r"\(([^()]*)\)", text))):
         inside = match.group(1).strip()
         before = text[: match.start()].strip()
@@ -609,6 +679,7 @@ def _name_acronym_year(text: str, notes: list[str]) -> tuple[str, str, str, str]
         separated = re.match(r"^(?:[,.]|-|–|and\b)", text[match.end() :].strip())
         if after and not separated and not _TRACK_NOTE.search(after):
             continue
+        track = ""
         if after:
             if _TRACK_NOTE.search(after):
                 track = after
@@ -617,46 +688,58 @@ def _name_acronym_year(text: str, notes: list[str]) -> tuple[str, str, str, str]
         found = _YEAR4.search(before)
         year = inside_year or (found.group(1) if found else "")
         return before.strip(" ,.-"), acronym, year, track
-    # DBLP: "IEEE Conference on ..., CVPR 2021, virtual, June 19-25, 2021"
-    # and "Computer Vision - ECCV 2022 - 17th European Conference, Tel Aviv, ...".
+    return None
+
+
+def _from_pieces(text: str, notes: list[str]) -> tuple[str, str, str, str] | None:
+    """DBLP: "IEEE Conference on ..., CVPR 2021, virtual, June 19-25, 2021" and
+    "Computer Vision - ECCV 2022 - 17th European Conference, Tel Aviv, ..."."""
     pieces = list(re.finditer(r"[^,:\u2013]+?(?=\s*(?:,|:\s|\s-\s|\u2013|$))", text))
-    if len(pieces) > 1:
-        for index, piece in enumerate(pieces):
-            part = piece.group(0).strip(" -")
-            plain = re.sub(r"\s+workshops?\b", "", part, flags=re.I)
-            acronym, part_year = _split_year(plain)
-            last = index == len(pieces) - 1
-            if (
-                (index == 0 and not part_year)
-                or not (part_year or last)
-                or _leading_acronym(acronym) != acronym
-            ):
-                continue
-            before = text[: piece.start()]
-            # The name ends with the first piece that says 'Conference'.
-            named = [p for p in pieces if _CONFERENCE_WORDS.search(p.group(0))]
-            end = max(named[0].end() if named else 0, len(before.rstrip(" ,:-\u2013")))
-            name = text[:end].strip(" ,:-\u2013")
-            if piece.end() >= end:
-                end = piece.end()
-            rest = text[end:].strip(" ,:-\u2013.")
-            if rest:
-                notes.append(rest)
-            return name, acronym, part_year, track
-    # "NeurIPS 2022", "ICML 24", "BMVC", "IJCAI-19"
+    if len(pieces) <= 1:
+        return None
+    for index, piece in enumerate(pieces):
+        part = piece.group(0).strip(" -")
+        plain = re.sub(r"\s+workshops?\b", "", part, flags=re.I)
+        acronym, part_year = _split_year(plain)
+        last = index == len(pieces) - 1
+        if (
+            (index == 0 and not part_year)
+            or not (part_year or last)
+            or _leading_acronym(acronym) != acronym
+        ):
+            continue
+        before = text[: piece.start()]
+        # The name ends with the first piece that says 'Conference'.
+        named = [p for p in pieces if _CONFERENCE_WORDS.search(p.group(0))]
+        end = max(named[0].end() if named else 0, len(before.rstrip(" ,:-\u2013")))
+        name = text[:end].strip(" ,:-\u2013")
+        if piece.end() >= end:
+            end = piece.end()
+        rest = text[end:].strip(" ,:-\u2013.")
+        if rest:
+            notes.append(rest)
+        return name, acronym, part_year, ""
+    return None
+
+
+def _from_acronym(text: str) -> tuple[str, str, str, str] | None:
+    """An acronym alone: "NeurIPS 2022", "ICML 24", "BMVC", "IJCAI-19"."""
     short = _leading_acronym(text)
-    if short:
-        acronym, short_year = _split_year(text)
-        if short_year:
-            return "", acronym, short_year, track
-        return "", short, "", track
-    # "2016 Design, Automation and Test in Europe Conference", "... Systems 2022"
+    if not short:
+        return None
+    acronym, short_year = _split_year(text)
+    if short_year:
+        return "", acronym, short_year, ""
+    return "", short, "", ""
+
+
+def _from_name(text: str) -> tuple[str, str, str, str]:
+    """A name alone, a year before or after it: "2016 Design, Automation and
+    Test in Europe Conference", "... Systems 2022"."""
     found = re.match(r"^((?:19|20)\d{2})\s+", text) or re.search(
         r"\s((?:19|20)\d{2})$", text
     )
-    if found:
-        year = found.group(1)
-    return text, "", year, track
+    return text, "", found.group(1) if found else "", ""
 
 
 def _split_year(text: str) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from ..base.accounts import parse_account
 from ..importers import arxiv, doi
 from ..importers.bibtex import BibtexImport, parse_library
 from ..importers.common import paper_from_metadata, place, venue_of_metadata
-from ..importers.jekyll import parse_page
+from ..importers.jekyll import PageOptions, parse_page
 from ..importers.lwt import LwtImport, load_entries
 from ..importers.remote import Fetcher, FetchError
 from ..importers.writer import (
@@ -70,7 +70,9 @@ def import_jekyll(args, writer: ImportWriter) -> None:
         raise failure
     for page in args.pages:
         parsed = parse_page(
-            _read(page), page, Path(page), args.date, args.slug, args.base_url
+            _read(page),
+            page,
+            PageOptions(Path(page), args.date, args.slug, args.base_url),
         )
         writer.warnings += parsed.warnings
         kept = writer.add_conference(parsed.conference)

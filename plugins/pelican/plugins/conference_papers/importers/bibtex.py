@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import bibtexparser
@@ -266,6 +267,29 @@ def _fix_duplicate(entry: Entry, library) -> None:
         middleware.transform_entry(entry, library)
 
 
+@dataclass
+class _Read:
+    """One entry, read: its line, its fields as text, who wrote it."""
+
+    line: int
+    text: dict[str, str]
+    title: str
+    year: str
+    authors: list[str]
+    #: the author list ends in "and others"
+    truncated: bool
+
+
+def _date(text: dict[str, str], year: str) -> str:
+    """``year``, ``month`` (a name or a number) and ``day``, as partial as given."""
+    month_text = text.get("month", "")
+    month = _MONTHS.get(month_text[:3].lower()) or (
+        int(month_text) if month_text.isdigit() else 0
+    )
+    day = int(text["day"]) if text.get("day", "").isdigit() else 0
+    return partial_date(year, month, day)
+
+
 class BibtexImport:
     def __init__(
         self,
@@ -339,14 +363,50 @@ class BibtexImport:
         line = (entry.start_line or 0) + 1
         entry_type = entry.entry_type.lower()
         if entry_type in VOLUMES:
-            if entry.key.lower() not in self.referenced:
-                self.warn(
-                    line,
-                    f"@{entry_type}{{{entry.key}}} is a volume, not a paper: left "
-                    "out (entries that crossref it take their venue from it)",
-                )
+            self._volume(entry, line, entry_type)
             return
         fields = self._fields(entry, line)
+        self._refused_links(fields, line)
+        read = self._read(entry, line, fields)
+        if read is None:
+            return
+        key = (re.sub(r"\W+", " ", read.title).strip().casefold(), read.year)
+        if key in self.seen:
+            first_line, first = self.seen[key]
+            self.warn(
+                line,
+                f"'{read.title}' ({read.year}) is also at line {first_line}; "
+                "the two entries were merged",
+            )
+            self._fill(first, self._paper(read, first.conference))
+            return
+        self._macros(entry, line, read.text)
+        venue = self._venue(fields, read, entry_type)
+        paper = self._paper(read, "")
+        if not venue.kind and paper.arxiv:  # @misc{..., eprint = {2401.00001}}
+            venue = recognise("arXiv", year=read.year)
+        paper.date = _date(read.text, read.year)
+        conference = place(
+            paper, venue, lambda message: self.warn(line, f"'{read.title}': {message}")
+        )
+        if conference is not None:
+            paper.venue = venue.name if venue.name != conference.name else ""
+        self.seen[key] = (line, paper)
+        if conference is None:
+            self.writer.add_paper(paper)
+            return
+        group = self.groups.setdefault(conference.slug, (conference, []))
+        group[1].append(paper)
+
+    def _volume(self, entry: Entry, line: int, entry_type: str) -> None:
+        if entry.key.lower() not in self.referenced:
+            self.warn(
+                line,
+                f"@{entry_type}{{{entry.key}}} is a volume, not a paper: left "
+                "out (entries that crossref it take their venue from it)",
+            )
+
+    def _refused_links(self, fields: dict, line: int) -> None:
         for key, value in fields.items():
             if isinstance(value, str) and key not in RAW_FIELDS:
                 for url, why in refused_links(value):
@@ -355,6 +415,10 @@ class BibtexImport:
                         f"{key}: the address '{url[:60]}' is not linked ({why}); "
                         "its text is kept",
                     )
+
+    def _read(self, entry: Entry, line: int, fields: dict) -> _Read | None:
+        """The entry's fields as text, its title, year and authors; None (and
+        a warning) when it has no title."""
         text = {
             key: (strip_html(decode(value)) if key not in RAW_FIELDS else value.strip())
             for key, value in fields.items()
@@ -370,7 +434,7 @@ class BibtexImport:
             )
         if not title:
             self.warn(line, f"the entry '{entry.key}' has no title; left out")
-            return
+            return None
         authors, truncated = [], False
         people = fields.get("author") or fields.get("editor") or []
         for one in people if isinstance(people, list) else [people]:
@@ -379,22 +443,11 @@ class BibtexImport:
                 truncated = True
             elif person_name:
                 authors.append(person_name)
-        key = (re.sub(r"\W+", " ", title).strip().casefold(), year)
-        if key in self.seen:
-            first_line, first = self.seen[key]
-            self.warn(
-                line,
-                f"'{title}' ({year}) is also at line {first_line}; "
-                "the two entries were merged",
-            )
-            self._fill(
-                first,
-                self._paper(
-                    entry, line, text, title, year, authors, truncated, first.conference
-                ),
-            )
-            return
-        self._macros(entry, line, text)
+        return _Read(line, text, title, year, authors, truncated)
+
+    @staticmethod
+    def _venue(fields: dict, read: _Read, entry_type: str):
+        text = read.text
         venue_raw = str(
             fields.get("booktitle")
             or fields.get("journal")
@@ -403,44 +456,25 @@ class BibtexImport:
             or fields.get("publisher")
             or ""
         )
-        venue = recognise(
+        return recognise(
             strip_html(decode(venue_raw)) if "<b>" not in venue_raw else venue_raw,
             acronym=text.get("abbr", ""),
             entry_type=entry_type,
-            year=year,
+            year=read.year,
             volume=text.get("volume", ""),
             issue=text.get("number", ""),
             pages=text.get("pages", ""),
         )
-        paper = self._paper(entry, line, text, title, year, authors, truncated, "")
-        if not venue.kind and paper.arxiv:  # @misc{..., eprint = {2401.00001}}
-            venue = recognise("arXiv", year=year)
-        month_text = text.get("month", "")
-        month = _MONTHS.get(month_text[:3].lower()) or (
-            int(month_text) if month_text.isdigit() else 0
-        )
-        day = int(text["day"]) if text.get("day", "").isdigit() else 0
-        paper.date = partial_date(year, month, day)
-        conference = place(
-            paper, venue, lambda message: self.warn(line, f"'{title}': {message}")
-        )
-        if conference is not None:
-            paper.venue = venue.name if venue.name != conference.name else ""
-        self.seen[key] = (line, paper)
-        if conference is None:
-            self.writer.add_paper(paper)
-            return
-        group = self.groups.setdefault(conference.slug, (conference, []))
-        group[1].append(paper)
 
-    def _paper(self, entry, line, text, title, year, authors, truncated, conference):
+    def _paper(self, read: _Read, conference: str) -> PaperRecord:
+        line, text, title = read.line, read.text, read.title
         paper = PaperRecord(
             title=title,
-            authors=authors,
+            authors=read.authors,
             conference=conference,
             origin=f"{self.name}:{line}",
         )
-        if truncated:
+        if read.truncated:
             paper.extra["Authors-More"] = "and others"
             self.warn(
                 line, f"'{title}' lists 'and others': only the named authors are shown"
@@ -454,6 +488,16 @@ class BibtexImport:
             paper.extra["Award"] = text["award"]
         # bibtex_show (al-folio's "Bib" button) is dropped: every paper page
         # here shows the paper's BibTeX (writers/citations).
+        self._identifiers(line, paper, text)
+        self._links(line, paper, text)
+        self._preview(line, paper, text.get("preview", ""))
+        for key in sorted(text):
+            if key not in USED and text[key]:
+                paper.extra[extra_key(key, "Bibtex")] = text[key]
+        return paper
+
+    def _identifiers(self, line: int, paper: PaperRecord, text: dict) -> None:
+        """arXiv and DOI: kept when they are one, else named and left out."""
         arxiv_id = normalize_arxiv(text.get("arxiv", "") or text.get("eprint", ""))
         if arxiv_id:
             paper.arxiv = arxiv_id
@@ -466,6 +510,10 @@ class BibtexImport:
             paper.doi = doi
         elif text.get("doi"):
             self.warn(line, f"doi '{text['doi']}' is not a DOI; left out")
+
+    def _links(self, line: int, paper: PaperRecord, text: dict) -> None:
+        """The buttons: pdf, code, url (unless it is the DOI's or arXiv's), and
+        al-folio's link fields."""
         pdf = self._url(line, text.get("pdf", ""), "pdf", "assets/pdf/")
         if pdf:
             paper.pdf = pdf
@@ -473,6 +521,7 @@ class BibtexImport:
         if code:
             paper.code = code
         url = self._url(line, text.get("url", ""), "url", "")
+        doi, arxiv_id = paper.doi, paper.arxiv
         if url and not (doi and "doi.org" in url) and not (arxiv_id and "arxiv" in url):
             if not paper.pdf and url.lower().endswith(".pdf"):
                 paper.pdf = url
@@ -482,11 +531,6 @@ class BibtexImport:
             value = self._url(line, text.get(key, ""), key, folder)
             if value:
                 add_link_once(paper, label, value, icon)
-        self._preview(line, paper, text.get("preview", ""))
-        for key in sorted(text):
-            if key not in USED and text[key]:
-                paper.extra[extra_key(key, "Bibtex")] = text[key]
-        return paper
 
     def _url(self, line: int, value: str, key: str, folder: str) -> str | None:
         if not value:

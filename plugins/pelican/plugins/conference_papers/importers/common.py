@@ -181,46 +181,67 @@ def place(paper: PaperRecord, venue: Venue, warn) -> ConferenceRecord | None:
     warned about with the source's line (``warn(message)``) and goes to
     ``papers/unsorted/``, where ``check`` names what to write.
     """
-    for note in venue.notes:
-        if _AWARD.search(note):
-            paper.extra.setdefault("Award", note)
-        elif _PRESENTATION.search(note):
-            paper.extra.setdefault("Presentation", note)
+    _keep_notes(paper, venue)
     if venue.arxiv and not paper.arxiv:
         paper.arxiv = normalize_arxiv(venue.arxiv) or ""
         drop_repeated_links(paper)  # a "Paper" link to the arXiv page it names
     if venue.kind in ("conference", "workshop") and venue.slug:
-        paper.conference = venue.slug
-        paper.track = paper.track or venue.track
-        paper.workshop = paper.workshop or venue.workshop
-        if edition_type(venue, paper.workshop):
-            paper.extra.setdefault("Type", edition_type(venue, paper.workshop))
-        return ConferenceRecord(
-            slug=venue.slug,
-            title=venue.title,
-            date=venue.year,
-            name=venue.name if venue.name != venue.title else "",
-        )
+        return _place_in_edition(paper, venue)
     if venue.kind and venue.kind in KIND_FOLDERS:
         paper.conference = KIND_FOLDERS[venue.kind]
         paper.venue = ""
-        if venue.kind == "journal":
-            paper.extra["Journal"] = venue.name
-            for key in ("volume", "issue", "pages"):
-                if getattr(venue, key):
-                    paper.extra[key.title()] = getattr(venue, key)
-        elif venue.kind == "preprint":
-            paper.extra["Preprint"] = venue.name
-        else:
-            paper.extra["Type"] = venue.kind
-            if venue.name:
-                paper.extra["Publisher"] = venue.name
+        _KIND_FIELDS.get(venue.kind, _other_fields)(paper, venue)
         if venue.year and not paper.date:
             paper.date = venue.year
         return None
     paper.conference = UNSORTED
     warn(venue.problem or f"cannot tell where '{paper.title}' appeared")
     return None
+
+
+def _keep_notes(paper: PaperRecord, venue: Venue) -> None:
+    """The venue's notes a paper shows: its award, its presentation."""
+    for note in venue.notes:
+        if _AWARD.search(note):
+            paper.extra.setdefault("Award", note)
+        elif _PRESENTATION.search(note):
+            paper.extra.setdefault("Presentation", note)
+
+
+def _place_in_edition(paper: PaperRecord, venue: Venue) -> ConferenceRecord:
+    paper.conference = venue.slug
+    paper.track = paper.track or venue.track
+    paper.workshop = paper.workshop or venue.workshop
+    if edition_type(venue, paper.workshop):
+        paper.extra.setdefault("Type", edition_type(venue, paper.workshop))
+    return ConferenceRecord(
+        slug=venue.slug,
+        title=venue.title,
+        date=venue.year,
+        name=venue.name if venue.name != venue.title else "",
+    )
+
+
+def _journal_fields(paper: PaperRecord, venue: Venue) -> None:
+    paper.extra["Journal"] = venue.name
+    for key in ("volume", "issue", "pages"):
+        if getattr(venue, key):
+            paper.extra[key.title()] = getattr(venue, key)
+
+
+def _preprint_fields(paper: PaperRecord, venue: Venue) -> None:
+    paper.extra["Preprint"] = venue.name
+
+
+def _other_fields(paper: PaperRecord, venue: Venue) -> None:
+    """A thesis, a report, a book, a chapter: its Type, its Publisher."""
+    paper.extra["Type"] = venue.kind
+    if venue.name:
+        paper.extra["Publisher"] = venue.name
+
+
+#: The fields of a paper of each kind that has no edition (others: _other_fields).
+_KIND_FIELDS = {"journal": _journal_fields, "preprint": _preprint_fields}
 
 
 _EDITION_TITLE = re.compile(r"^(?P<acronym>.+) (?P<yy>\d{2})$")

@@ -220,25 +220,79 @@ def _conference_date(meta: dict, page_name: str, title: str, date: str | None):
     return None, False
 
 
+@dataclass(frozen=True)
+class PageOptions:
+    """What ``import jekyll`` is told about a page besides its text."""
+
+    #: the page's file: images are found relative to its folder
+    page: Path | None = None
+    #: ``--date``: the conference's first day, when the page does not say
+    date: str | None = None
+    #: ``--slug``: the conference's slug, when the recogniser's is not wanted
+    slug: str | None = None
+    #: ``--base-url``: the site the page was published on
+    base_url: str = ""
+
+
+_TAG = re.compile(r"\{%-?\s*(\w+)\s*(.*?)\s*-?%\}", re.DOTALL)
+
+
 def parse_page(
-    text: str,
-    name: str = "page.md",
-    page: Path | None = None,
-    date: str | None = None,
-    slug: str | None = None,
-    base_url: str = "",
+    text: str, name: str = "page.md", options: PageOptions | None = None
 ) -> JekyllPage:
     """Read one page; raise ImportFailure when it is no conference page."""
-    warnings: list[Warning_] = []
+    reader = _PageReader(text, name, options or PageOptions())
+    reader.read()
+    return reader.finish()
 
-    def warn(line: int, message: str) -> None:
-        warnings.append(Warning_(f"{name}:{line}", message))
 
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    meta: dict = {}
-    start = 0
-    if lines and lines[0].strip() == "---":
+class _PageReader:
+    """One page, read line by line: what has been seen so far, where it goes.
+
+    Each kind of line (a Liquid tag, a line of an abstract, a heading, an
+    embed, text) has its own method; they share the state of the page."""
+
+    def __init__(self, text: str, name: str, options: PageOptions) -> None:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.lines = text.split("\n")
+        self.name = name
+        self.options = options
+        self.warnings: list[Warning_] = []
+        self.meta: dict = {}
+        self.number = 0  # the index of the next line to read
+        self.title, self.icon = "", ""
+        self.account = self.hashtag = ""
+        self.tracks: list[str] = []
+        self.posts: list[dict] = []
+        self.intro: list[str] = []
+        self.papers: list[PaperRecord] = []
+        self.paper: PaperRecord | None = None
+        self.abstract: list[str] = []
+        self.in_capture = False
+        self.capture_line = 0
+        self.outside_from = 0  # the line where text outside an abstract began
+        self.track = ""
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(Warning_(f"{self.name}:{line}", message))
+
+    def read(self) -> None:
+        self._front_matter()
+        self.title = strip_html(str(self.meta.get("title") or ""))
+        while self.number < len(self.lines):
+            read = self._next_line()
+            if read is not None:
+                self._line(*read)
+        if self.in_capture:
+            raise ImportFailure(
+                f"{self.name}:{self.capture_line}: this '{{% capture %}}' is never "
+                "closed; add '{% endcapture %}' after the abstract"
+            )
+
+    def _front_matter(self) -> None:
+        lines, name = self.lines, self.name
+        if not lines or lines[0].strip() != "---":
+            return
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
         if end is None:
             raise ImportFailure(f"{name}:1: the front matter (---) is never closed")
@@ -251,276 +305,343 @@ def parse_page(
             raise ImportFailure(
                 f"{name}:{line}: the front matter is not YAML ({problem})"
             ) from None
-        meta = loaded if isinstance(loaded, dict) else {}
-        start = end + 1
+        self.meta = loaded if isinstance(loaded, dict) else {}
+        self.number = end + 1
 
-    title, icon = strip_html(str(meta.get("title") or "")), ""
-    account = hashtag = ""
-    tracks: list[str] = []
-    posts: list[dict] = []
-    intro: list[str] = []
-    papers: list[PaperRecord] = []
-    paper: PaperRecord | None = None
-    abstract: list[str] = []
-    in_capture = False
-    capture_line = 0
-    outside_from = 0  # the line where text outside an abstract began
-    track = ""
-    number = start
-    while number < len(lines):
-        line = lines[number]
-        lineno = number + 1
-        number += 1
+    def _next_line(self) -> tuple[str, int, str] | None:
+        """(line, its number, stripped) of the next line, a Liquid tag that
+        runs over several lines joined; None when it was only a comment."""
+        lines = self.lines
+        line = lines[self.number]
+        lineno = self.number + 1
+        self.number += 1
         stripped = line.strip()
         # A Liquid tag may run over several lines.
         if "{%" in stripped and "%}" not in stripped[stripped.index("{%") :]:
-            while number < len(lines) and "%}" not in line:
-                line += "\n" + lines[number]
-                number += 1
+            while self.number < len(lines) and "%}" not in line:
+                line += "\n" + lines[self.number]
+                self.number += 1
             stripped = line.strip()
         # HTML comments are notes for editors, not content.
         if "<!--" in stripped:
-            while "-->" not in stripped and number < len(lines):
-                stripped += "\n" + lines[number]
-                number += 1
+            while "-->" not in stripped and self.number < len(lines):
+                stripped += "\n" + lines[self.number]
+                self.number += 1
             stripped = _COMMENT.sub("", stripped).strip()
             if not stripped:
-                continue
+                return None
+        return line, lineno, stripped
 
-        tag = re.fullmatch(r"\{%-?\s*(\w+)\s*(.*?)\s*-?%\}", stripped, re.DOTALL)
+    def _line(self, line: str, lineno: int, stripped: str) -> None:
+        tag = _TAG.fullmatch(stripped)
         if tag:
-            kind, rest = tag.group(1), tag.group(2)
-            if kind in ("comment", "raw") and f"end{kind}" in rest:
-                if kind == "raw":
-                    _keep(rest, in_capture, paper, abstract, intro)
-                continue
-            if kind in ("comment", "raw"):
-                end = _block_end(lines, number, kind)
-                if end is None:
-                    raise ImportFailure(
-                        f"{name}:{lineno}: '{{% {kind} %}}' is never closed; add "
-                        f"'{{% end{kind} %}}' where it ends"
-                    )
-                if kind == "raw":  # kept as written, as Jekyll shows it
-                    for kept in lines[number:end]:
-                        _keep(kept.rstrip(), in_capture, paper, abstract, intro)
-                number = end + 1
-                continue
-            if kind == "capture":
-                if in_capture:
-                    raise ImportFailure(
-                        f"{name}:{capture_line}: this '{{% capture %}}' is never "
-                        f"closed (the next one starts at line {lineno}); add "
-                        "'{% endcapture %}' after the abstract"
-                    )
-                in_capture, abstract, capture_line = True, [], lineno
-                continue
-            if kind == "endcapture":
-                in_capture = False
-                continue
-            if kind == "include":
-                include = rest.split()[0] if rest.split() else ""
-                attributes = _attributes(rest[len(include) :])
-                if include == "link.html" and paper is not None:
-                    _add_link(
-                        paper, attributes, base_url, lambda m, n=lineno: warn(n, m)
-                    )
-                    continue
-                if include in ("feature.html", "figure.html") and paper is not None:
-                    _add_feature(
-                        paper,
-                        attributes,
-                        page,
-                        base_url,
-                        lambda m, n=lineno: warn(n, m),
-                    )
-                    continue
-            warn(lineno, f"'{shortened(stripped)}' is not understood; kept as text")
-            _keep(stripped, in_capture, paper, abstract, intro)
-            continue
+            self._tag(tag.group(1), tag.group(2), lineno, stripped)
+            return
         inline = _LIQUID_INLINE.search(stripped)
         if inline:  # Jekyll shows what it evaluates to; the page would show it raw
-            warn(
+            self.warn(
                 lineno,
                 f"the Liquid '{shortened(inline.group(0))}' is not evaluated by the "
                 "import; kept as text (write what it shows instead)",
             )
-
-        if in_capture and re.match(r"^#{1,3}\s", stripped):
-            raise ImportFailure(
-                f"{name}:{capture_line}: this '{{% capture %}}' is never closed "
-                f"(the heading at line {lineno} would become part of the abstract); "
-                "add '{% endcapture %}' after the abstract"
-            )
-        if in_capture:
-            if _IAL.match(stripped):
-                warn(
-                    lineno,
-                    f"the Kramdown attribute '{stripped}' has no equivalent; left out",
-                )
-                continue
-            abstract.append(line)
-            if paper is not None:
-                paper.abstract = _join_paragraphs(abstract)
-            continue
-
+        if self.in_capture:
+            self._abstract_line(line, lineno, stripped)
+            return
         heading = re.match(r"^(#{1,4})\s+(.*)$", stripped)
         if heading:
-            level, content = len(heading.group(1)), heading.group(2).strip()
-            if level == 1:
-                icon_match = _ICON_HEADING.match(content)
-                if icon_match:
-                    icon = icon_match.group(1).strip()
-                    content = content[icon_match.end() :]
-                title = strip_html(content) or title
-            elif level == 2:
-                # As written: "Full Paper (in the ... Proceedings)" is its name.
-                track = strip_html(content)
-                paper = None  # what follows belongs to the track, not a paper
-                if track not in tracks:
-                    tracks.append(track)
-            elif level == 3:
-                paper_title = strip_html(content)
-                workshop = ""
-                match = _WORKSHOP.match(paper_title)
-                if match:
-                    workshop, paper_title = match.group("name"), match.group("title")
-                elif _WORKSHOP_NAME.search(paper_title):
-                    warn(
-                        lineno,
-                        f"'{shortened(paper_title)}' reads as a workshop's name, not "
-                        "a paper's title; write '### <Workshop name> Workshop: "
-                        "<paper title>' (or '## <Workshop name>' as a track)",
-                    )
-                paper = PaperRecord(
-                    title=paper_title,
-                    authors=[],
-                    conference="",
-                    track=track,
-                    workshop=workshop,
-                    order=sum(p.track == track for p in papers) + 1,
-                    origin=f"{name}:{lineno}",
-                )
-                papers.append(paper)
-            elif paper is not None:
-                paper.authors = split_authors(content)
-            else:
-                warn(lineno, "authors (####) before any paper (###); kept as text")
-                intro.append(stripped)
-            continue
-
+            self._heading(
+                len(heading.group(1)), heading.group(2).strip(), lineno, stripped
+            )
+            return
         if "twitter-tweet" in stripped and "<blockquote" in stripped:
-            while "</blockquote>" not in stripped and number < len(lines):
-                stripped += "\n" + lines[number]
-                number += 1
-            post = parse_tweet(stripped)
-            if post is None:
-                warn(lineno, "an embedded post without its address or day; left out")
-            else:
-                posts.append(post)
-            continue
-        if "twitter-timeline" in stripped:
-            href = re.search(r"""href\s*=\s*["']([^"']*)["']""", stripped)
-            if href:
-                account, hashtag = parse_timeline(href.group(1))
-                if account or hashtag:
-                    continue
-            warn(lineno, "a Twitter embed without an account or hashtag; kept as text")
-            _keep(stripped, False, paper, abstract, intro)
-            continue
-        if re.fullmatch(r"<script[^>]*>\s*</script>", stripped):
-            continue
-        if not stripped:
-            outside_from = 0
-            _keep("", False, paper, abstract, intro)
-            continue
-        if paper is None:
-            intro.append(line.rstrip())
+            self._tweet(lineno, stripped)
+        elif "twitter-timeline" in stripped:
+            self._timeline(lineno, stripped)
+        elif not re.fullmatch(r"<script[^>]*>\s*</script>", stripped):
+            self._text(line, lineno, stripped)
+
+    # Liquid tags
+
+    def _tag(self, kind: str, rest: str, lineno: int, stripped: str) -> None:
+        if kind in ("comment", "raw"):
+            self._block(kind, rest, lineno)
+        elif kind == "capture":
+            self._capture(lineno)
+        elif kind == "endcapture":
+            self.in_capture = False
+        elif not (kind == "include" and self._include(rest, lineno)):
+            self.warn(
+                lineno, f"'{shortened(stripped)}' is not understood; kept as text"
+            )
+            self._keep(stripped)
+
+    def _block(self, kind: str, rest: str, lineno: int) -> None:
+        """A ``comment`` block is left out, a ``raw`` one kept as written."""
+        if f"end{kind}" in rest:
+            if kind == "raw":
+                self._keep(rest)
+            return
+        end = _block_end(self.lines, self.number, kind)
+        if end is None:
+            raise ImportFailure(
+                f"{self.name}:{lineno}: '{{% {kind} %}}' is never closed; add "
+                f"'{{% end{kind} %}}' where it ends"
+            )
+        if kind == "raw":  # kept as written, as Jekyll shows it
+            for kept in self.lines[self.number : end]:
+                self._keep(kept.rstrip())
+        self.number = end + 1
+
+    def _capture(self, lineno: int) -> None:
+        if self.in_capture:
+            raise ImportFailure(
+                f"{self.name}:{self.capture_line}: this '{{% capture %}}' is never "
+                f"closed (the next one starts at line {lineno}); add "
+                "'{% endcapture %}' after the abstract"
+            )
+        self.in_capture, self.abstract, self.capture_line = True, [], lineno
+
+    def _include(self, rest: str, lineno: int) -> bool:
+        """A paper's link or figure; False when it is neither."""
+        include = rest.split()[0] if rest.split() else ""
+        attributes = _attributes(rest[len(include) :])
+        if self.paper is None:
+            return False
+        options = self.options
+
+        def warn(message: str) -> None:
+            self.warn(lineno, message)
+
+        if include == "link.html":
+            _add_link(self.paper, attributes, options.base_url, warn)
+            return True
+        if include in ("feature.html", "figure.html"):
+            _add_feature(self.paper, attributes, options.page, options.base_url, warn)
+            return True
+        return False
+
+    # Lines of text
+
+    def _abstract_line(self, line: str, lineno: int, stripped: str) -> None:
+        if re.match(r"^#{1,3}\s", stripped):
+            raise ImportFailure(
+                f"{self.name}:{self.capture_line}: this '{{% capture %}}' is never "
+                f"closed (the heading at line {lineno} would become part of the "
+                "abstract); add '{% endcapture %}' after the abstract"
+            )
+        if _IAL.match(stripped):
+            self.warn(
+                lineno,
+                f"the Kramdown attribute '{stripped}' has no equivalent; left out",
+            )
+            return
+        self.abstract.append(line)
+        if self.paper is not None:
+            self.paper.abstract = _join_paragraphs(self.abstract)
+
+    def _heading(self, level: int, content: str, lineno: int, stripped: str) -> None:
+        """``#`` the conference, ``##`` a track, ``###`` a paper, ``####`` authors."""
+        handler = {
+            1: self._title_heading,
+            2: self._track_heading,
+            3: self._paper_heading,
+            4: self._authors,
+        }[level]
+        handler(content, lineno, stripped)
+
+    def _title_heading(self, content: str, lineno: int, stripped: str) -> None:
+        icon_match = _ICON_HEADING.match(content)
+        if icon_match:
+            self.icon = icon_match.group(1).strip()
+            content = content[icon_match.end() :]
+        self.title = strip_html(content) or self.title
+
+    def _track_heading(self, content: str, lineno: int, stripped: str) -> None:
+        # As written: "Full Paper (in the ... Proceedings)" is its name.
+        self.track = strip_html(content)
+        self.paper = None  # what follows belongs to the track, not a paper
+        if self.track not in self.tracks:
+            self.tracks.append(self.track)
+
+    def _paper_heading(self, content: str, lineno: int, stripped: str) -> None:
+        paper_title = strip_html(content)
+        workshop = ""
+        match = _WORKSHOP.match(paper_title)
+        if match:
+            workshop, paper_title = match.group("name"), match.group("title")
+        elif _WORKSHOP_NAME.search(paper_title):
+            self.warn(
+                lineno,
+                f"'{shortened(paper_title)}' reads as a workshop's name, not "
+                "a paper's title; write '### <Workshop name> Workshop: "
+                "<paper title>' (or '## <Workshop name>' as a track)",
+            )
+        self.paper = PaperRecord(
+            title=paper_title,
+            authors=[],
+            conference="",
+            track=self.track,
+            workshop=workshop,
+            order=sum(p.track == self.track for p in self.papers) + 1,
+            origin=f"{self.name}:{lineno}",
+        )
+        self.papers.append(self.paper)
+
+    def _authors(self, content: str, lineno: int, stripped: str) -> None:
+        if self.paper is not None:
+            self.paper.authors = split_authors(content)
         else:
-            if not outside_from:  # once a paragraph, not once a line
-                outside_from = lineno
-                warn(
+            self.warn(lineno, "authors (####) before any paper (###); kept as text")
+            self.intro.append(stripped)
+
+    def _tweet(self, lineno: int, stripped: str) -> None:
+        while "</blockquote>" not in stripped and self.number < len(self.lines):
+            stripped += "\n" + self.lines[self.number]
+            self.number += 1
+        post = parse_tweet(stripped)
+        if post is None:
+            self.warn(lineno, "an embedded post without its address or day; left out")
+        else:
+            self.posts.append(post)
+
+    def _timeline(self, lineno: int, stripped: str) -> None:
+        href = re.search(r"""href\s*=\s*["']([^"']*)["']""", stripped)
+        if href:
+            self.account, self.hashtag = parse_timeline(href.group(1))
+            if self.account or self.hashtag:
+                return
+        self.warn(lineno, "a Twitter embed without an account or hashtag; kept as text")
+        self._keep(stripped)
+
+    def _text(self, line: str, lineno: int, stripped: str) -> None:
+        if not stripped:
+            self.outside_from = 0
+            self._keep("")
+        elif self.paper is None:
+            self.intro.append(line.rstrip())
+        else:
+            if not self.outside_from:  # once a paragraph, not once a line
+                self.outside_from = lineno
+                self.warn(
                     lineno, f"'{shortened(stripped)}' outside the abstract; added to it"
                 )
-            paper.extra.setdefault("_after", "")
-            paper.extra["_after"] += line.rstrip() + "\n"
+            self.paper.extra.setdefault("_after", "")
+            self.paper.extra["_after"] += line.rstrip() + "\n"
 
-    if in_capture:
-        raise ImportFailure(
-            f"{name}:{capture_line}: this '{{% capture %}}' is never closed; add "
-            "'{% endcapture %}' after the abstract"
-        )
-    if not papers:
-        raise ImportFailure(
-            f"{name}: no papers found; a conference page has '### Paper title' headings"
-        )
-    if not title:
-        raise ImportFailure(
-            f"{name}:1: no conference title; add 'title:' to the front matter"
-        )
-    conference_date, guessed = _conference_date(meta, Path(name).name, title, date)
-    if conference_date is None:
-        raise ImportFailure(
-            f"{name}: cannot tell when {title} took place; pass --date YYYY-MM-DD"
-        )
-    if guessed:
-        warnings.append(
-            Warning_(
-                f"{name}:1",
-                f"the page gives no date: Date {conference_date} is the title's "
-                "year; add the conference's first day (or pass --date)",
+    def _keep(self, text: str) -> None:
+        """Keep what was not understood, where it stood."""
+        if self.in_capture:
+            self.abstract.append(text)
+            if self.paper is not None:
+                self.paper.abstract = _join_paragraphs(self.abstract)
+        elif self.paper is not None:
+            if text:
+                self.paper.extra["_after"] = (
+                    self.paper.extra.get("_after", "") + text + "\n"
+                )
+        else:
+            self.intro.append(text)
+
+    # The page, once read
+
+    def finish(self) -> JekyllPage:
+        name, title = self.name, self.title
+        if not self.papers:
+            raise ImportFailure(
+                f"{name}: no papers found; a conference page has '### Paper title' "
+                "headings"
             )
+        if not title:
+            raise ImportFailure(
+                f"{name}:1: no conference title; add 'title:' to the front matter"
+            )
+        conference_date = self._date()
+        year = conference_date[:4]
+        # The edition's slug by the recogniser's rule, the one BibTeX and LWT
+        # entries use: a page "NeurIPS 22" and a booktitle "... (NeurIPS)" of 2022
+        # meet in neurips-2022. A page that reads as no conference is one all the
+        # same.
+        venue = recognise(title, year=year, source_type="conference")
+        conference_slug = (
+            self.options.slug or venue.slug or edition_slug(_bare_title(title), year)
         )
-    year = conference_date[:4]
-    # The edition's slug by the recogniser's rule, the one BibTeX and LWT entries
-    # use: a page "NeurIPS 22" and a booktitle "... (NeurIPS)" of 2022 meet in
-    # neurips-2022. A page that reads as no conference is one all the same.
-    venue = recognise(title, year=year, source_type="conference")
-    conference_slug = slug or venue.slug or edition_slug(_bare_title(title), year)
-    if venue.kind == "workshop" and venue.slug == conference_slug:
-        # "eCVX Workshop at ECCV 24": the papers go to ECCV 24's workshop track.
-        warnings.append(
+        if venue.kind == "workshop" and venue.slug == conference_slug:
+            self._into_workshop_track(venue, conference_slug)
+        self._settle_papers(conference_slug)
+        self._settle_posts()
+        conference = ConferenceRecord(
+            slug=conference_slug,
+            title=self.title,
+            date=conference_date,
+            icon=self.icon,
+            tracks=self.tracks,
+            hashtag=self.hashtag,
+            timeline=f"x @{self.account}" if self.account else "",
+            intro=_join_paragraphs(self.intro),
+        )
+        return JekyllPage(conference, self.papers, self.warnings, self.posts)
+
+    def _date(self) -> str:
+        name, title = self.name, self.title
+        conference_date, guessed = _conference_date(
+            self.meta, Path(name).name, title, self.options.date
+        )
+        if conference_date is None:
+            raise ImportFailure(
+                f"{name}: cannot tell when {title} took place; pass --date YYYY-MM-DD"
+            )
+        if guessed:
+            self.warnings.append(
+                Warning_(
+                    f"{name}:1",
+                    f"the page gives no date: Date {conference_date} is the title's "
+                    "year; add the conference's first day (or pass --date)",
+                )
+            )
+        return conference_date
+
+    def _into_workshop_track(self, venue, conference_slug: str) -> None:
+        """A page of a workshop ("eCVX Workshop at ECCV 24"): its papers go to
+        the workshop track of the conference (ECCV 24)."""
+        self.warnings.append(
             Warning_(
-                f"{name}:1",
-                f"'{title}' is a workshop of {venue.title}: its papers go to the"
+                f"{self.name}:1",
+                f"'{self.title}' is a workshop of {venue.title}: its papers go to the"
                 f" '{venue.track}' track of {conference_slug}"
                 + (f" with 'Workshop: {venue.workshop}'" if venue.workshop else ""),
             )
         )
-        title, tracks = venue.title, [venue.track]
-        for paper in papers:
+        self.title, self.tracks = venue.title, [venue.track]
+        for paper in self.papers:
             paper.track = venue.track
             paper.workshop = paper.workshop or venue.workshop
-    for paper in papers:
-        _settle_figure_link(
-            paper,
-            lambda m, where=paper.origin: warnings.append(Warning_(where, m)),
-        )
-        paper.conference = conference_slug
-        after = paper.extra.pop("_after", "")
-        if after.strip():
-            paper.abstract = (paper.abstract + "\n\n" + after).strip()
-        if not paper.authors:
-            warnings.append(Warning_(paper.origin, f"'{paper.title}' has no authors"))
-    if posts and not account:
-        account = posts[0]["author"]["handle"].lstrip("@")
-    if posts and not hashtag:
-        named = [tag for post in posts for tag in post["hashtags"]]
-        hashtag = max(named, key=named.count) if named else ""
-    for post in posts:
-        del post["hashtags"]
-    posts.sort(key=lambda p: (p["date"], p["id"]), reverse=True)
-    conference = ConferenceRecord(
-        slug=conference_slug,
-        title=title,
-        date=conference_date,
-        icon=icon,
-        tracks=tracks,
-        hashtag=hashtag,
-        timeline=f"x @{account}" if account else "",
-        intro=_join_paragraphs(intro),
-    )
-    return JekyllPage(conference, papers, warnings, posts)
+
+    def _settle_papers(self, conference_slug: str) -> None:
+        warnings = self.warnings
+        for paper in self.papers:
+            _settle_figure_link(
+                paper,
+                lambda m, where=paper.origin: warnings.append(Warning_(where, m)),
+            )
+            paper.conference = conference_slug
+            after = paper.extra.pop("_after", "")
+            if after.strip():
+                paper.abstract = (paper.abstract + "\n\n" + after).strip()
+            if not paper.authors:
+                warnings.append(
+                    Warning_(paper.origin, f"'{paper.title}' has no authors")
+                )
+
+    def _settle_posts(self) -> None:
+        posts = self.posts
+        if posts and not self.account:
+            self.account = posts[0]["author"]["handle"].lstrip("@")
+        if posts and not self.hashtag:
+            named = [tag for post in posts for tag in post["hashtags"]]
+            self.hashtag = max(named, key=named.count) if named else ""
+        for post in posts:
+            del post["hashtags"]
+        posts.sort(key=lambda p: (p["date"], p["id"]), reverse=True)
 
 
 def _block_end(lines: list[str], start: int, kind: str) -> int | None:
@@ -540,19 +661,6 @@ def _block_end(lines: list[str], start: int, kind: str) -> int | None:
             if depth == 0:
                 return index
     return None
-
-
-def _keep(text, in_capture, paper, abstract, intro) -> None:
-    """Keep what was not understood, where it stood."""
-    if in_capture:
-        abstract.append(text)
-        if paper is not None:
-            paper.abstract = _join_paragraphs(abstract)
-    elif paper is not None:
-        if text:
-            paper.extra["_after"] = paper.extra.get("_after", "") + text + "\n"
-    else:
-        intro.append(text)
 
 
 def _add_link(paper: PaperRecord, attributes: dict, base_url: str, warn) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from ..base.text import strip_html
-from ..base.venues import recognise
+from ..base.venues import Venue, recognise
 from ..format.schema import normalize_arxiv, normalize_doi
 from .common import (
     add_link_once,
@@ -173,6 +173,20 @@ def _entry_date(value) -> str | None:
     return partial_date(year, 0 if month == 1 else month)
 
 
+def _venue(entry: dict, meta: dict, year: str) -> Venue:
+    """The entry's publisher, else the registry's venue, else none."""
+    if _text(entry.get("publisher")):
+        return recognise(  # with its markup: <b>Best Paper</b> is a note
+            str(entry.get("publisher")),
+            acronym=_text(entry.get("publishershort")),
+            year=year,
+            entry_type=_text(entry.get("type")),
+        )
+    if meta:
+        return venue_of_metadata(meta)
+    return recognise("")
+
+
 class LwtImport:
     """Turns entries into records; ``resolve(kind, id)`` looks up bare ids."""
 
@@ -192,54 +206,12 @@ class LwtImport:
         self.writer.warnings.append(Warning_(f"{self.name}:{line}", message))
 
     def add(self, line: int, entry: dict) -> None:
-        for key, value in sorted(entry.items(), key=lambda item: str(item[0])):
-            if key in IGNORED:  # buttons and extra-links are lists of mappings
-                continue
-            if isinstance(value, dict) or (
-                isinstance(value, list) and any(isinstance(v, dict) for v in value)
-            ):
-                self.warn(
-                    line,
-                    f"{key}: a mapping ('key: value' lines) where text was expected; "
-                    f"left out (write it as {key}: text)",
-                )
+        self._mappings(line, entry)
         kind, identifier = _id_of(entry.get("id"))
-        meta: dict = {}
-        wanted = ("title", "authors", "publisher", "date")
-        if kind and self.resolve and not all(_text(entry.get(k)) for k in wanted):
-            try:
-                meta = self.resolve(kind, identifier)
-            except FetchError as error:
-                self.warn(
-                    line,
-                    f"{kind}:{identifier} was not looked up ({error}); "
-                    "fill in what the entry lacks",
-                )
+        meta = self._metadata(line, entry, kind, identifier)
         title = _text(entry.get("title")) or meta.get("title", "")
-        # citations.yaml is the template's output, sources.yaml the lab's own
-        generated = Path(self.name).name == "citations.yaml"
-        date = (
-            _entry_date(entry.get("date"))
-            if generated
-            else normalize_date(entry.get("date")) or _partial_date(entry.get("date"))
-        ) or normalize_date(meta.get("date"))
-        if entry.get("date") and not (
-            normalize_date(entry.get("date")) or _partial_date(entry.get("date"))
-        ):
-            self.warn(line, f"the date '{entry.get('date')}' is not a date; left out")
-        publisher = _text(entry.get("publisher"))
-        year = (date or "")[:4]
-        if publisher:
-            venue = recognise(  # with its markup: <b>Best Paper</b> is a note
-                str(entry.get("publisher")),
-                acronym=_text(entry.get("publishershort")),
-                year=year,
-                entry_type=_text(entry.get("type")),
-            )
-        elif meta:
-            venue = venue_of_metadata(meta)
-        else:
-            venue = recognise("")
+        date = self._date(line, entry, meta)
+        venue = _venue(entry, meta, (date or "")[:4])
         paper = paper_from_metadata(meta, "", f"{self.name}:{line}")
         paper.title = title
         if not title:
@@ -267,6 +239,61 @@ class LwtImport:
             if tag.strip()
         ]
         self._image(line, paper, _text(entry.get("image")))
+        self._links(line, paper, entry)
+        for key, value in sorted(entry.items()):
+            if key not in KNOWN and key not in IGNORED and _text(value):
+                paper.extra[extra_key(key, "Lwt")] = _text(value)
+        if conference is None:
+            self.writer.add_paper(paper)
+            return
+        group = self.groups.setdefault(conference.slug, (conference, []))
+        group[1].append(paper)
+
+    def _mappings(self, line: int, entry: dict) -> None:
+        """A mapping where text was expected is named and left out."""
+        for key, value in sorted(entry.items(), key=lambda item: str(item[0])):
+            if key in IGNORED:  # buttons and extra-links are lists of mappings
+                continue
+            if isinstance(value, dict) or (
+                isinstance(value, list) and any(isinstance(v, dict) for v in value)
+            ):
+                self.warn(
+                    line,
+                    f"{key}: a mapping ('key: value' lines) where text was expected; "
+                    f"left out (write it as {key}: text)",
+                )
+
+    def _metadata(self, line: int, entry: dict, kind: str, identifier: str) -> dict:
+        """What the id's registry says, when the entry lacks something."""
+        wanted = ("title", "authors", "publisher", "date")
+        if not (kind and self.resolve) or all(_text(entry.get(k)) for k in wanted):
+            return {}
+        try:
+            return self.resolve(kind, identifier)
+        except FetchError as error:
+            self.warn(
+                line,
+                f"{kind}:{identifier} was not looked up ({error}); "
+                "fill in what the entry lacks",
+            )
+            return {}
+
+    def _date(self, line: int, entry: dict, meta: dict) -> str | None:
+        # citations.yaml is the template's output, sources.yaml the lab's own
+        generated = Path(self.name).name == "citations.yaml"
+        date = (
+            _entry_date(entry.get("date"))
+            if generated
+            else normalize_date(entry.get("date")) or _partial_date(entry.get("date"))
+        ) or normalize_date(meta.get("date"))
+        if entry.get("date") and not (
+            normalize_date(entry.get("date")) or _partial_date(entry.get("date"))
+        ):
+            self.warn(line, f"the date '{entry.get('date')}' is not a date; left out")
+        return date
+
+    def _links(self, line: int, paper: PaperRecord, entry: dict) -> None:
+        """Buttons and extra links, the GitHub repo, the main link."""
         for button in _list(entry.get("buttons")) + _list(entry.get("extra-links")):
             if isinstance(button, dict):
                 self._button(line, paper, button)
@@ -282,14 +309,6 @@ class LwtImport:
             url = self._url(line, link)
             if url and not (paper.doi and "doi.org/" in url):
                 add_main_link(paper, url)
-        for key, value in sorted(entry.items()):
-            if key not in KNOWN and key not in IGNORED and _text(value):
-                paper.extra[extra_key(key, "Lwt")] = _text(value)
-        if conference is None:
-            self.writer.add_paper(paper)
-            return
-        group = self.groups.setdefault(conference.slug, (conference, []))
-        group[1].append(paper)
 
     def _url(self, line: int, value: str) -> str | None:
         return site_url(value, self.base_url, lambda m: self.warn(line, m))
