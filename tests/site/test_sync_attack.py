@@ -8,46 +8,22 @@ with (the "attack" branch)."""
 from __future__ import annotations
 
 import copy
-from pathlib import Path
-
-import pytest
 
 from pelican.plugins.conference_papers import sync
 from pelican.plugins.conference_papers.commands import main as cli
 
 from ..openalex_server import OpenAlex, load_works
+from . import test_sync
+from .test_sync import ICML, snapshot
 
-ORCID = "0000-0002-1825-0097"
-ICML = (
-    "papers/international-conference-on-machine-learning-2023/tiny-models-big-claims.md"
-)
+# The sync tests' fixtures: Ada's member file, the day a count is taken on.
+content = test_sync.content
+fixed_day = test_sync.fixed_day
+
 NEURIPS = (
     "papers/neural-information-processing-systems-2022/"
     "robust-models-are-less-over-confident.md"
 )
-
-
-@pytest.fixture
-def content(tmp_path):
-    folder = tmp_path / "content"
-    (folder / "members").mkdir(parents=True)
-    (folder / "members" / "ada.md").write_text(
-        f"Name: Ada Lovelace\nOrcid: {ORCID}\n\nShe writes papers.\n", "utf-8"
-    )
-    return folder
-
-
-@pytest.fixture(autouse=True)
-def fixed_day(monkeypatch):
-    monkeypatch.setattr(sync, "today", lambda: "2026-12-01")
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def run(content, server, *extra) -> int:
