@@ -132,6 +132,10 @@ def _member_name(content: Path) -> None:
     _replace(content / "members" / "wei.md", "Name: Wei", "Name: Weiwei")
 
 
+def _removed_member(content: Path) -> None:
+    (content / "members" / "wei.md").unlink()
+
+
 def _removed_paper(content: Path) -> None:
     sorted((content / "papers").rglob("paper-*.md"))[1].unlink()
 
@@ -153,6 +157,7 @@ EDITS = {
     "a template (every page)": _template,
     "a member's name (the authors' links on every page)": _member_name,
     "a removed paper (its conference, the lists, the citation keys)": _removed_paper,
+    "a removed member (their page and feeds)": _removed_member,
     "a page of the menu (every page)": _page_title,
 }
 

@@ -441,9 +441,23 @@ class ConferencePapersGenerator(Generator):
         # the pages the other process writes are recorded in this one.
         papers = self.papers_to_render(papers)
         mine = papers[1::2] if split else papers
+        # The feeds too: only those whose papers (or the site) changed.
+        urls = feeds.FeedUrls(self.settings, self.conferences)
+        changed_feeds = [
+            spec
+            for spec in feeds.feed_specs(self.catalog, self.settings, urls)
+            if not self._feed_unchanged(spec, urls)
+        ]
 
         def beside() -> None:
-            feeds.write_feeds(self.catalog, self.settings, self.cards, self.output_path)
+            feeds.write_feeds(
+                changed_feeds,
+                members=self.members,
+                settings=self.settings,
+                cards=self.cards,
+                urls=urls,
+                output_path=self.output_path,
+            )
             if split:
                 self.write_papers(writer, papers[::2])
 
@@ -452,7 +466,10 @@ class ConferencePapersGenerator(Generator):
         self.list_files = self.write_list()
         output.take_written()  # this build's files from here on
         self.citation_files = citations.write_citations(
-            self.context["conference_papers_citations"], self.catalog, self.output_path
+            self.context["conference_papers_citations"],
+            self.catalog,
+            self.output_path,
+            self._file_unchanged,
         )
         written = self.thumbnails.write(self.output_path)
         logger.info(
@@ -461,8 +478,6 @@ class ConferencePapersGenerator(Generator):
             self.thumbnails.encoded,
         )
         forked.join()
-        # Files of the forked process (the feeds) are not known here: a feed
-        # no longer written stays (as before the page states).
         self.states.written(output.take_written())
         if self.states.remove_gone(self.output_path):
             # Pagefind indexes again only when a page is newer than its index.
@@ -534,6 +549,18 @@ class ConferencePapersGenerator(Generator):
         path = os.path.join(self.output_path, save_as)
         return self.states.unchanged(path, page_digest)
 
+    def _feed_unchanged(self, spec: feeds.FeedSpec, urls: feeds.FeedUrls) -> bool:
+        """Whether both files of a feed are on disk as this build would write
+        them (each is recorded: a feed no longer written is removed)."""
+        page = self._digests.feed(spec, urls, feeds.feed_papers(spec, self.settings))
+        paths = [path for path in (spec.atom_path, spec.json_path) if path]
+        return all([self._unchanged(path, page) for path in paths])
+
+    def _file_unchanged(self, relative: str, *reads) -> bool:
+        """Whether a citation file is on disk as the content it reads (papers,
+        a conference, the catalog) would give it."""
+        return self._unchanged(relative, self._digests.reading(relative, *reads))
+
     def papers_to_render(self, papers) -> list[Paper]:
         """The papers whose pages something they read changed since the
         last build, or which are not on disk."""
@@ -574,6 +601,9 @@ class _Digests:
       ``{filename}``-like links, every file's path and every page's URL.
     - A conference page: its file, its timeline, its tracks and the digest of
       each paper on it (its cards).
+    - A feed: its fields, the feed URLs and tag: authority, the digest of each
+      paper it shows. A citation file: the digest of the papers, conference
+      or whole catalog it cites.
     - Every other page (the index, lists, people): the digest of every file of
       the content, every URL and citation key, and the values it is given.
     """
@@ -586,6 +616,7 @@ class _Digests:
             for path in generator._files
         }
         self._papers: dict[int, str] = {}
+        self._conferences: dict[int, str] = {}
         self._everything = ""
         self.links = page_digests.digest(
             page_digests.stable(sorted(self.files)),
@@ -655,6 +686,8 @@ class _Digests:
         return self._papers[id(paper)]
 
     def conference(self, conference: Conference) -> str:
+        if id(conference) in self._conferences:
+            return self._conferences[id(conference)]
         parts = [
             self.site,
             "conference",
@@ -668,7 +701,35 @@ class _Digests:
         for track in conference.tracks:
             parts.append(page_digests.plain_fields(track))
             parts += [self.paper(paper) for paper in track.papers]
-        return page_digests.digest(*parts)
+        self._conferences[id(conference)] = page_digests.digest(*parts)
+        return self._conferences[id(conference)]
+
+    def feed(self, spec, urls, papers) -> str:
+        """A feed: the site, its own fields, the URLs of the feeds and the
+        digest of each paper it shows (their entries are their cards)."""
+        fields = {k: v for k, v in vars(spec).items() if k != "papers"}
+        return page_digests.digest(
+            self.site,
+            "feed",
+            page_digests.stable(fields),
+            urls.site,
+            urls.feeds,
+            urls.authority,
+            *(self.paper(paper) for paper in papers),
+        )
+
+    def reading(self, name: str, *reads) -> str:
+        """A file named ``name`` made of ``reads``: papers, conferences, or the
+        whole catalog (anything else)."""
+        parts = []
+        for read in reads:
+            if isinstance(read, Paper):
+                parts.append(self.paper(read))
+            elif isinstance(read, Conference):
+                parts.append(self.conference(read))
+            else:
+                parts.append(self.everything())
+        return page_digests.digest(self.site, name, *parts)
 
     def everything(self, *page: str) -> str:
         if not self._everything:

@@ -420,7 +420,8 @@ def json_feed_bytes(spec: FeedSpec, entries: list[Entry], urls: FeedUrls, settin
 
 
 def feed_specs(catalog: Catalog, settings, urls: FeedUrls) -> list[FeedSpec]:
-    """Every feed of the site: the papers, each conference, each lab member."""
+    """Every feed of the site: the papers, each conference, each lab member
+    (those a setting of "" turns off are left out)."""
     sitename = settings.get("SITENAME") or "Papers"
     conferences, members = catalog.conferences, catalog.members
     newest_conference = conferences[0].date if conferences else EPOCH
@@ -469,7 +470,7 @@ def feed_specs(catalog: Catalog, settings, urls: FeedUrls) -> list[FeedSpec]:
                 empty_updated=newest_conference,
             )
         )
-    return specs
+    return [spec for spec in specs if spec.atom_path or spec.json_path]
 
 
 def feed_count(settings, conferences, members) -> int:
@@ -491,12 +492,18 @@ def _slug_path(settings, name: str, slug: str) -> str:
     return pattern.format(slug=slug) if pattern else ""
 
 
-def write_feeds(catalog: Catalog, settings, cards, output_path: str) -> int:
-    """Write every feed of papers (the generator calls it beside the pages);
-    how many files were written. ``cards`` renders a paper's card (cards.py)."""
-    urls = FeedUrls(settings, catalog.conferences)
-    members = catalog.members
-    cap = setting(settings, "FEED_MAX_ITEMS")
+def write_feeds(  # noqa: PLR0913 (keyword-only: what each entry is made of)
+    specs: list[FeedSpec],
+    *,
+    members,
+    settings,
+    cards,
+    urls: FeedUrls,
+    output_path: str,
+) -> int:
+    """Write the feeds of ``specs`` (the generator picks those whose papers
+    changed, and calls this beside the pages); how many files were written.
+    ``cards`` renders a paper's card (cards.py)."""
 
     # A paper is in several feeds (the site's, its conference's, its authors'):
     # render its entry once, keeping only the recent ones so memory stays flat.
@@ -505,10 +512,8 @@ def write_feeds(catalog: Catalog, settings, cards, output_path: str) -> int:
         return make_entry(paper, cards, urls, members, settings)
 
     written = 0
-    for spec in feed_specs(catalog, settings, urls):
-        if not (spec.atom_path or spec.json_path):
-            continue
-        chosen = [entry(paper) for paper in spec.papers[: cap or None]]
+    for spec in specs:
+        chosen = [entry(paper) for paper in feed_papers(spec, settings)]
         if spec.atom_path:
             data = atom_bytes(spec, chosen, urls, settings)
             written += write_output_file(output_path, spec.atom_path, data)
@@ -517,3 +522,9 @@ def write_feeds(catalog: Catalog, settings, cards, output_path: str) -> int:
             written += write_output_file(output_path, spec.json_path, data)
     logger.info("conference_papers: wrote %d feed(s)", written)
     return written
+
+
+def feed_papers(spec: FeedSpec, settings) -> list:
+    """The papers a feed shows: its newest, up to FEED_MAX_ITEMS."""
+    cap = setting(settings, "FEED_MAX_ITEMS")
+    return spec.papers[: cap or None]

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import cached_property
 
 from markupsafe import Markup
@@ -153,40 +154,50 @@ class Citations:
         return csl.file([self.paper(p).csl for p in papers])
 
 
-def write_citations(citations: Citations, catalog: Catalog, output_path: str) -> int:
+def _always(relative: str, *reads) -> bool:
+    return False
+
+
+def write_citations(
+    citations: Citations,
+    catalog: Catalog,
+    output_path: str,
+    unchanged: Callable[..., bool] = _always,
+) -> int:
     """Write the BibTeX and CSL-JSON files of each paper, each conference and
-    the lab; how many were written."""
+    the lab; how many are in place (written, or found unchanged).
+    ``unchanged(relative, *reads)`` says that the file on disk is the one the
+    content it reads (a paper, a conference, the whole catalog) gives: then it
+    is not made again."""
     papers, conferences = catalog.papers, catalog.conferences
     site = citations.site_name or "the lab"
-    written = 0
+    in_place = 0
 
-    def put(relative: str, content: str) -> None:
-        nonlocal written
-        if relative:  # "" in a ..._SAVE_AS setting: not wanted
-            written += write_output_file(output_path, relative, content)
+    def put(relative: str, reads: tuple, make: Callable[..., str], *args) -> None:
+        nonlocal in_place
+        if not relative:  # "" in a ..._SAVE_AS setting: not wanted
+            return
+        if unchanged(relative, *reads):
+            in_place += 1
+        else:
+            in_place += write_output_file(output_path, relative, make(*args))
 
     for paper in papers:
         cite = citations.paper(paper)
-        put(cite.bib_url, citations.bibtex_file([paper], paper.title))
-        put(cite.csl_url, citations.csl_file([paper]))
+        put(cite.bib_url, (paper,), citations.bibtex_file, [paper], paper.title)
+        put(cite.csl_url, (paper,), citations.csl_file, [paper])
     for conference in conferences:
         header = f"Papers of {site} at {conference.display_name}"
-        put(
-            citations.conference_file(conference, "CONFERENCE_BIB_SAVE_AS"),
-            citations.bibtex_file(conference.papers, header),
-        )
-        put(
-            citations.conference_file(conference, "CONFERENCE_CSL_SAVE_AS"),
-            citations.csl_file(conference.papers),
-        )
+        bib = citations.conference_file(conference, "CONFERENCE_BIB_SAVE_AS")
+        put(bib, (conference,), citations.bibtex_file, conference.papers, header)
+        csl_path = citations.conference_file(conference, "CONFERENCE_CSL_SAVE_AS")
+        put(csl_path, (conference,), citations.csl_file, conference.papers)
     # Conference papers in the order of their pages, then every other paper.
     everything = [p for c in conferences for p in c.papers]
     everything += [p for p in papers if p.conference is None]
     settings = citations.settings
-    put(
-        setting(settings, "LAB_BIB_SAVE_AS"),
-        citations.bibtex_file(everything, f"Papers of {site}"),
-    )
-    put(setting(settings, "LAB_CSL_SAVE_AS"), citations.csl_file(everything))
-    logger.info("conference_papers: wrote %d BibTeX and CSL-JSON files", written)
-    return written
+    lab_bib, lab_csl = (setting(settings, f"LAB_{f}_SAVE_AS") for f in ("BIB", "CSL"))
+    put(lab_bib, (catalog,), citations.bibtex_file, everything, f"Papers of {site}")
+    put(lab_csl, (catalog,), citations.csl_file, everything)
+    logger.info("conference_papers: %d BibTeX and CSL-JSON files", in_place)
+    return in_place
