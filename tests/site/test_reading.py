@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import filecmp
+import functools
 import gc
 import os
 import shutil
@@ -14,7 +15,8 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from bench.lab import write_lab
-from pelican.plugins.conference_papers import reading
+from pelican.plugins.conference_papers import generator, reading
+from pelican.plugins.conference_papers.base import parse_memo
 from pelican.plugins.conference_papers.model import Paper
 
 from ..conftest import REPO
@@ -219,3 +221,47 @@ def test_read_cache_on_disk_starts_the_next_process_warm(tmp_path, monkeypatch):
     )
     assert len(read) == len(list(content.rglob("*.md"))) - 1  # all but the page
     _assert_same_tree(again, warm)
+
+
+def test_parse_memo_on_disk_keeps_each_files_warnings_and_parses_only_edits(
+    tmp_path, monkeypatch, caplog
+):
+    """The next process takes what each unchanged file's check gave from the
+    parse memo: its warnings are reported again, and only an edited file is
+    checked again. A damaged memo file is only a cold start."""
+    content = _lab(tmp_path, 20)
+    warned = sorted((content / "papers").rglob("paper-*.md"))[0]
+    warned.write_text(
+        warned.read_text(encoding="utf-8").replace("\n\n", "\nTrak: Poster\n\n", 1),
+        encoding="utf-8",
+    )
+    edited = sorted((content / "papers").rglob("paper-*.md"))[1]
+    _build(tmp_path, content, tmp_path / "first", CONFERENCE_PAPERS_READ_CACHE=True)
+    memo_file = tmp_path / "cache" / parse_memo.FILE
+    assert memo_file.is_file()
+
+    parsed = []
+
+    @functools.wraps(generator.parse_paper)
+    def parse_paper(source, *args):
+        parsed.append(source.path)
+        return real(source, *args)
+
+    real = generator.parse_paper
+    monkeypatch.setattr(generator, "parse_paper", parse_paper)
+    parse_memo._open.clear()  # a new process
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMore.\n", "utf-8")
+    caplog.clear()
+    _build(tmp_path, content, tmp_path / "warm", CONFERENCE_PAPERS_READ_CACHE=True)
+    assert parsed == [str(edited.relative_to(content).as_posix())]
+    unknown = [r.getMessage() for r in caplog.records if "Trak" in r.getMessage()]
+    assert len(unknown) == 1 and warned.name in unknown[0]
+
+    parse_memo._open.clear()
+    memo_file.write_bytes(b"not a pickle")
+    parsed.clear()
+    warm = _build(
+        tmp_path, content, tmp_path / "damaged", CONFERENCE_PAPERS_READ_CACHE=True
+    )
+    assert len(parsed) == len(list((content / "papers").rglob("*.md")))
+    _assert_same_tree(warm, _build(tmp_path, content, tmp_path / "cold"))

@@ -12,10 +12,11 @@ the one line at the end of a build that says what the plugin made: Pelican's own
 from __future__ import annotations
 
 import logging
+import os
 import time
 from importlib.resources import files
 
-from jinja2 import FileSystemLoader
+from jinja2 import FileSystemBytecodeCache, FileSystemLoader
 from pelican import signals
 from pelican.log import console
 
@@ -135,6 +136,13 @@ def add_templates(generator) -> None:
     and the ``paper_card`` and ``icon`` helpers, so any theme page can use them."""
     generator.env.loader.loaders.append(FileSystemLoader(TEMPLATES))
     generator.env.globals.update(paper_card=paper_card, icon=icon_svg)
+    if setting(generator.settings, "READ_CACHE"):
+        # Compiling the templates is some 0.3 s of every build; Jinja keys
+        # each compiled template by its name and source, so an edited one is
+        # compiled again.
+        folder = os.path.join(generator.settings.get("CACHE_PATH") or "cache", "jinja")
+        os.makedirs(folder, exist_ok=True)
+        generator.env.bytecode_cache = FileSystemBytecodeCache(folder)
 
 
 def index_search(pelican) -> None:

@@ -9,6 +9,7 @@ Write: the pages here; feeds, citations and the timeline in their own modules.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import logging
 import os
@@ -23,7 +24,7 @@ import pelican
 from pelican.generators import Generator
 
 from . import grouping, parallel, reading
-from .base import drafts, page_digests, paths
+from .base import drafts, page_digests, parse_memo, paths
 from .base.kinds import IN_CONFERENCE
 from .base.names import key_of
 from .base.pelican_hooks import (
@@ -79,8 +80,24 @@ class _QuietContentErrors(logging.Filter):
 
 _QUIET = _QuietContentErrors()
 
-#: (parse function, file) -> (what it read, fields, problems): see ``_parse``.
-_parsed: dict[tuple[str, str], tuple[tuple, dict, list]] = {}
+
+def _memo_key(source: RawSource, args: tuple) -> tuple | None:
+    """Everything a parse of ``source`` reads: the text as read, the file's
+    size and mtime (the lines of its problems), the arguments."""
+    try:
+        stat = os.stat(source.full_path)
+    except OSError:
+        return None
+    read = page_digests.digest(
+        source.body, repr(sorted(source.meta.items())), repr(args)
+    )
+    return (stat.st_size, stat.st_mtime_ns, read)
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The plugin's code as this process runs it (and its templates)."""
+    return page_digests.tree_digest([_PLUGIN_FOLDER])
 
 
 class ConferencePapersGenerator(Generator):
@@ -106,6 +123,7 @@ class ConferencePapersGenerator(Generator):
         self.members = lab_members(self.settings)  # name -> member page or None
         self.people: list[members.Member] = []  # from member files
         self.thumbnails = images.Thumbnails(self.settings, self.path)
+        self.memo = _parse_memo(self.settings)
         logging.getLogger("pelican").addFilter(_QUIET)  # once: filters are a set
         if validate:
             # Here, not in generate_context: Pelican empties the output folder
@@ -156,41 +174,38 @@ class ConferencePapersGenerator(Generator):
                 yield RawSource(relative, full_path, raw.content, raw.metadata)
 
     def _parse(self, parse, source: RawSource, *args):
-        """``parse(source, *args)``; a plugin bug becomes a problem of the file.
-
-        With the read cache (the devserver), what a file gave is kept for the
-        life of the process, keyed by everything the parse reads (the text as
-        read, the file's size and mtime for the lines of its problems, the
-        arguments): a rebuild after one edit parses one file, not all (some
-        0.3 s of the edit-to-page time at 1,000 papers)."""
-        memo_key = None
-        if setting(self.settings, "READ_CACHE"):
-            try:
-                stat = os.stat(source.full_path)
-            except OSError:
-                stat = None
-            if stat is not None:
-                memo_key = (
-                    stat.st_size,
-                    stat.st_mtime_ns,
-                    source.body,
-                    repr(sorted(source.meta.items())),
-                    repr(args),
-                )
-                memo = _parsed.get((parse.__name__, source.full_path))
-                if memo and memo[0] == memo_key:
-                    return dict(memo[1]), list(memo[2])
+        """``parse(source, *args)``; a plugin bug becomes a problem of the file."""
+        found = self._remembered(parse.__name__, source, args)
+        if found is not None:
+            fields, problems = found
+            return dict(fields), list(problems)
         try:
             fields, problems = parse(source, *args)
         except Exception as error:
             return {}, [_unreadable(source.path, error)]
-        if memo_key is not None:
-            _parsed[parse.__name__, source.full_path] = (
-                memo_key,
-                dict(fields),
-                list(problems),
-            )
+        self._remember(parse.__name__, source, args, (dict(fields), list(problems)))
         return fields, problems
+
+    def _placeholder_links(self, source: RawSource) -> list[Problem]:
+        found = self._remembered("links", source, ())
+        if found is None:
+            found = _placeholder_links(source, self.settings)
+            self._remember("links", source, (), list(found))
+        return list(found)
+
+    def _remembered(self, what: str, source: RawSource, args: tuple):
+        """What ``what`` gave for this file as it is now, when the parse memo
+        (the read cache's companion, see :mod:`.base.parse_memo`) has it: a
+        rebuild after one edit parses one file, not all."""
+        if self.memo is None:
+            return None
+        key = _memo_key(source, args)
+        return self.memo.get(what, source.full_path, key) if key else None
+
+    def _remember(self, what: str, source: RawSource, args: tuple, value) -> None:
+        key = _memo_key(source, args) if self.memo is not None else None
+        if key:
+            self.memo.put(what, source.full_path, key, value)
 
     def _build(self, cls, fields: dict, source: RawSource):
         """A Paper or Conference, or None and a problem when Pelican refuses it."""
@@ -210,7 +225,7 @@ class ConferencePapersGenerator(Generator):
         left_out: dict[str, str] = {}
         for source in self.read_sources(setting(self.settings, "CONFERENCES_PATH")):
             fields, problems = self._parse(parse_conference, source, timezone)
-            problems += _placeholder_links(source, self.settings)
+            problems += self._placeholder_links(source)
             slug = (
                 fields.get("slug") or os.path.splitext(os.path.basename(source.path))[0]
             )
@@ -241,7 +256,7 @@ class ConferencePapersGenerator(Generator):
         papers_path = setting(self.settings, "PAPERS_PATH")
         for source in self.read_sources(papers_path):
             fields, problems = self._parse(parse_paper, source, timezone, papers_path)
-            problems += _placeholder_links(source, self.settings)
+            problems += self._placeholder_links(source)
             problems += grouping.date_problems(source, fields, conferences)
             conference = conferences.get(fields.get("conference"))
             if conference is None and grouping.outside_conferences(source, fields):
@@ -291,6 +306,9 @@ class ConferencePapersGenerator(Generator):
             conference.social_timeline = found.by_slug[conference.slug]
         self.problems += found.problems
         self.static_links |= found.media
+        if self.memo is not None:
+            self.memo.keep_only({os.path.join(self.path, f) for f in self._files})
+            self.memo.save()
 
     def _add_paper(self, papers: list, fields: dict, source: RawSource) -> None:
         image = fields.get("image")
@@ -528,9 +546,12 @@ class ConferencePapersGenerator(Generator):
 
     def render(self, save_as: str, template: str, url: str, **values) -> None:
         """Write one page of ours with the build's context (for the writers),
-        unless the content, the site and its values are those of the page on
-        disk (any change of the content renders these pages again)."""
-        page = self._digests.everything(template, url, page_digests.stable(values))
+        unless the content and the site are those of the page on disk (any
+        change of the content renders these pages again). The ``values`` are
+        not digested: the writers make them from the content and settings
+        alone, which the digest holds (digesting 1,000 papers per list page
+        cost more than rendering the page)."""
+        page = self._digests.everything(template, url, save_as)
         if self._unchanged(save_as, page):
             return
         self._writer.write_file(
@@ -617,6 +638,7 @@ class _Digests:
         }
         self._papers: dict[int, str] = {}
         self._conferences: dict[int, str] = {}
+        self._conference_fields: dict[int, str] = {}
         self._everything = ""
         self.links = page_digests.digest(
             page_digests.stable(sorted(self.files)),
@@ -660,6 +682,13 @@ class _Digests:
         relative = os.path.relpath(path, self.root)
         return self.files.get(relative) or page_digests.file_digest(path)
 
+    def _fields(self, conference: Conference) -> str:
+        """A conference's plain fields, once (each of its papers reads them)."""
+        if id(conference) not in self._conference_fields:
+            fields = page_digests.plain_fields(conference)
+            self._conference_fields[id(conference)] = fields
+        return self._conference_fields[id(conference)]
+
     def paper(self, paper: Paper) -> str:
         if id(paper) in self._papers:
             return self._papers[id(paper)]
@@ -674,10 +703,7 @@ class _Digests:
             str(citations.keys.get(id(paper))),
         ]
         if conference is not None:
-            parts += [
-                self._file(conference.source_path),
-                page_digests.plain_fields(conference),
-            ]
+            parts += [self._file(conference.source_path), self._fields(conference)]
         if paper.image:
             parts.append(self._file(os.path.join(self.root, paper.image)))
         if self.regex.search(raw_body(paper)):
@@ -693,7 +719,7 @@ class _Digests:
             "conference",
             conference.template,
             self._file(conference.source_path),
-            page_digests.plain_fields(conference),
+            self._fields(conference),
             page_digests.stable(conference.social_timeline),
         ]
         if self.regex.search(raw_body(conference)):
@@ -755,6 +781,19 @@ def _template_folders(loader) -> list[str]:
     for inner in (getattr(loader, "mapping", None) or {}).values():
         folders += _template_folders(inner)
     return list(dict.fromkeys(folders))
+
+
+def _parse_memo(settings) -> parse_memo.ParseMemo | None:
+    """The parse memo of this code and these settings, with the read cache."""
+    if not setting(settings, "READ_CACHE"):
+        return None
+    plain = {
+        k: v for k, v in settings.items() if k not in ("OUTPUT_PATH", "CACHE_PATH")
+    }
+    version = page_digests.digest(
+        _code_digest(), pelican.__version__, page_digests.stable(plain)
+    )
+    return parse_memo.ParseMemo.open(settings.get("CACHE_PATH") or "cache", version)
 
 
 def _not_utf8(path: str, full_path: str, error: UnicodeDecodeError) -> Problem:

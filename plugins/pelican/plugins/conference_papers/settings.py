@@ -138,7 +138,8 @@ DEFAULTS: dict[str, object] = {
     # its scripts on the site's address, so they are left out unless True.
     "PUBLISH_SVG": False,
     # Keep what each paper file gave, keyed by the file's bytes and the settings,
-    # in memory and in CACHE_PATH, so that rebuilds re-read only changed files.
+    # in memory and in CACHE_PATH, so that rebuilds re-read only changed files
+    # (and the compiled templates, keyed by their source).
     "READ_CACHE": False,
     # `pelican-papers sync`: the e-mail address sent to OpenAlex (its "polite
     # pool"); --mailto overrides it, "" sends none.

@@ -17,6 +17,7 @@ or a feed shows is what this module let through.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -86,6 +87,18 @@ def clean_html(value: str, refused: list | None = None) -> Markup:
     ``(attribute, url, reason)`` is appended to ``refused`` when given, so the
     caller can report it.
     """
+    clean, refusals = _clean(value)
+    if refused is not None:
+        refused += refusals
+    return clean
+
+
+# The same body is sanitized when its links are checked and when its paper is
+# built, a moment apart: kept for the most recent bodies (the sanitizer is a
+# pure function of its input).
+@functools.lru_cache(maxsize=256)
+def _clean(value: str) -> tuple[Markup, tuple]:
+    refused = []
 
     def check(tag: str, attribute: str, url: str) -> str | None:
         if attribute not in URL_ATTRIBUTES:
@@ -93,21 +106,19 @@ def clean_html(value: str, refused: list | None = None) -> Markup:
         reason = attribute_url_problem(attribute, url)
         if reason is None:
             return url
-        if refused is not None:
-            refused.append((attribute, url, reason))
+        refused.append((attribute, url, reason))
         return None
 
-    return Markup(
-        nh3.clean(
-            CONTROL_CHARS.sub(" ", value),
-            tags=TEXT_TAGS | MATH_TAGS,
-            attributes=ATTRIBUTES,
-            attribute_filter=check,
-            url_schemes=set(LINK_SCHEMES),
-            link_rel="noopener noreferrer",
-            strip_comments=True,
-        )
+    clean = nh3.clean(
+        CONTROL_CHARS.sub(" ", value),
+        tags=TEXT_TAGS | MATH_TAGS,
+        attributes=ATTRIBUTES,
+        attribute_filter=check,
+        url_schemes=set(LINK_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
     )
+    return Markup(clean), tuple(refused)
 
 
 def plain_text(value: str) -> str:

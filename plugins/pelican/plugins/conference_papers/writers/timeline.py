@@ -13,6 +13,7 @@ anything before that.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import re
@@ -21,7 +22,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from ..base import paths
@@ -304,12 +304,38 @@ def iso_date(value: str) -> dt.datetime:
     return date.astimezone(dt.timezone.utc)
 
 
+#: A tag of the sanitizer's output, whose attribute values are always quoted
+#: with ``"`` (which they cannot hold): the name, and the attributes.
+_TAG = re.compile(r'<(/?)([a-zA-Z][^\s/>]*)((?:[^>"]|"[^"]*")*)>')
+_HREF = re.compile(r'\shref="([^"]*)"')
+
+
 def clean_post_html(raw: str) -> Markup:
     """A post's HTML through the allowlist; links only to absolute http(s)
-    addresses (a relative link would point into our own site)."""
-    soup = BeautifulSoup(str(clean_html(raw)), "html.parser")
-    for link in soup.find_all("a"):
-        href = link.get("href", "")
-        if url_problem(href) or urlsplit(href).scheme not in ("http", "https"):
-            link.unwrap()
-    return clean_html(str(soup))
+    addresses (a relative link would point into our own site): any other
+    link is unwrapped, its text kept.
+
+    The links are found in the sanitizer's output, which is well-formed (no
+    ``<a>`` inside another, every value quoted), so no HTML parser is needed
+    here: the build does not import one (it costs every build some 0.2 s)."""
+    clean = str(clean_html(raw))
+    kept, pieces, start = [], [], 0
+    for tag in _TAG.finditer(clean):
+        closing, name, attributes = tag.groups()
+        if name.lower() != "a":
+            continue
+        if closing:
+            keep = kept.pop() if kept else True
+        else:
+            href = _HREF.search(attributes)
+            keep = bool(href) and _is_web_link(html.unescape(href.group(1)))
+            kept.append(keep)
+        if not keep:
+            pieces.append(clean[start : tag.start()])
+            start = tag.end()
+    pieces.append(clean[start:])
+    return clean_html("".join(pieces))
+
+
+def _is_web_link(href: str) -> bool:
+    return not url_problem(href) and urlsplit(href).scheme in ("http", "https")
