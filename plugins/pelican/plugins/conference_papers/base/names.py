@@ -64,6 +64,8 @@ def _initials_fit(given: str, full_given: str) -> bool:
     )
 
 
+# Kept: every author of every paper is held against every member's spellings.
+@functools.lru_cache(maxsize=1 << 16)
 def near_miss(given: str, family: str, member_given: str, member_family: str) -> str:
     """Why an author that is not the member looks like her ("" when not):
     one letter off in the whole name, or initials of her given names."""
