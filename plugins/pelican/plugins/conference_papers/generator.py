@@ -308,7 +308,6 @@ class ConferencePapersGenerator(Generator):
         self.static_links |= found.media
         if self.memo is not None:
             self.memo.keep_only({os.path.join(self.path, f) for f in self._files})
-            self.memo.save()
 
     def _add_paper(self, papers: list, fields: dict, source: RawSource) -> None:
         image = fields.get("image")
@@ -413,6 +412,10 @@ class ConferencePapersGenerator(Generator):
     def generate_output(self, writer) -> None:
         self._writer = writer
         relative = self.settings["RELATIVE_URLS"]
+        # The page just saved reaches disk first, before the digests of the
+        # rest are made (its file changed: it is rendered in any case).
+        edited = self.edited_papers()
+        self.write_papers(writer, edited)
         self.states = page_digests.PageStates(
             os.path.join(
                 self.settings.get("CACHE_PATH") or "cache", page_digests.STATE_FILE
@@ -421,9 +424,8 @@ class ConferencePapersGenerator(Generator):
             skip=not written_files_are_watched(),
         )
         self._digests = _Digests(self)
-        edited = self.edited_papers()
-        # The page just saved reaches disk first.
-        self.write_papers(writer, self.papers_to_render(edited))
+        for paper in edited:  # written: their digests are recorded
+            self._unchanged(paper.save_as, self._digests.paper(paper))
         for conference in self.conferences:
             page = self._digests.conference(conference)
             if self._unchanged(conference.save_as, page):
@@ -513,6 +515,8 @@ class ConferencePapersGenerator(Generator):
         # Only after a build that went to its end (the refused links above are
         # found while rendering: after a failed build every page renders again).
         self.states.save()
+        if self.memo is not None:  # last: the devserver's edit is on disk by now
+            self.memo.save()
         logger.info(
             "conference_papers: %d page(s) not rendered again (nothing they read "
             "changed)",
@@ -975,6 +979,8 @@ def load_content(settings) -> ConferencePapersGenerator:
         validate=False,
     )
     generator.load()
+    if generator.memo is not None:
+        generator.memo.save()
     return generator
 
 
