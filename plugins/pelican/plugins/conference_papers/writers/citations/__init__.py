@@ -37,7 +37,7 @@ from markupsafe import Markup
 
 from ...settings import setting
 from ..catalog import Catalog
-from ..output import write_output_file
+from ..output import OutputFolder
 from . import bibtex, coins, csl, highwire, jsonld, opengraph, text
 from .common import Cite, short_venue
 from .keys import assign_keys, base_key, citekey_problems
@@ -52,7 +52,8 @@ class PaperCitation(Cite):
     (the templates read these names).
 
     Kept to the end of the build (``Citations.paper``), so only what the
-    citation files read again is cached: ``bibtex`` and ``csl``. What one page
+    citation files read again is cached: ``bibtex`` and ``csl_line``, made once
+    for the paper's file, its conference's and the lab's. What one page
     shows once (the ``<head>`` tags, the reference, COinS) is made when it is
     read, or every paper's tags would stay in memory (~9 KB a paper).
     """
@@ -65,9 +66,13 @@ class PaperCitation(Cite):
     def bibtex(self) -> str:
         return bibtex.entry(self, self.bibtex_fields)
 
-    @cached_property
+    @property
     def csl(self) -> dict:
         return csl.item(self)
+
+    @cached_property
+    def csl_line(self) -> str:
+        return csl.line(self.csl)
 
     @property
     def text(self) -> str:
@@ -150,7 +155,7 @@ class Citations:
         return bibtex.file([self.paper(p).bibtex for p in papers], header)
 
     def csl_file(self, papers) -> str:
-        return csl.file([self.paper(p).csl for p in papers])
+        return csl.file([self.paper(p).csl_line for p in papers])
 
 
 def write_citations(citations: Citations, catalog: Catalog, output_path: str) -> int:
@@ -159,11 +164,12 @@ def write_citations(citations: Citations, catalog: Catalog, output_path: str) ->
     papers, conferences = catalog.papers, catalog.conferences
     site = citations.site_name or "the lab"
     written = 0
+    folder = OutputFolder(output_path)
 
     def put(relative: str, content: str) -> None:
         nonlocal written
         if relative:  # "" in a ..._SAVE_AS setting: not wanted
-            written += write_output_file(output_path, relative, content)
+            written += folder.write(relative, content)
 
     for paper in papers:
         cite = citations.paper(paper)
