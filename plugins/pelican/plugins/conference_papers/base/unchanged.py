@@ -19,14 +19,24 @@ import os
 
 
 def same_bytes(path: str, data: bytes) -> bool:
-    """Whether the file at ``path`` holds exactly ``data`` (False if absent)."""
+    """Whether the file at ``path`` holds exactly ``data`` (False if absent).
+
+    The size decides first; the bytes are read only when it matches, through
+    the descriptor (``open()``'s file objects cost more than the small file they
+    read: a warm build compares thousands)."""
     try:
-        if os.path.getsize(path) != len(data):
-            return False
-        with open(path, "rb") as handle:
-            return handle.read() == data
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except OSError:
         return False
+    try:
+        if os.fstat(handle).st_size != len(data):
+            return False
+        # One byte more than expected: a file that grew since fstat differs.
+        return os.read(handle, len(data) + 1) == data
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
 
 
 def write_bytes(path: str, data: bytes) -> bool:

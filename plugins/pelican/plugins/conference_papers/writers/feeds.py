@@ -34,7 +34,7 @@ from ..base.urls import LINK_SCHEMES
 from ..format.schema import Problem, header_lines
 from ..settings import PREFIX, setting
 from .catalog import Catalog
-from .output import write_output_file
+from .output import OutputFolder
 
 logger = logging.getLogger(__name__)
 
@@ -512,14 +512,15 @@ def write_feeds(  # noqa: PLR0913 (keyword-only: what each entry is made of)
         return make_entry(paper, cards, urls, members, settings)
 
     written = 0
+    folder = OutputFolder(output_path)
     for spec in specs:
         chosen = [entry(paper) for paper in feed_papers(spec, settings)]
         if spec.atom_path:
             data = atom_bytes(spec, chosen, urls, settings)
-            written += write_output_file(output_path, spec.atom_path, data)
+            written += folder.write(spec.atom_path, data)
         if spec.json_path:
             data = json_feed_bytes(spec, chosen, urls, settings)
-            written += write_output_file(output_path, spec.json_path, data)
+            written += folder.write(spec.json_path, data)
     logger.info("conference_papers: wrote %d feed(s)", written)
     return written
 

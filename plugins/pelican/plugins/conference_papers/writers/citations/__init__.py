@@ -38,7 +38,7 @@ from markupsafe import Markup
 
 from ...settings import setting
 from ..catalog import Catalog
-from ..output import write_output_file
+from ..output import OutputFolder
 from . import bibtex, coins, csl, highwire, jsonld, opengraph, text
 from .common import Cite, short_venue
 from .keys import assign_keys, base_key, citekey_problems
@@ -53,7 +53,8 @@ class PaperCitation(Cite):
     (the templates read these names).
 
     Kept to the end of the build (``Citations.paper``), so only what the
-    citation files read again is cached: ``bibtex`` and ``csl``. What one page
+    citation files read again is cached: ``bibtex`` and ``csl_line``, made once
+    for the paper's file, its conference's and the lab's. What one page
     shows once (the ``<head>`` tags, the reference, COinS) is made when it is
     read, or every paper's tags would stay in memory (~9 KB a paper).
     """
@@ -66,9 +67,13 @@ class PaperCitation(Cite):
     def bibtex(self) -> str:
         return bibtex.entry(self, self.bibtex_fields)
 
-    @cached_property
+    @property
     def csl(self) -> dict:
         return csl.item(self)
+
+    @cached_property
+    def csl_line(self) -> str:
+        return csl.line(self.csl)
 
     @property
     def text(self) -> str:
@@ -151,7 +156,7 @@ class Citations:
         return bibtex.file([self.paper(p).bibtex for p in papers], header)
 
     def csl_file(self, papers) -> str:
-        return csl.file([self.paper(p).csl for p in papers])
+        return csl.file([self.paper(p).csl_line for p in papers])
 
 
 def _always(relative: str, *reads) -> bool:
@@ -172,6 +177,7 @@ def write_citations(
     papers, conferences = catalog.papers, catalog.conferences
     site = citations.site_name or "the lab"
     in_place = 0
+    folder = OutputFolder(output_path)
 
     def put(relative: str, reads: tuple, make: Callable[..., str], *args) -> None:
         nonlocal in_place
@@ -180,7 +186,7 @@ def write_citations(
         if unchanged(relative, *reads):
             in_place += 1
         else:
-            in_place += write_output_file(output_path, relative, make(*args))
+            in_place += folder.write(relative, make(*args))
 
     for paper in papers:
         cite = citations.paper(paper)

@@ -43,11 +43,23 @@ _LATEX = {
     "^": r"\textasciicircum{}",
     "\\": r"\textbackslash{}",
 }
+#: A brace that nothing pairs with, as a command: BibTeX counts ``\{`` as a
+#: brace too, so a lone one would end the field.
+_LONE_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+#: The escapes of text whose braces are all lone: one ``str.translate`` (most
+#: titles and names have no brace at all; the loop of ``_escape`` is for those
+#: that pair some).
+_NO_PAIRS = str.maketrans(_LATEX | _LONE_BRACES)
+_PLURAL_CAPS = re.compile(r"([A-Z0-9]*[A-Z][A-Z0-9]*)s")
+_AND = re.compile(r"\sand\s", re.IGNORECASE)
+_AND_OR_COMMA = re.compile(r"\sand\s|,", re.IGNORECASE)
 
 
 def _brace_pairs(text: str) -> set[int]:
     """Positions of braces that close or are closed by another one."""
     paired: set[int] = set()
+    if "{" not in text or "}" not in text:
+        return paired
     opened: list[int] = []
     for index, char in enumerate(text):
         if char == "{":
@@ -58,15 +70,13 @@ def _brace_pairs(text: str) -> set[int]:
 
 
 def _escape(text: str, start: int, end: int, paired: set[int]) -> str:
+    if not paired:
+        return text[start:end].translate(_NO_PAIRS)
     out = []
     for index in range(start, end):
         char = text[index]
         if char in "{}":
-            # BibTeX counts \{ as a brace too: a lone one would end the field.
-            if index in paired:
-                out.append("\\" + char)
-            else:
-                out.append(r"\textbraceleft{}" if char == "{" else r"\textbraceright{}")
+            out.append("\\" + char if index in paired else _LONE_BRACES[char])
         else:
             out.append(_LATEX.get(char, char))
     return "".join(out)
@@ -86,13 +96,21 @@ def _is_sentence_case(words: list[str]) -> bool:
 
 
 def _inner_caps(word: str) -> bool:
-    return any(c.isupper() for c in word[1:]) or (
+    """A capital after the first letter, or digits and letters mixed (``3D``).
+
+    ``word`` is a match of ``WORD`` (letters and digits). The ``islower`` and
+    ``isalpha`` tests answer most words at C speed; the loops decide the rest
+    (a word of digits, a script without case)."""
+    tail = word[1:]
+    if not tail.islower() and any(c.isupper() for c in tail):
+        return True
+    return not word.isalpha() and (
         any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
     )
 
 
 def _protect(word: str, first: bool, sentence_case: bool) -> str:
-    plural = re.fullmatch(r"([A-Z0-9]*[A-Z][A-Z0-9]*)s", word)
+    plural = _PLURAL_CAPS.fullmatch(word)
     if plural and len(plural.group(1)) > 1:
         return "{" + plural.group(1) + "}s"
     if _inner_caps(word) or (sentence_case and not first and word[0].isupper()):
@@ -117,11 +135,9 @@ def bibtex_title(title: str) -> str:
 def bibtex_name(person: Person) -> str:
     """``Family, Given``; braced where BibTeX would split it wrongly."""
     family, given = latex_escape(person.family), latex_escape(person.given)
-    if re.search(r"\sand\s", f" {family} ", re.IGNORECASE) or (
-        not given and " " in family
-    ):
+    if _AND.search(f" {family} ") or (not given and " " in family):
         family = "{" + family + "}"  # one name: "{Smith and Sons}"
-    if re.search(r"\sand\s|,", f" {given} ", re.IGNORECASE):
+    if _AND_OR_COMMA.search(f" {given} "):
         given = "{" + given + "}"
     return f"{family}, {given}" if given else family
 

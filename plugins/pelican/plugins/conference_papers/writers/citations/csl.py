@@ -75,8 +75,13 @@ def _journal(cite) -> dict:
     return found
 
 
-def file(items: list[dict]) -> str:
-    """A ``.csl.json`` file: one citation a line (readable, and json's fast C
-    encoder: indent is not)."""
-    lines = ",\n".join(json.dumps(one, ensure_ascii=False) for one in items)
-    return f"[\n{lines}\n]\n" if items else "[]\n"
+def line(one: dict) -> str:
+    """An item as the one line of JSON that each file holding it repeats."""
+    return json.dumps(one, ensure_ascii=False)
+
+
+def file(lines: list[str]) -> str:
+    """A ``.csl.json`` file of items made by :func:`line`: one citation a line
+    (readable, and json's fast C encoder: indent is not)."""
+    body = ",\n".join(lines)
+    return f"[\n{body}\n]\n" if lines else "[]\n"
