@@ -103,6 +103,27 @@ def test_warm_and_edited_rebuilds_write_the_bytes_of_a_cold_build(tmp_path, capl
     assert os.path.getsize(output / other) > 0
 
 
+def test_an_edit_renders_only_the_lists_that_show_the_paper(tmp_path):
+    """The devserver's case: a word added to one abstract renders the list
+    pages with that paper again, and leaves every other list page alone."""
+    content = write_lab(tmp_path, 30, 3)
+    output = _build(tmp_path, content, tmp_path / "output", read_cache=True)
+    states = tmp_path / "cache-output" / "conference_papers-pages.json"
+    before = json.loads(states.read_text(encoding="utf-8"))[1]
+    paper = sorted((content / "papers").rglob("paper-*.md"))[0]
+    link = f"papers/{paper.parent.name}/{paper.stem}/"
+    lists = {
+        str(page): link in page.read_text(encoding="utf-8")
+        for page in (output / "publications").rglob("index.html")
+    }
+    assert True in lists.values() and False in lists.values()
+    paper.write_text(paper.read_text(encoding="utf-8") + "Quokka.\n", "utf-8")
+    _build(tmp_path, content, output, read_cache=True)
+    after = json.loads(states.read_text(encoding="utf-8"))[1]
+    again = {page for page in lists if after[page] != before[page]}
+    assert again == {page for page, shows in lists.items() if shows}
+
+
 def _replace(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)

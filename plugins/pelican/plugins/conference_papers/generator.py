@@ -548,14 +548,19 @@ class ConferencePapersGenerator(Generator):
         """Template global: ``conference_papers_photo(member, SITEURL)``."""
         return people.photo(member, self.thumbnails, siteurl)
 
-    def render(self, save_as: str, template: str, url: str, **values) -> None:
+    def render(
+        self, save_as: str, template: str, url: str, reads=None, **values
+    ) -> None:
         """Write one page of ours with the build's context (for the writers),
-        unless the content and the site are those of the page on disk (any
-        change of the content renders these pages again). The ``values`` are
-        not digested: the writers make them from the content and settings
-        alone, which the digest holds (digesting 1,000 papers per list page
-        cost more than rendering the page)."""
-        page = self._digests.everything(template, url, save_as)
+        unless what it reads is what the page on disk read. ``reads`` names it
+        (papers, conferences, texts: see ``_Digests.reading``); without it, the
+        page reads the whole content. The ``values`` are not digested: the
+        writers make them from the content and settings alone (digesting 1,000
+        papers per list page cost more than rendering the page)."""
+        if reads is None:
+            page = self._digests.everything(template, url, save_as)
+        else:
+            page = self._digests.reading(f"{template} {url} {save_as}", *reads)
         if self._unchanged(save_as, page):
             return
         self._writer.write_file(
@@ -749,14 +754,17 @@ class _Digests:
         )
 
     def reading(self, name: str, *reads) -> str:
-        """A file named ``name`` made of ``reads``: papers, conferences, or the
-        whole catalog (anything else)."""
+        """A page or file named ``name`` made of ``reads``: papers,
+        conferences, texts (what else it shows, as the writer describes it),
+        or the whole catalog (anything else)."""
         parts = []
         for read in reads:
             if isinstance(read, Paper):
                 parts.append(self.paper(read))
             elif isinstance(read, Conference):
                 parts.append(self.conference(read))
+            elif isinstance(read, str):
+                parts.append(read)
             else:
                 parts.append(self.everything())
         return page_digests.digest(self.site, name, *parts)

@@ -28,7 +28,7 @@ returns what it wrote and reaches into nothing else.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 
 from ..grouping import slug_of
@@ -227,7 +227,8 @@ def list_pages(made: list[Entry], bar: dict[str, list[Choice]], settings) -> lis
     return pages
 
 
-#: render(save_as, template, url, **context) writes one page (as people.py's).
+#: render(save_as, template, url, reads=…, **context) writes one page (as
+#: people.py's); ``reads`` is what the page shows (see generator.render).
 Render = Callable[..., None]
 
 
@@ -247,10 +248,14 @@ def write_list(
     for number, page in enumerate(list_pages(made, bar, settings)):
         if number == 1:
             forget_cards()
+        shown = [entry.paper for _, group in page.years for entry in group]
         render(
             page.save_as,
             "conference_papers/publications",
             page.url,
+            # What the page shows: its papers' cards, the filter bar, its own
+            # title and links (an edit renders only the pages with the paper).
+            reads=(repr(replace(page, years=[])), repr(bar), *shown),
             list_page=page,
             list_choices=bar,
             list_facets=FACETS,
