@@ -81,16 +81,14 @@ class _QuietContentErrors(logging.Filter):
 _QUIET = _QuietContentErrors()
 
 
-def _memo_key(source: RawSource, args: tuple) -> tuple | None:
-    """Everything a parse of ``source`` reads: the text as read, the file's
-    size and mtime (the lines of its problems), the arguments."""
+def _source_key(source: RawSource) -> tuple | None:
+    """Everything a parse of ``source`` reads of it: the text as read, the
+    file's size and mtime (the lines of its problems)."""
     try:
         stat = os.stat(source.full_path)
     except OSError:
         return None
-    read = page_digests.digest(
-        source.body, repr(sorted(source.meta.items())), repr(args)
-    )
+    read = page_digests.digest(source.body, repr(sorted(source.meta.items())))
     return (stat.st_size, stat.st_mtime_ns, read)
 
 
@@ -124,6 +122,7 @@ class ConferencePapersGenerator(Generator):
         self.people: list[members.Member] = []  # from member files
         self.thumbnails = images.Thumbnails(self.settings, self.path)
         self.memo = _parse_memo(self.settings)
+        self._source_keys: dict[str, tuple | None] = {}
         logging.getLogger("pelican").addFilter(_QUIET)  # once: filters are a set
         if validate:
             # Here, not in generate_context: Pelican empties the output folder
@@ -197,15 +196,22 @@ class ConferencePapersGenerator(Generator):
         """What ``what`` gave for this file as it is now, when the parse memo
         (the read cache's companion, see :mod:`.base.parse_memo`) has it: a
         rebuild after one edit parses one file, not all."""
-        if self.memo is None:
-            return None
-        key = _memo_key(source, args)
+        key = self._memo_key(source, args)
         return self.memo.get(what, source.full_path, key) if key else None
 
     def _remember(self, what: str, source: RawSource, args: tuple, value) -> None:
-        key = _memo_key(source, args) if self.memo is not None else None
+        key = self._memo_key(source, args)
         if key:
             self.memo.put(what, source.full_path, key, value)
+
+    def _memo_key(self, source: RawSource, args: tuple) -> tuple | None:
+        """The file's key (made once a build) and the arguments."""
+        if self.memo is None:
+            return None
+        if source.full_path not in self._source_keys:
+            self._source_keys[source.full_path] = _source_key(source)
+        found = self._source_keys[source.full_path]
+        return (*found, repr(args)) if found else None
 
     def _build(self, cls, fields: dict, source: RawSource):
         """A Paper or Conference, or None and a problem when Pelican refuses it."""
