@@ -21,7 +21,7 @@ papers they took 30% of its time. So the top-level folders (and pages at the
 top) holding a page that carries the attribute are found here, by the attribute's
 bytes, and only those are given; Pagefind's own rule still decides within them,
 and the index is byte for byte the one of the whole site. The index of 10,000
-papers still takes Pagefind 1.2 GB: it holds every page twice while it builds
+papers still takes Pagefind 1.25 GB: it holds every page twice while it builds
 one index, and splitting it would change the ranking. (The ``pagefind`` package's
 ``PagefindIndex`` builds the same one index, and its client waits 0.1 s before it
 reads each answer: 100 pages added one by one took 10.6 s.)
