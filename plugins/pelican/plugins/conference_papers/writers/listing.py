@@ -236,17 +236,14 @@ def write_list(
 ) -> list[str]:
     """Write the list of every paper and its filter pages; the files written.
 
-    ``forget_cards`` is called between the main list and the filter pages: those
-    are all at one depth (``publications/<facet>/<value>/``), so each paper's
-    compact card is rendered once for the main list and once for all of them."""
+    Each paper's compact card is rendered once for all of them (cards.py), and
+    ``forget_cards`` is called when they are written."""
     if not setting(settings, "LIST_SAVE_AS"):
         return []
     made = entries(papers, members, settings)
     bar = choices(made, members, settings)
     written = []
-    for number, page in enumerate(list_pages(made, bar, settings)):
-        if number == 1:
-            forget_cards()
+    for page in list_pages(made, bar, settings):
         render(
             page.save_as,
             "conference_papers/publications",
