@@ -52,6 +52,7 @@ class CardRenderer:
         self._compact: dict[tuple[int, str | None], str] = {}
         self._compact_prefix: str | None = None
         self._own: dict[str, bool] = {}
+        self._varies: dict[int, bool] = {}
 
     def card(self, paper, siteurl: str) -> Markup:
         shared = self.shared(CARD, paper, siteurl)
@@ -103,9 +104,11 @@ class CardRenderer:
         the same on every page, and ``siteurl`` reads the same escaped."""
         if name not in self._own:
             self._own[name] = own_templates(self.get_template(name))
+        if id(paper) not in self._varies:  # asked again on every filter page
+            self._varies[id(paper)] = has_placeholder_links(paper)
         return (
             self._own[name]
-            and not has_placeholder_links(paper)
+            and not self._varies[id(paper)]
             and str(escape(siteurl)) == siteurl
         )
 

@@ -209,9 +209,16 @@ def list_pages(made: list[Entry], bar: dict[str, list[Choice]], settings) -> lis
         )
     ]
     save_as = setting(settings, "LIST_FILTER_SAVE_AS")
+    # Each page's papers in one pass (in order), not a pass over every paper
+    # for every value of the bar.
+    under: dict[tuple[str, str], list[Entry]] = {}
+    for entry in made:
+        for facet in bar:
+            for value in dict.fromkeys(entry.values(facet)):
+                under.setdefault((facet, value), []).append(entry)
     for facet, listed in bar.items():
         for choice in listed:
-            chosen = [e for e in made if choice.value in e.values(facet)]
+            chosen = under.get((facet, choice.value), [])
             pages.append(
                 ListPage(
                     save_as=save_as.format(facet=facet, value=choice.value),
