@@ -4,12 +4,12 @@ The conference page, the home page and the feed show the same card, and the
 list of every paper and its filter pages the same compact card; with relative
 URLs only the prefix to the site root differs between pages. The plugin's own
 card templates use SITEURL only as that prefix, so a card is rendered once with
-a stand-in for it and the stand-in replaced for each page: one rendering per
-paper instead of one per page depth (the home page, the conference pages, the
-feeds; the list, its filter pages), which Jinja spends most of its time on.
-A theme's card template may do anything with SITEURL, and a body with
-``{static}`` links is replaced for each page: those cards are rendered once for
-each prefix, as before.
+a stand-in for it, and the stand-in is replaced for each page: one rendering per
+paper, not one per page depth (at 1,000 papers, 1,000 cards instead of 2,006 for
+the conference pages, the home page and the feeds, and 1,000 compact cards
+instead of 2,000 for the list and its filter pages). A theme's card template
+may do anything with SITEURL, and a body with ``{static}`` links is replaced
+for each page: those cards are rendered once for each prefix, as before.
 """
 
 from __future__ import annotations
