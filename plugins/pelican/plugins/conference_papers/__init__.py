@@ -29,14 +29,13 @@ from .base.pelican_hooks import (
 )
 from .generator import ConferencePapersGenerator
 from .settings import apply_defaults, setting
-from .writers import feeds
+from .writers import TEMPLATES, feeds
 from .writers.cards import paper_card
 from .writers.images import withhold_svg
 from .writers.search import build_index, check_search
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES = str(files(__name__) / "templates")
 STATIC = str(files(__name__) / "static")
 
 

@@ -18,15 +18,16 @@ from .settings import setting
 def slug_of(name: str, settings) -> str:
     """A slug by Pelican's rules (SLUG_REGEX_SUBSTITUTIONS): "Full Paper" ->
     "full-paper", never with a space (invalid in an id or a #fragment)."""
-    rules = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
-    return _slug(name, tuple(tuple(rule) for rule in rules))
+    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+    return _slug(name, tuple(tuple(sub) for sub in subs))
 
 
-# The same tags, tracks and names come back on every paper (a tenth of a
-# second per 1,000 papers in the list alone); Pelican's slugify is pure.
 @functools.lru_cache(maxsize=4096)
-def _slug(name: str, rules: tuple) -> str:
-    return slugify(name, regex_subs=rules)
+def _slug(name: str, subs: tuple) -> str:
+    # The same tags, tracks and names come back for every paper, in the list,
+    # its filter pages and the feeds: ~5,000 slugs of a few hundred names at
+    # 1,000 papers, at ~50 us each (Unicode normalization, unidecode, regexes).
+    return slugify(name, regex_subs=subs)
 
 
 def newest_first(items: Iterable) -> list:

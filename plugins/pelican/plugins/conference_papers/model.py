@@ -65,10 +65,10 @@ class _PluginContent(PrefixedURLContent):
         every body to the end of the build (tens of MB at 10,000 papers): the
         link substitution is cheap, and cards are cached already.
         """
-        links = placeholder_regex(self.settings)
         body = raw_body(self)
-        if links.search(body) is None:
+        if not has_placeholder_links(self):
             return body  # sanitized when built, and nothing replaced since
+        links = placeholder_regex(self.settings)
         body = links.sub(lambda m: self._checked_link(siteurl, m), body)
         return clean_html(body)
 
@@ -109,6 +109,13 @@ class _PluginContent(PrefixedURLContent):
     def html(self) -> Markup:
         """The Markdown body, sanitized, with ``{static}`` links resolved."""
         return Markup(self.content)
+
+
+def has_placeholder_links(content: _PluginContent) -> bool:
+    """Whether the body has ``{static}``, ``{filename}``… links: Pelican
+    replaces them for each page (its prefix to the site root), so the HTML
+    differs between pages."""
+    return placeholder_regex(content.settings).search(raw_body(content)) is not None
 
 
 def body_links(body: str, settings) -> tuple[list, list]:

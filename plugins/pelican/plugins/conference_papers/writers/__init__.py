@@ -6,3 +6,8 @@ StaticGenerator, which it edits by design).
 
 Cards and images, the pages of the list and of people, feeds, citations,
 the social timeline and the search index."""
+
+from importlib.resources import files
+
+#: The plugin's default templates (a theme's files of the same names come first).
+TEMPLATES = str(files(__name__.rpartition(".")[0]) / "templates")

@@ -209,9 +209,16 @@ def list_pages(made: list[Entry], bar: dict[str, list[Choice]], settings) -> lis
         )
     ]
     save_as = setting(settings, "LIST_FILTER_SAVE_AS")
+    # Each page's papers in one pass (in order), not a pass over every paper
+    # for every value of the bar.
+    under: dict[tuple[str, str], list[Entry]] = {}
+    for entry in made:
+        for facet in bar:
+            for value in dict.fromkeys(entry.values(facet)):
+                under.setdefault((facet, value), []).append(entry)
     for facet, listed in bar.items():
         for choice in listed:
-            chosen = [e for e in made if choice.value in e.values(facet)]
+            chosen = under.get((facet, choice.value), [])
             pages.append(
                 ListPage(
                     save_as=save_as.format(facet=facet, value=choice.value),
@@ -237,17 +244,14 @@ def write_list(
 ) -> list[str]:
     """Write the list of every paper and its filter pages; the files written.
 
-    ``forget_cards`` is called between the main list and the filter pages: those
-    are all at one depth (``publications/<facet>/<value>/``), so each paper's
-    compact card is rendered once for the main list and once for all of them."""
+    Each paper's compact card is rendered once for all of them (cards.py), and
+    ``forget_cards`` is called when they are written."""
     if not setting(settings, "LIST_SAVE_AS"):
         return []
     made = entries(papers, members, settings)
     bar = choices(made, members, settings)
     written = []
-    for number, page in enumerate(list_pages(made, bar, settings)):
-        if number == 1:
-            forget_cards()
+    for page in list_pages(made, bar, settings):
         shown = [entry.paper for _, group in page.years for entry in group]
         render(
             page.save_as,
