@@ -64,8 +64,6 @@ def _initials_fit(given: str, full_given: str) -> bool:
     )
 
 
-# Kept: every author of every paper is held against every member's spellings.
-@functools.lru_cache(maxsize=1 << 16)
 def near_miss(given: str, family: str, member_given: str, member_family: str) -> str:
     """Why an author that is not the member looks like her ("" when not):
     one letter off in the whole name, or initials of her given names."""
@@ -121,14 +119,33 @@ class Directory(dict):
         self._keys: dict[str, str] = {}  # folded spelling -> name
         self.slugs: dict[str, str] = {}  # name -> slug of a member file
         self.spellings: dict[str, list[str]] = {}  # name -> name and aliases
+        self._near: dict[tuple[str, str], tuple[str, str] | None] = {}
 
     def add(self, name: str, page: str | None, aliases=(), slug: str = "") -> None:
+        self._near.clear()
         dict.__setitem__(self, name, page)
         self.spellings[name] = [name, *aliases]
         for spelling in self.spellings[name]:
             self._keys.setdefault(key_of(spelling), name)
         if slug:
             self.slugs[name] = slug
+
+    def looks_like(self, given: str, family: str) -> tuple[str, str] | None:
+        """``(member, why)`` for the first member an author who is none looks
+        like (``near_miss``), or None; kept: the same authors come back on
+        paper after paper, each held against every spelling."""
+        key = (given, family)
+        if key not in self._near:
+            self._near[key] = next(
+                (
+                    (name, why)
+                    for name, spellings in self.spellings.items()
+                    for spelling in spellings
+                    if (why := near_miss(given, family, *split_name(spelling)))
+                ),
+                None,
+            )
+        return self._near[key]
 
     def canonical(self, name: str) -> str | None:
         """The member's own name for ``name`` as an author list writes it."""

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ..base import paths
 from ..base.identifiers import normalize_orcid
-from ..base.names import Directory, fold, near_miss, split_name
+from ..base.names import Directory, fold, split_name
 from ..base.openalex import short_id
 from ..base.sanitize import clean_html
 from ..base.text import clean_text
@@ -276,14 +276,9 @@ def near_miss_problems(
     for author in authors:
         if author.name in directory:
             continue
-        for name, spellings in directory.spellings.items():
-            why = ""
-            for spelling in spellings:
-                why = near_miss(author.given, author.family, *split_name(spelling))
-                if why:
-                    break
-            if not why:
-                continue
+        found = directory.looks_like(author.given, author.family)
+        if found:
+            name, why = found
             where = directory.slugs.get(name)
             fix = (
                 f"add 'Aliases: {author.name}' to the member's file ({where}.md)"
@@ -300,5 +295,4 @@ def near_miss_problems(
                     WARNING,
                 )
             )
-            break
     return problems
