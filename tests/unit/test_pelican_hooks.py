@@ -187,3 +187,29 @@ def test_every_output_file_is_opened_by_the_method_our_writer_overrides(tmp_path
     assert (tmp_path / "page.html").read_bytes() == "é".encode()
     with pytest.raises(FileOverwriteFailedError):
         writer._open_w(target, "utf-8")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/site/content/papers/neurips-2022/a.md",
+        "/site/content/a.md",
+        "/site/content/papers/../b.md",  # not normalized: Pelican's own answer
+        "/site/contentx/c.md",  # beside PATH, not below it
+        "/elsewhere/d.md",
+        "papers/e.md",  # relative: joined to PATH by Pelican
+    ],
+)
+@pytest.mark.parametrize("root", ["/site/content", "/site/content/", "content"])
+def test_our_relative_source_path_is_pelicans(path, root):
+    """model._PluginContent answers get_relative_source_path without Pelican's
+    abspath calls: for every kind of path, what Pelican's method answers."""
+    paper = object.__new__(model.Paper)
+    paper.settings = {"PATH": root}
+    paper.source_path = path
+    assert model.Paper.get_relative_source_path(paper) == (
+        Content.get_relative_source_path(paper)
+    )
+    assert model.Paper.get_relative_source_path(paper, path) == (
+        Content.get_relative_source_path(paper, path)
+    )

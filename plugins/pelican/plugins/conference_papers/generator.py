@@ -521,7 +521,9 @@ class ConferencePapersGenerator(Generator):
         # Only after a build that went to its end (the refused links above are
         # found while rendering: after a failed build every page renders again).
         self.states.save()
-        if self.memo is not None:  # last: the devserver's edit is on disk by now
+        # Last: the devserver's edit is on disk by now.
+        reading.save_cache()
+        if self.memo is not None:
             self.memo.save()
         logger.info(
             "conference_papers: %d page(s) not rendered again (nothing they read "
@@ -993,6 +995,7 @@ def load_content(settings) -> ConferencePapersGenerator:
         validate=False,
     )
     generator.load()
+    reading.save_cache()
     if generator.memo is not None:
         generator.memo.save()
     return generator

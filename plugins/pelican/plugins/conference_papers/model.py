@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -55,6 +56,23 @@ class _PluginContent(PrefixedURLContent):
         super().__init__(
             clean_html(body), metadata, settings, source_path, context=context
         )
+
+    def get_relative_source_path(self, source_path: str | None = None) -> str | None:
+        """Pelican's answer, without its four ``abspath`` calls for a file of
+        ours (a normalized path below PATH: what Pelican's ``relpath`` gives
+        is the part after PATH); asked twice a file per build, it was a tenth
+        of the time to reach the edited page in the devserver."""
+        path = source_path or self.source_path
+        root = self.settings["PATH"]
+        if (
+            path
+            and os.path.isabs(root)
+            and path.startswith(os.path.join(root, ""))
+            and os.path.normpath(path) == path
+            and os.path.normpath(root) == root
+        ):
+            return path[len(os.path.join(root, "")) :].replace(os.sep, "/")
+        return super().get_relative_source_path(source_path)
 
     def get_content(self, siteurl: str) -> str:
         """The body with ``{filename}`` links for ``siteurl``, sanitized again
