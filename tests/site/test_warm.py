@@ -26,6 +26,7 @@ def _build(
     output: Path,
     theme: Path | None = None,
     read_cache: bool = False,
+    **override,
 ) -> Path:
     settings = read_settings(
         str(REPO / "pelicanconf.py"),
@@ -38,6 +39,7 @@ def _build(
             # As the devserver at 200 papers or more: a forked process writes
             # half the paper pages (their states are kept by this one).
             "CONFERENCE_PAPERS_PROCESSES": 2 if read_cache else 0,
+            **override,
         },
     )
     Pelican(settings).run()

@@ -21,6 +21,7 @@ from pelican import signals
 from pelican.log import console
 
 from .base.icons import icon_svg
+from .base.page_digests import stable
 from .base.pelican_hooks import (
     forget_content_memo,
     report_warnings_again,
@@ -138,10 +139,49 @@ def add_templates(generator) -> None:
     if setting(generator.settings, "READ_CACHE"):
         # Compiling the templates is some 0.3 s of every build; Jinja keys
         # each compiled template by its name and source, so an edited one is
-        # compiled again.
+        # compiled again (and by the options it was compiled with: see below).
         folder = os.path.join(generator.settings.get("CACHE_PATH") or "cache", "jinja")
         os.makedirs(folder, exist_ok=True)
-        generator.env.bytecode_cache = FileSystemBytecodeCache(folder)
+        generator.env.bytecode_cache = _CompiledTemplates(folder)
+
+
+#: The options of a Jinja environment that change the code a template compiles
+#: to (its syntax, its whitespace, whether and how values are escaped).
+_COMPILE_OPTIONS = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "optimized",
+    "finalize",
+    "is_async",
+)
+
+
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, keyed by the environment's compile
+    options too: Jinja keys only by name and source, yet Pelican's pages and
+    ours compile the same ``base.html`` (ours with autoescape), and the lab may
+    change ``JINJA_ENVIRONMENT`` between builds; either would run code compiled
+    for another environment (our pages unescaped, or Pelican's escaped twice)."""
+
+    def get_bucket(self, environment, name, filename, source):
+        autoescape = environment.autoescape
+        options = [getattr(environment, option) for option in _COMPILE_OPTIONS]
+        options += [
+            autoescape(name) if callable(autoescape) else autoescape,
+            sorted(environment.extensions),
+        ]
+        keyed = f"{name}\0{stable(options)}"
+        return super().get_bucket(environment, keyed, filename, source)
 
 
 def index_search(pelican) -> None:

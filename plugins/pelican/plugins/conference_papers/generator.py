@@ -172,9 +172,11 @@ class ConferencePapersGenerator(Generator):
                     self.read_again.add(full_path)
                 yield RawSource(relative, full_path, raw.content, raw.metadata)
 
-    def _parse(self, parse, source: RawSource, *args):
-        """``parse(source, *args)``; a plugin bug becomes a problem of the file."""
-        found = self._remembered(parse.__name__, source, args)
+    def _parse(self, parse, source: RawSource, *args, remember: bool = True):
+        """``parse(source, *args)``; a plugin bug becomes a problem of the file.
+        Not ``remember`` when the parse reads more than the file (a member's
+        photo: the memo is keyed by the file alone)."""
+        found = self._remembered(parse.__name__, source, args) if remember else None
         if found is not None:
             fields, problems = found
             return dict(fields), list(problems)
@@ -182,7 +184,8 @@ class ConferencePapersGenerator(Generator):
             fields, problems = parse(source, *args)
         except Exception as error:
             return {}, [_unreadable(source.path, error)]
-        self._remember(parse.__name__, source, args, (dict(fields), list(problems)))
+        if remember:
+            self._remember(parse.__name__, source, args, (dict(fields), list(problems)))
         return fields, problems
 
     def _placeholder_links(self, source: RawSource) -> list[Problem]:
@@ -334,7 +337,10 @@ class ConferencePapersGenerator(Generator):
         found: dict[str, members.Member] = {}
         names: dict[str, str] = {}  # folded name -> file
         for source in self.read_sources(setting(self.settings, "MEMBERS_PATH")):
-            fields, problems = self._parse(members.parse_member, source, self.path)
+            # Whether the photo exists is read at each build (a few files).
+            fields, problems = self._parse(
+                members.parse_member, source, self.path, remember=False
+            )
             slug, name = fields.get("slug"), fields.get("name")
             other = names.setdefault(key_of(name), source.path) if name else None
             if other and other != source.path:
@@ -497,14 +503,14 @@ class ConferencePapersGenerator(Generator):
             self.output_path,
             self._file_unchanged,
         )
-        written = self.thumbnails.write(self.output_path)
+        thumbnails = self.thumbnails.write(self.output_path)
         logger.info(
             "conference_papers: %d thumbnail(s) written, %d encoded (others cached)",
-            written,
+            len(thumbnails),
             self.thumbnails.encoded,
         )
         forked.join()
-        self.states.written(output.take_written())
+        self.states.written([*output.take_written(), *thumbnails])
         if self.states.remove_gone(self.output_path):
             # Pagefind indexes again only when a page is newer than its index.
             with contextlib.suppress(OSError):

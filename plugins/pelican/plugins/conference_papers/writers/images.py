@@ -187,15 +187,16 @@ class Thumbnails:
         os.replace(partial, cached)
         self.encoded += 1
 
-    def write(self, output_path: str) -> int:
-        """Copy every thumbnail of this build into the output; how many."""
-        written = 0
+    def write(self, output_path: str) -> list[str]:
+        """Copy every thumbnail of this build into the output; their paths
+        (the generator records them: one of an image gone is removed)."""
+        written = []
         for thumbnails in self.by_image.values():
             for thumbnail in thumbnails:
                 target = os.path.join(output_path, *thumbnail.save_as.split("/"))
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 shutil.copyfile(thumbnail.cached, target)
-                written += 1
+                written.append(target)
         return written
 
 

@@ -1,0 +1,68 @@
+"""Edits and settings between two builds that share an output and a cache
+folder: the warm rebuild must write what a cold build of the same content
+writes, and say what it says (see test_warm.py for the edits it covers)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PIL import Image
+
+from bench.lab import write_lab
+
+from ..fingerprint import fingerprint
+from .test_warm import _build
+
+
+def _fresh(root: Path, content: Path, **override) -> dict:
+    """A cold build: an empty output folder and an empty cache folder."""
+    output = root / f"cold-{len(list(root.glob('cold-*')))}"
+    return fingerprint(_build(root, content, output, **override))
+
+
+def test_our_pages_are_escaped_with_the_template_cache(tmp_path):
+    """Pelican's own pages and ours compile the same base.html, ours with
+    autoescape: one compiled template in the cache must not serve both."""
+    content = write_lab(tmp_path, 4, 2)
+    settings = {"SITENAME": "Lab <b>x</b> & Co"}
+    cached = fingerprint(
+        _build(tmp_path, content, tmp_path / "out", read_cache=True, **settings)
+    )
+    page = next((tmp_path / "out" / "papers").rglob("index.html"))
+    assert "Lab &lt;b&gt;x&lt;/b&gt; &amp; Co" in page.read_text(encoding="utf-8")
+    assert cached == _fresh(tmp_path, content, **settings)
+
+
+def test_a_jinja_option_changed_between_builds_compiles_again(tmp_path):
+    content = write_lab(tmp_path, 4, 2)
+    output = tmp_path / "out"
+    _build(tmp_path, content, output, read_cache=True)
+    options = {"JINJA_ENVIRONMENT": {"trim_blocks": False, "lstrip_blocks": False}}
+    warm = fingerprint(_build(tmp_path, content, output, read_cache=True, **options))
+    assert warm == _fresh(tmp_path, content, **options)
+
+
+def test_a_removed_member_photo_is_reported_again(tmp_path, caplog):
+    """The parse of a member file checks that its photo exists: the memo of
+    that parse must not outlive the photo."""
+    content = write_lab(tmp_path, 4, 2)
+    photo = content / "images" / "members" / "wei.png"
+    photo.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (64, 64), "teal").save(photo)
+    (content / "members").mkdir(exist_ok=True)
+    (content / "members" / "wei.md").write_text(
+        "Name: Wei Grabinski\nPhoto: images/members/wei.png\n\nA member.\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "out"
+    _build(tmp_path, content, output, read_cache=True)
+    photo.unlink()
+    with caplog.at_level(logging.WARNING):
+        warm = fingerprint(_build(tmp_path, content, output, read_cache=True))
+    said = [r.getMessage() for r in caplog.records]
+    assert any("the photo 'images/members/wei.png' does not exist" in m for m in said)
+    # Its thumbnail goes with it; the copy of the photo is Pelican's to remove
+    # (its static files are not ours).
+    assert warm.pop("images/members/wei.png")
+    assert warm == _fresh(tmp_path, content)
