@@ -66,3 +66,30 @@ def test_a_removed_member_photo_is_reported_again(tmp_path, caplog):
     # (its static files are not ours).
     assert warm.pop("images/members/wei.png")
     assert warm == _fresh(tmp_path, content)
+
+
+def test_two_output_folders_sharing_a_cache_folder(tmp_path):
+    """The states of the last build are of its output folder: a build into
+    another one in between must not make the next build keep a removed
+    paper's page (nor the search index that finds it)."""
+    content = write_lab(tmp_path, 6, 2)
+    cache = {"CACHE_PATH": str(tmp_path / "cache")}
+    first, second = tmp_path / "first", tmp_path / "second"
+    _build(tmp_path, content, first, read_cache=True, **cache)
+    _build(tmp_path, content, second, read_cache=True, **cache)
+    paper = sorted((content / "papers").rglob("paper-*.md"))[0]
+    paper.unlink()
+    warm = fingerprint(_build(tmp_path, content, first, read_cache=True, **cache))
+    assert warm == _fresh(tmp_path, content)
+
+
+def test_an_output_page_changed_by_hand_is_written_again(tmp_path):
+    """A page of the output folder that is not what the last build wrote (an
+    edit, another tool, a half-copied deploy) is not taken for it."""
+    content = write_lab(tmp_path, 4, 2)
+    output = tmp_path / "out"
+    _build(tmp_path, content, output, read_cache=True)
+    page = next((output / "papers").rglob("index.html"))
+    page.write_text("<p>defaced</p>\n", encoding="utf-8")
+    warm = fingerprint(_build(tmp_path, content, output, read_cache=True))
+    assert warm == _fresh(tmp_path, content)

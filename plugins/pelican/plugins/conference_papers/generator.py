@@ -432,6 +432,7 @@ class ConferencePapersGenerator(Generator):
             os.path.join(
                 self.settings.get("CACHE_PATH") or "cache", page_digests.STATE_FILE
             ),
+            self.output_path,
             # A plugin that listens for written files must see every page.
             skip=not written_files_are_watched(),
         )

@@ -6,7 +6,7 @@ saves the write, not the rendering, which is most of a warm build. Here each
 page we write gets a digest of everything it reads (the files of its content,
 the site-wide parts: settings, templates, the plugin's code, the menu, the
 members); when the digest is the one of the last build and the output file is
-still there, the page is not rendered.
+still the one that build left, the page is not rendered.
 
 A stale page is a defect, a page rendered again is only slower: when in doubt
 the caller puts more into a digest. The state file is removed as soon as it is
@@ -30,7 +30,7 @@ from collections.abc import Iterable
 STATE_FILE = "conference_papers-pages.json"
 
 #: What a state file must have been written by (a new layout renders all).
-_STATE_FORMAT = "conference_papers pages 1"
+_STATE_FORMAT = "conference_papers pages 2"
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -107,17 +107,33 @@ def tree_digest(folders: Iterable[str]) -> str:
 
 
 class PageStates:
-    """The digest of each page the last build wrote (output path -> digest)."""
+    """The digest of each page the last build into ``root`` wrote (output path
+    -> digest), and the file it left there (size, mtime, inode).
 
-    def __init__(self, path: str, skip: bool = True):
+    One state file may serve several output folders (one ``CACHE_PATH``, two
+    ``-o``): each folder has its own states, kept while the folder exists, so
+    a build into another folder in between does not make the next one forget
+    which pages it wrote (a removed paper's page would stay). A page is taken
+    as rendered only if its file is still the one that build left: a page
+    edited, replaced or swapped in since (``pelican-papers build`` swaps a
+    staging folder in) is rendered again."""
+
+    def __init__(self, path: str, root: str, skip: bool = True):
         self.path = path
+        self.root = os.path.abspath(root)
         self.skip = skip
-        self.previous = self._take(path)
+        roots = self._take(path)
+        self.others = {
+            folder: states
+            for folder, states in roots.items()
+            if folder != self.root and os.path.isdir(folder)
+        }
+        self.previous: dict[str, list] = roots.get(self.root) or {}
         self.current: dict[str, str] = {}
         self.skipped = 0
 
     @staticmethod
-    def _take(path: str) -> dict[str, str]:
+    def _take(path: str) -> dict[str, dict[str, list]]:
         """The states on disk, and the file removed (see the module docstring)."""
         try:
             with open(path, encoding="utf-8") as handle:
@@ -128,16 +144,25 @@ class PageStates:
             os.remove(path)
         if not isinstance(data, list) or len(data) != 2 or data[0] != _STATE_FORMAT:
             return {}
-        return data[1] if isinstance(data[1], dict) else {}
+        roots = data[1] if isinstance(data[1], dict) else {}
+        return {
+            folder: states
+            for folder, states in roots.items()
+            if isinstance(states, dict)
+            and all(isinstance(v, list) and len(v) == 2 for v in states.values())
+        }
 
     def unchanged(self, output: str, page_digest: str) -> bool:
         """Record ``page_digest`` for ``output``; whether the page written last
-        time had it and is still there (then it need not be rendered)."""
+        time had it and is still there as it left it (then it need not be
+        rendered)."""
         self.current[output] = page_digest
+        previous = self.previous.get(output)
         same = (
             self.skip
-            and self.previous.get(output) == page_digest
-            and os.path.isfile(output)
+            and previous is not None
+            and previous[0] == page_digest
+            and previous[1] == _stamp(output)
         )
         self.skipped += same
         return same
@@ -169,14 +194,26 @@ class PageStates:
         return removed
 
     def save(self) -> None:
-        """Write the states of this build (after it went to its end); a state
-        file that cannot be written only makes the next build slower."""
+        """Write the states of this build (after it went to its end), each
+        with its file as the build left it; a state file that cannot be
+        written only makes the next build slower."""
+        mine = {output: [d, _stamp(output)] for output, d in self.current.items()}
         partial = f"{self.path}.{os.getpid()}.partial"
         try:
             os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
             with open(partial, "w", encoding="utf-8") as handle:
-                json.dump([_STATE_FORMAT, self.current], handle)
+                json.dump([_STATE_FORMAT, {**self.others, self.root: mine}], handle)
             os.replace(partial, self.path)
         except OSError:
             with contextlib.suppress(OSError):
                 os.remove(partial)
+
+
+def _stamp(path: str) -> list[int] | None:
+    """Which file is at ``path`` (size, mtime, inode: a file written or
+    replaced since has another), or None when there is none."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
