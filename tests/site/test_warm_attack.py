@@ -93,3 +93,17 @@ def test_an_output_page_changed_by_hand_is_written_again(tmp_path):
     page.write_text("<p>defaced</p>\n", encoding="utf-8")
     warm = fingerprint(_build(tmp_path, content, output, read_cache=True))
     assert warm == _fresh(tmp_path, content)
+
+
+def test_a_damaged_compiled_template_is_compiled_again(tmp_path):
+    """A compiled template cut short (a full disk, a copied cache) is a miss,
+    not a build that stops at every run until cache/ is deleted."""
+    content = write_lab(tmp_path, 4, 2)
+    output = tmp_path / "out"
+    _build(tmp_path, content, output, read_cache=True)
+    compiled = list((tmp_path / "cache-out" / "jinja").glob("*.cache"))
+    assert compiled
+    for path in compiled:  # past Jinja's magic, into the checksum
+        path.write_bytes(path.read_bytes()[:25])
+    warm = fingerprint(_build(tmp_path, content, output, read_cache=True))
+    assert warm == _fresh(tmp_path, content)

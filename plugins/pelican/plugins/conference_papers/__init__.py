@@ -183,6 +183,15 @@ class _CompiledTemplates(FileSystemBytecodeCache):
         keyed = f"{name}\0{stable(options)}"
         return super().get_bucket(environment, keyed, filename, source)
 
+    def load_bytecode(self, bucket) -> None:
+        # Jinja reads a file cut short within its checksum with pickle and
+        # lets the error stop the build (every build, until cache/ is
+        # deleted); here a damaged file is a miss, compiled and written again.
+        try:
+            super().load_bytecode(bucket)
+        except Exception:
+            bucket.reset()
+
 
 def index_search(pelican) -> None:
     """At the end of a build: the search index of the output folder."""
