@@ -10,6 +10,7 @@ from pathlib import Path
 from PIL import Image
 
 from bench.lab import write_lab
+from pelican.plugins.conference_papers import generator
 
 from ..fingerprint import fingerprint
 from .test_warm import _build
@@ -107,3 +108,26 @@ def test_a_damaged_compiled_template_is_compiled_again(tmp_path):
         path.write_bytes(path.read_bytes()[:25])
     warm = fingerprint(_build(tmp_path, content, output, read_cache=True))
     assert warm == _fresh(tmp_path, content)
+
+
+def test_an_upgraded_library_renders_every_page_again(tmp_path, monkeypatch, caplog):
+    """A new Jinja (or sanitizer, or Pillow…) may write other bytes for the
+    same content: pages of the old one are not kept."""
+    content = write_lab(tmp_path, 4, 2)
+    output = tmp_path / "out"
+    _build(tmp_path, content, output, read_cache=True)
+    upgraded = generator._version
+    monkeypatch.setattr(
+        generator,
+        "_version",
+        lambda name: "99.0" if name == "jinja2" else upgraded(name),
+    )
+    generator._code_digest.cache_clear()
+    try:
+        with caplog.at_level(logging.INFO):
+            _build(tmp_path, content, output, read_cache=True)
+    finally:
+        monkeypatch.undo()
+        generator._code_digest.cache_clear()
+    said = [r.getMessage() for r in caplog.records]
+    assert "conference_papers: 0 page(s) not rendered again" in " ".join(said)

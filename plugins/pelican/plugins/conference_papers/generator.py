@@ -11,16 +11,17 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
+import importlib.metadata
 import logging
 import os
 import posixpath
 import re
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
-import pelican
 from pelican.generators import Generator
 
 from . import grouping, parallel, reading
@@ -92,10 +93,38 @@ def _source_key(source: RawSource) -> tuple | None:
     return (stat.st_size, stat.st_mtime_ns, read)
 
 
+#: The packages whose upgrade may change what a page, feed or citation file
+#: holds: escaping, the sanitizer, feeds, slugs, image sizes, Markdown.
+_LIBRARIES = (
+    "pelican",
+    "jinja2",
+    "markupsafe",
+    "nh3",
+    "feedgenerator",
+    "unidecode",
+    "pillow",
+    "markdown",
+    "pygments",
+)
+
+
 @functools.cache
 def _code_digest() -> str:
-    """The plugin's code as this process runs it (and its templates)."""
-    return page_digests.tree_digest([_PLUGIN_FOLDER])
+    """The plugin's code as this process runs it (and its templates), the
+    versions of the packages it renders with, and Python's: after an upgrade
+    (a fix of the sanitizer, of Jinja's escaping) every page is rendered again."""
+    return page_digests.digest(
+        page_digests.tree_digest([_PLUGIN_FOLDER]),
+        sys.version,
+        *(f"{name} {_version(name)}" for name in _LIBRARIES),
+    )
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 class ConferencePapersGenerator(Generator):
@@ -637,9 +666,10 @@ class _Digests:
     """What each page of ours reads, as a digest (see :mod:`.base.page_digests`).
 
     - Every page: the site (settings, the template files of every folder the
-      templates come from, the plugin's code and Pelican's version, the menu of
-      Pelican's pages and articles, the member files, which give the authors'
-      links and the People link).
+      templates come from, the plugin's code and the versions of the packages
+      it renders with (``_code_digest``), the menu of Pelican's pages and
+      articles, the member files, which give the authors' links and the People
+      link).
     - A paper page: its file, its conference's file, what grouping derived
       (track, date, URL: the plain fields of both objects), its citation key
       (which depends on the other papers), its image's bytes; when its text has
@@ -696,8 +726,7 @@ class _Digests:
         return page_digests.digest(
             page_digests.stable(settings),
             page_digests.tree_digest(_template_folders(generator.env.loader)),
-            page_digests.tree_digest([_PLUGIN_FOLDER]),
-            pelican.__version__,
+            _code_digest(),
             page_digests.stable(menu),
             *member_files,
         )
@@ -817,9 +846,7 @@ def _parse_memo(settings) -> parse_memo.ParseMemo | None:
     plain = {
         k: v for k, v in settings.items() if k not in ("OUTPUT_PATH", "CACHE_PATH")
     }
-    version = page_digests.digest(
-        _code_digest(), pelican.__version__, page_digests.stable(plain)
-    )
+    version = page_digests.digest(_code_digest(), page_digests.stable(plain))
     return parse_memo.ParseMemo.open(settings.get("CACHE_PATH") or "cache", version)
 
 
