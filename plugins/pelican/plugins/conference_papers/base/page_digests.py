@@ -201,8 +201,11 @@ class PageStates:
         partial = f"{self.path}.{os.getpid()}.partial"
         try:
             os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+            # dumps, not dump: only a whole document goes through json's C
+            # encoder (dump streams through the Python one, 0.1 s a build).
+            states = json.dumps([_STATE_FORMAT, {**self.others, self.root: mine}])
             with open(partial, "w", encoding="utf-8") as handle:
-                json.dump([_STATE_FORMAT, {**self.others, self.root: mine}], handle)
+                handle.write(states)
             os.replace(partial, self.path)
         except OSError:
             with contextlib.suppress(OSError):
