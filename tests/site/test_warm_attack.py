@@ -116,10 +116,10 @@ def test_an_upgraded_library_renders_every_page_again(tmp_path, monkeypatch, cap
     content = write_lab(tmp_path, 4, 2)
     output = tmp_path / "out"
     _build(tmp_path, content, output, read_cache=True)
-    upgraded = generator._version
+    upgraded = generator.reading.package_version
     monkeypatch.setattr(
-        generator,
-        "_version",
+        generator.reading,
+        "package_version",
         lambda name: "99.0" if name == "jinja2" else upgraded(name),
     )
     generator._code_digest.cache_clear()

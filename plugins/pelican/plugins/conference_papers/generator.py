@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
-import importlib.metadata
 import logging
 import os
 import posixpath
@@ -116,15 +115,8 @@ def _code_digest() -> str:
     return page_digests.digest(
         page_digests.tree_digest([_PLUGIN_FOLDER]),
         sys.version,
-        *(f"{name} {_version(name)}" for name in _LIBRARIES),
+        *(f"{name} {reading.package_version(name)}" for name in _LIBRARIES),
     )
-
-
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return ""
 
 
 class ConferencePapersGenerator(Generator):

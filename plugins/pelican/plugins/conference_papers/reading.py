@@ -25,7 +25,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import hashlib
 import logging
@@ -43,6 +42,7 @@ from pelican.utils import pelican_open
 
 from .base.mathml import MathExtension
 from .base.pelican_hooks import keep_raw_metadata
+from .base.unchanged import replace_file
 from .parallel import processes_for
 from .settings import setting
 
@@ -181,7 +181,7 @@ def _fingerprint(settings, readers=None) -> bytes:
     Markdown extension, a metadata default, an upgrade of Markdown or Pygments,
     an edit of a reader's module) cached reads are not used. Objects without a
     stable repr only make the cache miss."""
-    code = [f"{name} {_version(name)}" for name in ("markdown", "pygments")]
+    code = [f"{name} {package_version(name)}" for name in ("markdown", "pygments")]
     code.append(f"pelican {pelican.__version__}")
     modules = {sys.modules[__name__], sys.modules[MathExtension.__module__]}
     modules.add(sys.modules[keep_raw_metadata.__module__])
@@ -207,7 +207,7 @@ def _fingerprint(settings, readers=None) -> bytes:
 _WHERE_TO_WRITE = frozenset({"OUTPUT_PATH", "CACHE_PATH"})
 
 
-def _version(package: str) -> str:
+def package_version(package: str) -> str:
     try:
         return version(package)
     except PackageNotFoundError:
@@ -238,16 +238,13 @@ def _save(path: str) -> None:
         for full, (stamp, read) in _memory.items()
         if os.path.exists(full)
     }
-    partial = f"{path}.{os.getpid()}.partial"
     try:
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        with open(partial, "wb") as handle:
-            marshal.dump((_CACHE_FORMAT, entries), handle)
-        os.replace(partial, path)
-    except (OSError, ValueError) as error:
+        data = marshal.dumps((_CACHE_FORMAT, entries))
+    except ValueError as error:  # a value marshal cannot write
         logger.debug("conference_papers: the read cache was not written (%s)", error)
-        with contextlib.suppress(OSError):
-            os.remove(partial)
+        return
+    if not replace_file(path, data):
+        logger.debug("conference_papers: the read cache could not be written")
 
 
 def _stamp(full_path: str, fingerprint: bytes) -> bytes | None:

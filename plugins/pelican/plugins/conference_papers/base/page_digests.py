@@ -14,7 +14,7 @@ read and written again only after a build that went to its end, so that a
 build stopped half-way (an error, Ctrl-C) leaves none and the next one renders
 everything.
 
-This module imports nothing of ours.
+This module imports only ``unchanged`` of ours.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import json
 import os
 import re
 from collections.abc import Iterable
+
+from .unchanged import replace_file
 
 STATE_FILE = "conference_papers-pages.json"
 
@@ -198,18 +200,10 @@ class PageStates:
         with its file as the build left it; a state file that cannot be
         written only makes the next build slower."""
         mine = {output: [d, _stamp(output)] for output, d in self.current.items()}
-        partial = f"{self.path}.{os.getpid()}.partial"
-        try:
-            os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-            # dumps, not dump: only a whole document goes through json's C
-            # encoder (dump streams through the Python one, 0.1 s a build).
-            states = json.dumps([_STATE_FORMAT, {**self.others, self.root: mine}])
-            with open(partial, "w", encoding="utf-8") as handle:
-                handle.write(states)
-            os.replace(partial, self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.remove(partial)
+        # dumps, not dump: only a whole document goes through json's C
+        # encoder (dump streams through the Python one, 0.1 s a build).
+        states = json.dumps([_STATE_FORMAT, {**self.others, self.root: mine}])
+        replace_file(self.path, states.encode("utf-8"))
 
 
 def _stamp(path: str) -> list[int] | None:

@@ -16,15 +16,16 @@ folder is the lab's own, beside the ``pelicanconf.py`` that Pelican runs as
 code. A file that cannot be read, or is of another version, is ignored; one
 that cannot be written only makes the next build slower.
 
-This module imports nothing of ours.
+This module imports only ``unchanged`` of ours.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 from typing import Any
+
+from .unchanged import replace_file
 
 FILE = "conference_papers-parses.pickle"
 
@@ -70,16 +71,11 @@ class ParseMemo:
     def save(self) -> None:
         if not self.changed:
             return
-        partial = f"{self.path}.{os.getpid()}.partial"
         try:
-            os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-            with open(partial, "wb") as handle:
-                pickle.dump((self.version, self.entries), handle, protocol=5)
-            os.replace(partial, self.path)
-            self.changed = False
-        except (OSError, pickle.PicklingError):
-            with contextlib.suppress(OSError):
-                os.remove(partial)
+            data = pickle.dumps((self.version, self.entries), protocol=5)
+        except pickle.PicklingError:
+            return
+        self.changed = not replace_file(self.path, data)
 
 
 def _load(path: str, version: str) -> dict:

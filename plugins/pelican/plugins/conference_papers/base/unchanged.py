@@ -14,6 +14,7 @@ This module imports nothing of ours.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 
@@ -45,6 +46,23 @@ def write_bytes(path: str, data: bytes) -> bool:
         return False
     with open(path, "wb") as handle:
         handle.write(data)
+    return True
+
+
+def replace_file(path: str, data: bytes) -> bool:
+    """Write ``data`` at ``path`` whole or not at all (beside it, then one
+    rename): a build stopped half-way leaves the previous file. False when it
+    could not be written (for a cache: the next build is only slower)."""
+    partial = f"{path}.{os.getpid()}.partial"
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(partial, "wb") as handle:
+            handle.write(data)
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.remove(partial)
+        return False
     return True
 
 
