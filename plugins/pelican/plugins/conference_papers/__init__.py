@@ -141,7 +141,10 @@ def add_templates(generator) -> None:
         # each compiled template by its name and source, so an edited one is
         # compiled again (and by the options it was compiled with: see below).
         folder = os.path.join(generator.settings.get("CACHE_PATH") or "cache", "jinja")
-        os.makedirs(folder, exist_ok=True)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:  # an unwritable cache: compile as a cold build does
+            return
         generator.env.bytecode_cache = _CompiledTemplates(folder)
 
 
