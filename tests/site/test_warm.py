@@ -152,6 +152,32 @@ def _conference_title(content: Path) -> None:
     _replace(conference, _first_line(conference), "Title: A Renamed Meeting 24")
 
 
+def _undated_paper(content: Path) -> tuple[Path, Path]:
+    """The paper the setup leaves without a Track and a Date (it takes its
+    conference's first track and its date), and that conference's file."""
+    paper = sorted((content / "papers").rglob("paper-*.md"))[0]
+    return paper, content / "conferences" / f"{paper.parent.name}.md"
+
+
+def _conference_tracks(content: Path) -> None:
+    _, conference = _undated_paper(content)
+    line = next(
+        line
+        for line in conference.read_text(encoding="utf-8").splitlines()
+        if line.startswith("Tracks: ")
+    )
+    tracks = line.removeprefix("Tracks: ").split("; ")
+    assert len(tracks) > 1
+    _replace(conference, line, "Tracks: " + "; ".join(reversed(tracks)))
+
+
+def _conference_date(content: Path) -> None:
+    _, conference = _undated_paper(content)
+    text = conference.read_text(encoding="utf-8")
+    date = next(line for line in text.splitlines() if line.startswith("Date: "))
+    _replace(conference, date, "Date: 2019-01-02")
+
+
 def _template(content: Path) -> None:
     base = content.parent / "theme" / "templates" / "base.html"
     _replace(base, "</body>", "<!-- an edited template --></body>")
@@ -183,6 +209,10 @@ def _page_title(content: Path) -> None:
 EDITS = {
     "a paper's title (its conference page, the lists, the feeds)": _paper_title,
     "a conference's title (all its papers' pages)": _conference_title,
+    "a conference's tracks (the track of a paper that names none)": (
+        _conference_tracks
+    ),
+    "a conference's date (the date of a paper that gives none)": _conference_date,
     "a template (every page)": _template,
     "a member's name (the authors' links on every page)": _member_name,
     "a removed paper (its conference, the lists, the citation keys)": _removed_paper,
@@ -198,6 +228,13 @@ def test_pages_not_rendered_again_are_those_of_a_cold_build(tmp_path, edit):
     (content / "members" / "wei.md").write_text(
         "Name: Wei Grabinski\n\nA member of the lab.\n", encoding="utf-8"
     )
+    paper, _ = _undated_paper(content)
+    kept = [
+        line
+        for line in paper.read_text(encoding="utf-8").splitlines()
+        if not line.startswith(("Track: ", "Date: "))
+    ]
+    paper.write_text("\n".join(kept) + "\n", encoding="utf-8")
     theme = tmp_path / "theme"
     shutil.copytree(REPO / "themes" / "lab", theme)
     output = tmp_path / "output"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pelican
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.generators import Generator
@@ -95,6 +97,43 @@ def test_the_forked_writer_knows_whether_anyone_listens_to_written_files():
     finally:
         signals.content_written.disconnect(receiver)
     assert pelican_hooks.written_files_are_watched() == before
+
+
+def test_the_model_knows_whether_anyone_listens_to_new_content_objects():
+    """Papers are renewed between devserver builds, not constructed, only when
+    no plugin waits for Pelican's signal from the constructor."""
+    assert hasattr(signals.content_object_init, "receivers")
+    assert "signals.content_object_init.send(self)" in inspect.getsource(
+        Content.__init__
+    )
+
+    def receiver(sender, **kwargs):
+        pass
+
+    before = pelican_hooks.content_objects_are_watched()
+    signals.content_object_init.connect(receiver)
+    try:
+        assert pelican_hooks.content_objects_are_watched()
+    finally:
+        signals.content_object_init.disconnect(receiver)
+    assert pelican_hooks.content_objects_are_watched() == before
+
+
+_PIECES = ["<a href=", "<img src=", '"', "'", "{static}", "|filename|", "{", "|"]
+_PIECES += ["}", ">", "a.pdf", " ", "x", "<p>", "=", "{attach}/b.png"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_text_without_a_brace_or_a_bar_holds_no_placeholder_link(text):
+    """``may_hold_placeholder_links`` skips Pelican's regex for text with no
+    "{" and no "|": with Pelican's INTRASITE_LINK_REGEX the regex finds no
+    link in it; with another regex every text is searched."""
+    found = pelican_hooks.placeholder_regex(DEFAULT_CONFIG).search(text)
+    if found:
+        assert pelican_hooks.may_hold_placeholder_links(text, DEFAULT_CONFIG)
+    other = {**DEFAULT_CONFIG, "INTRASITE_LINK_REGEX": "<(?P<what>.*?)>"}
+    assert pelican_hooks.may_hold_placeholder_links(text, other)
 
 
 def test_pelicans_warning_filter_keeps_what_it_said_in_class_sets():

@@ -28,6 +28,8 @@ from .base import drafts, page_digests, parse_memo, paths
 from .base.kinds import IN_CONFERENCE
 from .base.names import key_of
 from .base.pelican_hooks import (
+    content_objects_are_watched,
+    may_hold_placeholder_links,
     placeholder_regex,
     raw_body,
     reads_file,
@@ -43,7 +45,7 @@ from .format.schema import (
     parse_conference,
     parse_paper,
 )
-from .model import Conference, Paper, body_links
+from .model import Conference, Paper, body_links, has_placeholder_links
 from .settings import apply_defaults, lab_members, setting
 from .writers import (
     citations,
@@ -80,10 +82,14 @@ class _QuietContentErrors(logging.Filter):
 
 _QUIET = _QuietContentErrors()
 
+_NONE = object()  # a field the parse did not give
+
 
 def _source_key(source: RawSource) -> tuple | None:
     """Everything a parse of ``source`` reads of it: the text as read, the
-    file's size and mtime (the lines of its problems)."""
+    file's size and mtime (the lines of its problems). With the read cache,
+    its stamp of the file's bytes says all of that (read_sources keeps it):
+    the file is not read a second time."""
     try:
         stat = os.stat(source.full_path)
     except OSError:
@@ -144,6 +150,9 @@ class ConferencePapersGenerator(Generator):
         self.thumbnails = images.Thumbnails(self.settings, self.path)
         self.memo = _parse_memo(self.settings)
         self._source_keys: dict[str, tuple | None] = {}
+        # File -> its memo key and fields as parsed (``_object_key``).
+        self._parsed: dict[str, tuple] = {}
+        self._objects_watched = content_objects_are_watched()
         logging.getLogger("pelican").addFilter(_QUIET)  # once: filters are a set
         if validate:
             # Here, not in generate_context: Pelican empties the output folder
@@ -191,6 +200,8 @@ class ConferencePapersGenerator(Generator):
             elif isinstance(raw, reading.RawRead):  # not "Status: skip" (a stub)
                 if not raw.from_cache:
                     self.read_again.add(full_path)
+                if raw.stamp is not None:  # the file's key: see ``_source_key``
+                    self._source_keys[full_path] = (raw.stamp,)
                 yield RawSource(relative, full_path, raw.content, raw.metadata)
 
     def _parse(self, parse, source: RawSource, *args, remember: bool = True):
@@ -198,16 +209,20 @@ class ConferencePapersGenerator(Generator):
         Not ``remember`` when the parse reads more than the file (a member's
         photo: the memo is keyed by the file alone)."""
         found = self._remembered(parse.__name__, source, args) if remember else None
-        if found is not None:
-            fields, problems = found
-            return dict(fields), list(problems)
-        try:
-            fields, problems = parse(source, *args)
-        except Exception as error:
-            return {}, [_unreadable(source.path, error)]
-        if remember:
-            self._remember(parse.__name__, source, args, (dict(fields), list(problems)))
-        return fields, problems
+        if found is None:
+            try:
+                fields, problems = parse(source, *args)
+            except Exception as error:
+                return {}, [_unreadable(source.path, error)]
+            if not remember:
+                return fields, problems
+            found = (dict(fields), list(problems))
+            self._remember(parse.__name__, source, args, found)
+        key = self._memo_key(source, args)
+        if key is not None:
+            self._parsed[source.full_path] = (key, found[0])
+        fields, problems = found
+        return dict(fields), list(problems)
 
     def _placeholder_links(self, source: RawSource) -> list[Problem]:
         found = self._remembered("links", source, ())
@@ -238,14 +253,40 @@ class ConferencePapersGenerator(Generator):
         return (*found, repr(args)) if found else None
 
     def _build(self, cls, fields: dict, source: RawSource):
-        """A Paper or Conference, or None and a problem when Pelican refuses it."""
-        try:
-            built = cls(fields, self.settings, source.full_path, self.context)
-        except Exception as error:
-            self.problems.append(_unreadable(source.path, error))
-            return None
+        """A Paper or Conference, or None and a problem when Pelican refuses it.
+        The object an earlier build of this process made of the same parse and
+        fields is renewed instead (``model._PluginContent.renew``): at 10,000
+        papers, constructing them took half the devserver's time to the page."""
+        key = self._object_key(cls, fields, source)
+        built = self.memo.get_object(source.full_path, key) if key else None
+        if built is not None:
+            built.renew(self.settings, self.context)
+        else:
+            try:
+                built = cls(fields, self.settings, source.full_path, self.context)
+            except Exception as error:
+                self.problems.append(_unreadable(source.path, error))
+                return None
+            if key:
+                self.memo.put_object(source.full_path, key, built)
+        # Every build: they read the files the links name.
         self.problems += _link_problems(built, source, self.path)
         return built
+
+    def _object_key(self, cls, fields: dict, source: RawSource) -> tuple | None:
+        """What the object of ``fields`` is made of: the file's parse (its
+        memo key; the memo's version holds the settings and the code) and, by
+        value, each field set after it (a paper's Date taken from its
+        conference, an image left out). None when objects are not kept:
+        without the parse memo, or when a plugin listens to the signal that
+        Pelican sends as each is constructed."""
+        parsed = self._parsed.get(source.full_path)
+        if parsed is None or self._objects_watched:
+            return None
+        key, as_parsed = parsed
+        changed = {k: v for k, v in fields.items() if as_parsed.get(k, _NONE) is not v}
+        gone = sorted(as_parsed.keys() - fields.keys())
+        return (cls.__name__, key, page_digests.stable(changed), tuple(gone))
 
     def load_conferences(self, timezone: str):
         """Every conference file without an error, by slug, and the slugs of
@@ -693,7 +734,6 @@ class _Digests:
                 for c in [*generator.conferences, *generator.papers]
             ),
         )
-        self.regex = placeholder_regex(generator.settings)
         self.site = self._site()
 
     def _site(self) -> str:
@@ -751,7 +791,7 @@ class _Digests:
             parts += [self._file(conference.source_path), self._fields(conference)]
         if paper.image:
             parts.append(self._file(os.path.join(self.root, paper.image)))
-        if self.regex.search(raw_body(paper)):
+        if has_placeholder_links(paper):
             parts.append(self.links)
         self._papers[id(paper)] = page_digests.digest(*parts)
         return self._papers[id(paper)]
@@ -767,7 +807,7 @@ class _Digests:
             self._fields(conference),
             page_digests.stable(conference.social_timeline),
         ]
-        if self.regex.search(raw_body(conference)):
+        if has_placeholder_links(conference):
             parts.append(self.links)
         for track in conference.tracks:
             parts.append(page_digests.plain_fields(track))
@@ -882,7 +922,11 @@ def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
     # name a file outside content/, and its value is what the file holds (the
     # line is found by it). Each link once, as a browser (and, after the
     # sanitizer, Pelican) reads it: character references decoded.
-    bodies = (source.body, raw_body(content))
+    bodies = [
+        body
+        for body in (source.body, raw_body(content))
+        if may_hold_placeholder_links(body, content.settings)
+    ]
     for match in [match for body in bodies for match in regex.finditer(body)]:
         if match.group("what") not in paths.FILE_PLACEHOLDERS:
             continue

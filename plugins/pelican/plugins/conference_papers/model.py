@@ -20,6 +20,7 @@ from markupsafe import Markup
 from .base import kinds
 from .base.pelican_hooks import (
     PrefixedURLContent,
+    may_hold_placeholder_links,
     placeholder_regex,
     raw_body,
     replace_placeholder,
@@ -36,6 +37,11 @@ from .format.schema import Link, Person
 from .settings import setting
 
 logger = logging.getLogger(__name__)
+
+
+#: The attribute names a constructor leaves, one set shared by the objects
+#: that have the same (``_PluginContent.renew``).
+_CONSTRUCTED: dict[frozenset, frozenset] = {}
 
 
 class _PluginContent(PrefixedURLContent):
@@ -56,6 +62,26 @@ class _PluginContent(PrefixedURLContent):
         super().__init__(
             clean_html(body), metadata, settings, source_path, context=context
         )
+        self.start_grouping()
+        names = frozenset([*vars(self), "_constructed"])
+        self._constructed = _CONSTRUCTED.setdefault(names, names)
+
+    def start_grouping(self) -> None:
+        """Empty what grouping fills in (see ``renew``)."""
+
+    def renew(self, settings, context) -> None:
+        """This object for another build of the same file, fields and settings
+        (the devserver: ``generator._build``): constructing 10,000 of them was
+        most of a rebuild after one edit. What Pelican's constructor made of
+        the fields stays; the build's settings and context come in. What the
+        last build added goes (links refused while rendering, the plain text
+        of the abstract, a timeline), and what grouping set is emptied: the
+        object is as a new one, which the page digests and the pages see."""
+        for name in vars(self).keys() - self._constructed:
+            delattr(self, name)
+        self.settings = settings
+        self._context = context
+        self.start_grouping()
 
     def get_relative_source_path(self, source_path: str | None = None) -> str | None:
         """Pelican's answer, without its four ``abspath`` calls for a file of
@@ -133,7 +159,10 @@ def has_placeholder_links(content: _PluginContent) -> bool:
     """Whether the body has ``{static}``, ``{filename}``… links: Pelican
     replaces them for each page (its prefix to the site root), so the HTML
     differs between pages."""
-    return placeholder_regex(content.settings).search(raw_body(content)) is not None
+    body, settings = raw_body(content), content.settings
+    if not may_hold_placeholder_links(body, settings):
+        return False
+    return placeholder_regex(settings).search(body) is not None
 
 
 def body_links(body: str, settings) -> tuple[list, list]:
@@ -145,7 +174,7 @@ def body_links(body: str, settings) -> tuple[list, list]:
     Pelican's own regex of placeholder links (``INTRASITE_LINK_REGEX``)."""
     refused: list[tuple[str, str, str]] = []
     clean = clean_html(body, refused)
-    if "{" not in body and "|" not in body:
+    if not may_hold_placeholder_links(body, settings):
         return refused, []  # no placeholder: most papers
     links = placeholder_regex(settings)
     # The body as written too: a placeholder in a tag the sanitizer drops
@@ -172,6 +201,9 @@ class Conference(_PluginContent):
     def __init__(self, fields: dict[str, Any], settings, source_path, context):
         fields = dict(fields, _body=fields.pop("intro"))
         super().__init__(fields, settings, source_path, context)
+
+    def start_grouping(self) -> None:
+        super().start_grouping()
         self.papers: list[Paper] = []
         self.tracks: list[Track] = []
 
@@ -206,9 +238,17 @@ class Paper(_PluginContent):
         fields = dict(fields, _body=fields.pop("abstract"))
         self.conference_slug: str = fields.pop("conference")
         super().__init__(fields, settings, source_path, context)
+
+    def start_grouping(self) -> None:
+        super().start_grouping()
         # Set by grouping: the Conference object and the track's slug.
         self.conference: Conference | None = None
         self.track_slug = ""
+
+    def renew(self, settings, context) -> None:
+        super().renew(settings, context)
+        # Grouping gave a paper without a Track its conference's first one.
+        self.track = self.metadata["track"]
 
     # Declared for readers of the code; Content sets them from the fields.
     title: str

@@ -100,6 +100,9 @@ class RawRead:
     ``from_cache`` when the read cache gave it (the file did not change)."""
 
     from_cache = False
+    #: With the read cache: the digest of the file's bytes and the settings
+    #: (``_stamp``), which says all that the body and metadata come from.
+    stamp: bytes | None = None
 
     def __init__(self, content, metadata, **_):
         self.content = content
@@ -136,8 +139,9 @@ def read_files(
     stamps: dict[str, bytes | None] = {}
     disk = ""
     if setting(settings, "READ_CACHE"):
-        fingerprint = _fingerprint(settings, readers)
-        stamps = {p: _stamp(os.path.join(base_path, p), fingerprint) for p in paths}
+        # The settings are hashed once, not once a file (some 20 kB of them).
+        prefix = hashlib.sha1(_fingerprint(settings, readers) + b"\0")
+        stamps = {p: _stamp(os.path.join(base_path, p), prefix) for p in paths}
         disk = os.path.join(settings.get("CACHE_PATH") or "cache", CACHE_FILE)
         if disk not in _loaded:
             _loaded.add(disk)
@@ -155,6 +159,7 @@ def read_files(
         if hit is not None:
             hit = _copy(hit)
             hit.from_cache = True
+            hit.stamp = stamps[path]
             yield path, hit
             continue
         fresh_path, result = next(fresh)
@@ -162,6 +167,7 @@ def read_files(
         stamp = stamps.get(path)
         if stamp is not None and isinstance(result, RawRead):
             _memory[os.path.join(base_path, path)] = (stamp, _copy(result))
+            result.stamp = stamp
         yield path, result
     if disk and unread:
         _unsaved.add(disk)
@@ -247,14 +253,17 @@ def _save(path: str) -> None:
         logger.debug("conference_papers: the read cache could not be written")
 
 
-def _stamp(full_path: str, fingerprint: bytes) -> bytes | None:
-    """A digest of the file's bytes and the settings; None if it cannot be read."""
+def _stamp(full_path: str, prefix) -> bytes | None:
+    """A digest of the settings (``prefix``, a hash of them) and the file's
+    bytes; None if it cannot be read."""
     try:
         with open(full_path, "rb") as handle:
             data = handle.read()
     except OSError:
         return None
-    return hashlib.sha1(fingerprint + b"\0" + data).digest()
+    hasher = prefix.copy()
+    hasher.update(data)
+    return hasher.digest()
 
 
 def _copy(read: RawRead) -> RawRead:

@@ -16,6 +16,11 @@ folder is the lab's own, beside the ``pelicanconf.py`` that Pelican runs as
 code. A file that cannot be read, or is of another version, is ignored; one
 that cannot be written only makes the next build slower.
 
+Beside the parses, and in memory only, the content objects built from them
+(``objects``): the devserver's next build renews the Paper of an unchanged file
+instead of constructing it again (``generator._build`` says when). They hold
+the build's settings and context, so they are never saved.
+
 This module imports only ``unchanged`` of ours.
 """
 
@@ -40,6 +45,7 @@ class ParseMemo:
         self.path = path
         self.version = version
         self.entries: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self.objects: dict[str, tuple[Any, Any]] = {}  # file -> (key, object)
         self.changed = False
 
     @classmethod
@@ -61,12 +67,21 @@ class ParseMemo:
         self.entries[what, file] = (key, value)
         self.changed = True
 
+    def get_object(self, file: str, key) -> Any | None:
+        found = self.objects.get(file)
+        return found[1] if found is not None and found[0] == key else None
+
+    def put_object(self, file: str, key, value) -> None:
+        self.objects[file] = (key, value)
+
     def keep_only(self, files: set[str]) -> None:
         """Forget the files no longer read (removed, renamed)."""
         gone = [entry for entry in self.entries if entry[1] not in files]
         for entry in gone:
             del self.entries[entry]
         self.changed |= bool(gone)
+        for file in [file for file in self.objects if file not in files]:
+            del self.objects[file]
 
     def save(self) -> None:
         if not self.changed:

@@ -28,6 +28,7 @@ from typing import Any
 from pelican import DEFAULT_CONFIG_NAME, parse_arguments, signals
 from pelican.contents import Content
 from pelican.log import LimitFilter
+from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import wait_for_changes
 from pelican.writers import Writer
 
@@ -72,6 +73,17 @@ def placeholder_regex(settings) -> Any:
     that our checks find exactly the links Pelican will replace. It only reads
     ``self.settings``: called on a stand-in, no content object is needed."""
     return Content._get_intrasite_link_regex(_SettingsOnly(settings))
+
+
+def may_hold_placeholder_links(text: str, settings) -> bool:
+    """Whether ``text`` may hold a link ``placeholder_regex`` finds. With
+    Pelican's own ``INTRASITE_LINK_REGEX`` each has a "{" or a "|" (``{static}``,
+    ``|filename|``): a test for them is some 50 times cheaper than the regex,
+    whose tag pattern is tried at every "<" of the text, and most abstracts
+    have neither. With another regex, any text may."""
+    if settings.get("INTRASITE_LINK_REGEX") != DEFAULT_CONFIG["INTRASITE_LINK_REGEX"]:
+        return True
+    return "{" in text or "|" in text
 
 
 @dataclass
@@ -146,6 +158,14 @@ def written_files_are_watched() -> bool:
     receiver would never see them; it is used only when nobody listens.
     ``receivers`` is blinker's, not Pelican's API."""
     return bool(signals.content_written.receivers)
+
+
+def content_objects_are_watched() -> bool:
+    """Whether a plugin listens to ``content_object_init``, which Pelican sends
+    from the constructor of every content object: the devserver renews the
+    Papers of unchanged files instead (``model._PluginContent.renew``) only
+    when nobody would miss them. ``receivers`` is blinker's, as above."""
+    return bool(signals.content_object_init.receivers)
 
 
 def wait_after_a_failed_build(pelican) -> None:

@@ -43,6 +43,8 @@ MODEL_NAMES = {
     "conference": frozenset(
         {
             "refused_links",
+            "renew",
+            "start_grouping",
             "date_iso",
             "date_label",
             "date_precision",
@@ -53,6 +55,8 @@ MODEL_NAMES = {
     "paper": frozenset(
         {
             "refused_links",
+            "renew",
+            "start_grouping",
             "link",
             "preview",
             "summary_text",
