@@ -11,6 +11,7 @@ import shutil
 import weakref
 from pathlib import Path
 
+import pytest
 from pelican import Pelican, signals
 from pelican.settings import read_settings
 
@@ -112,10 +113,17 @@ def test_pool_of_processes_builds_the_same_bytes_as_one_process(tmp_path, caplog
     assert len(list((pool / "papers").glob("*/*/index.html"))) == 64
 
 
+@pytest.mark.parametrize("remembered", [False, True], ids=["hashed", "by stat"])
 def test_read_cache_rereads_a_changed_file_even_with_the_same_size_and_time(
-    tmp_path,
+    tmp_path, monkeypatch, remembered
 ):
-    """The devserver's case: the same settings, one file edited between builds."""
+    """The devserver's case: the same settings, one file edited between builds.
+    "by stat": as for a file saved more than two seconds before the build, the
+    process keeps what it hashed by the file's stat (``reading._stamp``), and
+    reads only the edited file again (its ctime changed)."""
+    reading._hashed.clear()
+    if remembered:
+        monkeypatch.setattr(reading, "_RACY_NS", -(10**18))
     content = _lab(tmp_path, 20)
     paper = sorted((content / "papers").rglob("paper-*.md"))[0]
     page = f"papers/{paper.parent.name}/{paper.stem}/index.html"
@@ -134,7 +142,18 @@ def test_read_cache_rereads_a_changed_file_even_with_the_same_size_and_time(
     os.utime(paper, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert os.stat(paper).st_size == before.st_size
     kept = dict(reading._memory)
+    opened: list[str] = []
+
+    def counting_open(path, *args, **kwargs):
+        opened.append(str(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(reading, "open", counting_open, raising=False)
     second = _build(tmp_path, content, output, CONFERENCE_PAPERS_READ_CACHE=True)
+    monkeypatch.undo()
+    papers = [p for p in opened if p.startswith(str(content / "papers"))]
+    every = sorted(str(p) for p in (content / "papers").rglob("*.md"))
+    assert sorted(papers) == ([str(paper)] if remembered else every)
     # Only the edited file was read again: its entry alone was replaced.
     assert len(reading._memory) == files
     replaced = [p for p, entry in reading._memory.items() if entry is not kept[p]]

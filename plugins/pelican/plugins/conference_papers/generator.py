@@ -285,8 +285,12 @@ class ConferencePapersGenerator(Generator):
             return None
         key, as_parsed = parsed
         changed = {k: v for k, v in fields.items() if as_parsed.get(k, _NONE) is not v}
-        gone = sorted(as_parsed.keys() - fields.keys())
-        return (cls.__name__, key, page_digests.stable(changed), tuple(gone))
+        gone = (
+            ()
+            if len(fields) == len(as_parsed) and not changed
+            else as_parsed.keys() - fields.keys()
+        )
+        return (cls.__name__, key, page_digests.stable(changed), tuple(sorted(gone)))
 
     def load_conferences(self, timezone: str):
         """Every conference file without an error, by slug, and the slugs of

@@ -100,6 +100,13 @@ class _PluginContent(PrefixedURLContent):
             return path[len(os.path.join(root, "")) :].replace(os.sep, "/")
         return super().get_relative_source_path(source_path)
 
+    def get_static_links(self) -> set[str]:
+        """Pelican's answer (the generator adds them to the files to copy),
+        without its regex over a body that has no placeholder link."""
+        if not may_hold_placeholder_links(raw_body(self), self.settings):
+            return set()
+        return super().get_static_links()
+
     def get_content(self, siteurl: str) -> str:
         """The body with ``{filename}`` links for ``siteurl``, sanitized again
         after Pelican replaced them: the last step before any page, card or feed

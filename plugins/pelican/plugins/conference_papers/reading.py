@@ -32,6 +32,7 @@ import marshal
 import multiprocessing
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 
@@ -253,9 +254,35 @@ def _save(path: str) -> None:
         logger.debug("conference_papers: the read cache could not be written")
 
 
+#: Full path -> (the file's stat as it was hashed, the settings' hash, its
+#: stamp), for the life of the process (the devserver): see ``_stamp``.
+_hashed: dict[str, tuple[tuple, bytes, bytes]] = {}
+
+#: A file changed less than this before it was hashed may change again within
+#: the file system's clock tick with the same stat (git's "racy" entries):
+#: its stamp is not remembered.
+_RACY_NS = 2_000_000_000
+
+
 def _stamp(full_path: str, prefix) -> bytes | None:
     """A digest of the settings (``prefix``, a hash of them) and the file's
-    bytes; None if it cannot be read."""
+    bytes; None if it cannot be read.
+
+    A file whose size, mtime, ctime and inode are what they were when this
+    process hashed it is not read again: 10,000 reads and hashes were a tenth
+    of the devserver's time to the page. The ctime is the kernel's, set at
+    every write (``cp -p`` or ``touch -r`` restore the mtime, not the ctime).
+    """
+    try:
+        stat = os.stat(full_path)
+    except OSError:
+        return None
+    seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    settings = prefix.digest()
+    known = _hashed.get(full_path)
+    if known is not None and known[0] == seen and known[1] == settings:
+        return known[2]
+    started = time.time_ns()
     try:
         with open(full_path, "rb") as handle:
             data = handle.read()
@@ -263,7 +290,10 @@ def _stamp(full_path: str, prefix) -> bytes | None:
         return None
     hasher = prefix.copy()
     hasher.update(data)
-    return hasher.digest()
+    stamp = hasher.digest()
+    if stat.st_ctime_ns < started - _RACY_NS:
+        _hashed[full_path] = (seen, settings, stamp)
+    return stamp
 
 
 def _copy(read: RawRead) -> RawRead:

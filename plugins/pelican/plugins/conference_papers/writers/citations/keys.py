@@ -9,6 +9,7 @@ BibTeX, CSL-JSON and the page's Cite block give a paper the same key.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from unidecode import unidecode
@@ -26,10 +27,18 @@ def ascii_word(text: str) -> str:
 
 def base_key(paper) -> str:
     """``grabinski2022robust``: first author, year, first significant word."""
-    family = ascii_word(paper.authors[0].family) if paper.authors else ""
-    words = [w for w in WORD.findall(paper.title) if w.lower() not in STOP_WORDS]
+    family = paper.authors[0].family if paper.authors else ""
+    return _base_key(family, paper.date.year, paper.title)
+
+
+# Every build keys every paper (a key depends on the others'): remembered by
+# what it is made of, a devserver rebuild makes only the edited paper's again.
+@functools.lru_cache(maxsize=1 << 16)
+def _base_key(family: str, year: int, title: str) -> str:
+    family = ascii_word(family)
+    words = [w for w in WORD.findall(title) if w.lower() not in STOP_WORDS]
     word = next((ascii_word(w) for w in words if ascii_word(w)), "")
-    return f"{family or 'anonymous'}{paper.date.year}{word}"
+    return f"{family or 'anonymous'}{year}{word}"
 
 
 def _suffix(number: int) -> str:
