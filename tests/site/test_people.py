@@ -5,6 +5,7 @@ that only looks like hers."""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 
 import pytest
@@ -200,3 +201,24 @@ def test_members_setting_still_works_without_member_files(site):
         "https://example.org/pg"
     ] * 2
     assert not (site.output / "people/paul-gavrikov").exists()
+
+
+def test_a_near_miss_goes_when_the_member_file_takes_the_spelling(lab, caplog):
+    """A rebuild in one process (the devserver, with the parse memo): the
+    paper file did not change, the member file did, and the warning follows."""
+    paper(lab, "typo", "Typo", "Margret Kuper, Jo Doe", "2020-01-01")
+    settings = {"CONFERENCE_PAPERS_READ_CACHE": True}
+    said = "'Margret Kuper' looks like the member Margret Keuper"
+    with caplog.at_level(logging.WARNING):
+        lab.build(**settings)
+    assert any(said in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    file = lab.content / "members" / "ada-keuper.md"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(
+        text.replace("Aliases: M. Keupér", "Aliases: M. Keupér; Margret Kuper")
+    )
+    with caplog.at_level(logging.WARNING):
+        lab.build(**settings)
+    assert not any(said in r.getMessage() for r in caplog.records)
+    assert "typo/" in (lab.output / "people" / "ada-keuper" / "index.html").read_text()

@@ -231,6 +231,16 @@ class ConferencePapersGenerator(Generator):
             self._remember("links", source, (), list(found))
         return list(found)
 
+    def _near_misses(self, source: RawSource, authors) -> list[Problem]:
+        """The authors of ``source`` who look like a member but are none, by
+        the file and the lab's members (every spelling of each)."""
+        args = (self._members_key,)
+        found = self._remembered("near_misses", source, args)
+        if found is None:
+            found = members.near_miss_problems(source, authors, self.members)
+            self._remember("near_misses", source, args, list(found))
+        return list(found)
+
     def _remembered(self, what: str, source: RawSource, args: tuple):
         """What ``what`` gave for this file as it is now, when the parse memo
         (the read cache's companion, see :mod:`.base.parse_memo`) has it: a
@@ -326,6 +336,10 @@ class ConferencePapersGenerator(Generator):
 
         self.people = self.load_members()
         self.members = lab_members(self.settings, self.people)
+        directory = self.members
+        self._members_key = page_digests.digest(
+            page_digests.stable([dict(directory), directory.spellings, directory.slugs])
+        )
 
         papers: list[Paper] = []
         papers_path = setting(self.settings, "PAPERS_PATH")
@@ -341,9 +355,7 @@ class ConferencePapersGenerator(Generator):
                     self._add_paper(papers, fields, source)
                 continue
             self.problems += problems
-            self.problems += members.near_miss_problems(
-                source, fields.get("authors") or [], self.members
-            )
+            self.problems += self._near_misses(source, fields.get("authors") or [])
             if conference is None:
                 # Not again when the conference was left out, the folder is not
                 # a conference's (reported) or the file could not be parsed.
