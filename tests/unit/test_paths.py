@@ -4,6 +4,8 @@ tests/site/test_paths.py."""
 
 from __future__ import annotations
 
+import fnmatch
+
 import pytest
 
 from pelican.plugins.conference_papers.base import paths
@@ -133,3 +135,22 @@ def test_a_snapshot_names_only_its_own_media_folder(tmp_path, path, reason):
             post(path), str(tmp_path), timeline.ZoneInfo("UTC"), folder
         )
     assert reason in str(raised.value)
+
+
+IGNORE = [".#*", "*.swp", "draft?.md", "[!a-z]*.md"]
+NAMES = [".#a.md", "a.md.swp", "drafts.md", "draft1.md", "Zed.md", "zed.md", "a.swp2"]
+
+
+def test_the_walk_leaves_out_the_names_fnmatch_ignores(tmp_path):
+    """The walk's one regex for IGNORE_FILES ignores what Pelican's
+    fnmatch.fnmatch of each pattern ignores."""
+    for name in NAMES:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    files, problems = paths.walk(str(tmp_path), IGNORE)
+    expected = [
+        name
+        for name in sorted(NAMES)
+        if not any(fnmatch.fnmatch(name, pattern) for pattern in IGNORE)
+    ]
+    assert files == expected and problems == []
+    assert "zed.md" in files and "Zed.md" not in files and "draft1.md" not in files

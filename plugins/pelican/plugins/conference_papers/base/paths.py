@@ -149,7 +149,10 @@ def walk(
     links that stay inside, and says what it did not follow. Names matching
     ``ignore`` (Pelican's ``IGNORE_FILES``) are left out, as Pelican does.
     """
-    ignore = tuple(ignore)
+    # One regex for every pattern: what fnmatch.fnmatch does with each, once
+    # a name, not once a name and pattern (10,000 files in the devserver).
+    patterns = [fnmatch.translate(os.path.normcase(p)) for p in ignore]
+    ignored = re.compile("|".join(patterns)).match if patterns else None
     real_root = os.path.realpath(root)
     files: list[str] = []
     problems: list[tuple[str, str, str]] = []
@@ -171,7 +174,7 @@ def walk(
             )
             continue
         for entry in entries:
-            if any(fnmatch.fnmatch(entry.name, pattern) for pattern in ignore):
+            if ignored and ignored(os.path.normcase(entry.name)):
                 continue
             path = os.path.join(relative, entry.name) if relative else entry.name
             try:
