@@ -151,6 +151,25 @@ def test_the_devserver_loop_calls_run_on_the_pelican_object():
     assert "wait_for_changes" in source
 
 
+@pytest.mark.parametrize(
+    ("argv", "once"),
+    [
+        (["/lab/.venv/bin/pelican", "content", "-s", "pelicanconf.py"], True),
+        (["/usr/lib/python3/site-packages/pelican/__main__.py", "content"], True),
+        (["/lab/.venv/bin/pelican", "-lr", "content"], False),  # make devserver
+        (["/lab/.venv/bin/pelican", "-r", "content"], False),
+        (["/lab/.venv/bin/pelican", "--listen"], False),
+        (["/lab/.venv/bin/pytest", "-q", "tests"], False),  # parses, is not pelican
+        (["/lab/.venv/bin/pelican", "--no-such-option"], False),
+        ([], False),
+    ],
+)
+def test_the_one_shot_pelican_command_is_told_from_the_devserver(argv, once):
+    """The garbage collector is frozen at the end of a build only in a
+    process that ends after it (``let_the_process_end``)."""
+    assert pelican_hooks.builds_once_and_exits(argv) is once
+
+
 def test_reserved_keys_cover_every_public_name_of_our_content_classes():
     """The schema's literal lists stand in for dir(Paper): a key named like a
     method or attribute would shadow it."""

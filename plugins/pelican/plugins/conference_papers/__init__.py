@@ -11,6 +11,7 @@ the one line at the end of a build that says what the plugin made: Pelican's own
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -23,6 +24,7 @@ from pelican.log import console
 from .base.icons import icon_svg
 from .base.page_digests import stable
 from .base.pelican_hooks import (
+    builds_once_and_exits,
     forget_content_memo,
     report_warnings_again,
     same_bytes_writer,
@@ -201,6 +203,19 @@ def index_search(pelican) -> None:
     build_index(pelican.settings, pelican.output_path)
 
 
+def let_the_process_end(pelican) -> None:
+    """Last at ``finalized``, when the process ends after this one build: no
+    more garbage collections of what the build leaves in memory.
+
+    At exit Python collects again while it tears the modules down, walking
+    every object the build left (the papers, the caches, the templates): 0.4
+    to 0.7 s of a 1.5 s warm build at 1,000 papers, measured, for memory the
+    system takes back anyway. Frozen objects are still freed, only not walked.
+    Not in the devserver, whose next build needs the garbage collected."""
+    if builds_once_and_exits():
+        gc.freeze()
+
+
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
@@ -211,3 +226,4 @@ def register() -> None:
     signals.get_writer.connect(same_bytes_writer)
     signals.finalized.connect(index_search)  # before the summary, which counts it
     signals.finalized.connect(summarize)
+    signals.finalized.connect(let_the_process_end)  # connected last: runs last

@@ -199,13 +199,37 @@ def wait_after_a_failed_build(pelican) -> None:
     pelican.run = run_once_per_change
 
 
+def _pelican_arguments(argv: list[str]):
+    """``argv`` as Pelican's command line reads it, or None when it is not one
+    (a test runner's)."""
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            return parse_arguments(argv[1:])
+    except SystemExit:
+        return None
+
+
+def builds_once_and_exits(argv: list[str] | None = None) -> bool:
+    """Whether this process is the ``pelican`` command building once (``make
+    html``; ``pelican-papers build`` runs it too), not the devserver's loop
+    (``-r``/``-l``) or another program that runs Pelican."""
+    argv = sys.argv if argv is None else argv
+    if not argv:
+        return False
+    program = os.path.normpath(argv[0])
+    if os.path.basename(program) != "pelican" and not program.endswith(
+        os.path.join("pelican", "__main__.py")
+    ):
+        return False
+    args = _pelican_arguments(argv)
+    return args is not None and not (args.autoreload or args.listen)
+
+
 def _settings_file() -> str:
     """The settings file ``pelican`` was started with (the autoreload loop also
     watches it), or none when this process is not the pelican command."""
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            args = parse_arguments(sys.argv[1:])
-    except SystemExit:  # not pelican's command line (e.g. a test runner's)
+    args = _pelican_arguments(sys.argv)
+    if args is None:  # not pelican's command line (e.g. a test runner's)
         return ""
     if args.settings:
         return args.settings
