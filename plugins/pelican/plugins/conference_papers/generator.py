@@ -517,10 +517,43 @@ class ConferencePapersGenerator(Generator):
         self._digests = _Digests(self)
         for paper in edited:  # written: their digests are recorded
             self._unchanged(paper.save_as, self._digests.paper(paper))
-        for conference in self.conferences:
-            page = self._digests.conference(conference)
-            if self._unchanged(conference.save_as, page):
-                continue
+        # Which pages and feeds to write is decided here, before the fork: the
+        # states of the pages the other process writes are recorded in this one.
+        conferences = [
+            c
+            for c in self.conferences
+            if not self._unchanged(c.save_as, self._digests.conference(c))
+        ]
+        papers = [p for p in self.papers if p not in edited] if edited else self.papers
+        papers = self.papers_to_render(papers)
+        urls = feeds.FeedUrls(self.settings, self.conferences)
+        changed_feeds = [
+            spec
+            for spec in feeds.feed_specs(self.catalog, self.settings, urls)
+            if not self._feed_unchanged(spec, urls)
+        ]
+        # With many papers a forked process shares the work: it writes the
+        # feeds and three paper pages in four, this one the conference pages,
+        # the lists, the citation files and the other paper pages (at 1,000
+        # papers the two then take about as long). Not when a plugin listens
+        # for written files: its receiver must see every page here.
+        split = not written_files_are_watched()
+        mine = papers[::4] if split else papers
+        theirs = [p for i, p in enumerate(papers) if i % 4] if split else []
+
+        def beside() -> None:
+            feeds.write_feeds(
+                changed_feeds,
+                members=self.members,
+                settings=self.settings,
+                cards=self.cards,
+                urls=urls,
+                output_path=self.output_path,
+            )
+            self.write_papers(writer, theirs)
+
+        forked = parallel.in_parallel(beside, self.settings, len(self.papers))
+        for conference in conferences:
             writer.write_file(
                 conference.save_as,
                 self.get_template(conference.template),
@@ -543,36 +576,6 @@ class ConferencePapersGenerator(Generator):
         people.write_people(
             self.render, self.people, self.papers, self.members, self.settings
         )
-        # With many papers a forked process shares the work: it writes the feeds
-        # and every other paper page, this one the other pages. Not when a plugin
-        # listens for written files: its receiver must see every page here.
-        split = not written_files_are_watched()
-        papers = [p for p in self.papers if p not in edited] if edited else self.papers
-        # Which pages to render is decided here, before the fork: the states of
-        # the pages the other process writes are recorded in this one.
-        papers = self.papers_to_render(papers)
-        mine = papers[1::2] if split else papers
-        # The feeds too: only those whose papers (or the site) changed.
-        urls = feeds.FeedUrls(self.settings, self.conferences)
-        changed_feeds = [
-            spec
-            for spec in feeds.feed_specs(self.catalog, self.settings, urls)
-            if not self._feed_unchanged(spec, urls)
-        ]
-
-        def beside() -> None:
-            feeds.write_feeds(
-                changed_feeds,
-                members=self.members,
-                settings=self.settings,
-                cards=self.cards,
-                urls=urls,
-                output_path=self.output_path,
-            )
-            if split:
-                self.write_papers(writer, papers[::2])
-
-        forked = parallel.in_parallel(beside, self.settings, len(self.papers))
         self.write_papers(writer, mine)
         self.list_files = self.write_list()
         output.take_written()  # this build's files from here on
