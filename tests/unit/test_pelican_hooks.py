@@ -84,39 +84,36 @@ def test_every_reader_gets_the_metadata_as_written():
         assert reader.process_metadata("date", "2022-11-28") == "2022-11-28"
 
 
-def test_the_forked_writer_knows_whether_anyone_listens_to_written_files():
-    assert hasattr(signals.content_written, "receivers")
+@pytest.mark.parametrize(
+    ("signal", "watched"),
+    [
+        # The forked writer is used only when nobody listens for written files.
+        (signals.content_written, pelican_hooks.written_files_are_watched),
+        # Papers are renewed between devserver builds, not constructed, only
+        # when no plugin waits for Pelican's signal from the constructor.
+        (signals.content_object_init, pelican_hooks.content_objects_are_watched),
+    ],
+    ids=["content_written", "content_object_init"],
+)
+def test_we_know_whether_anyone_listens_to_a_signal(signal, watched):
+    assert hasattr(signal, "receivers")
 
     def receiver(sender, **kwargs):
         pass
 
-    before = pelican_hooks.written_files_are_watched()
-    signals.content_written.connect(receiver)
+    before = watched()
+    signal.connect(receiver)
     try:
-        assert pelican_hooks.written_files_are_watched()
+        assert watched()
     finally:
-        signals.content_written.disconnect(receiver)
-    assert pelican_hooks.written_files_are_watched() == before
+        signal.disconnect(receiver)
+    assert watched() == before
 
 
-def test_the_model_knows_whether_anyone_listens_to_new_content_objects():
-    """Papers are renewed between devserver builds, not constructed, only when
-    no plugin waits for Pelican's signal from the constructor."""
-    assert hasattr(signals.content_object_init, "receivers")
+def test_content_objects_send_their_signal_from_the_constructor():
     assert "signals.content_object_init.send(self)" in inspect.getsource(
         Content.__init__
     )
-
-    def receiver(sender, **kwargs):
-        pass
-
-    before = pelican_hooks.content_objects_are_watched()
-    signals.content_object_init.connect(receiver)
-    try:
-        assert pelican_hooks.content_objects_are_watched()
-    finally:
-        signals.content_object_init.disconnect(receiver)
-    assert pelican_hooks.content_objects_are_watched() == before
 
 
 _PIECES = ["<a href=", "<img src=", '"', "'", "{static}", "|filename|", "{", "|"]
