@@ -150,6 +150,9 @@ class ConferencePapersGenerator(Generator):
         self.thumbnails = images.Thumbnails(self.settings, self.path)
         self.memo = _parse_memo(self.settings)
         self._source_keys: dict[str, tuple | None] = {}
+        # Full path -> the read cache's digest of the file's bytes (with the
+        # settings): the page digests take it instead of reading the file again.
+        self.stamps: dict[str, bytes] = {}
         # File -> its memo key and fields as parsed (``_object_key``).
         self._parsed: dict[str, tuple] = {}
         self._objects_watched = content_objects_are_watched()
@@ -201,6 +204,7 @@ class ConferencePapersGenerator(Generator):
                 if not raw.from_cache:
                     self.read_again.add(full_path)
                 if raw.stamp is not None:  # the file's key: see ``_source_key``
+                    self.stamps[full_path] = raw.stamp
                     self._source_keys[full_path] = (raw.stamp,)
                 yield RawSource(relative, full_path, raw.content, raw.metadata)
 
@@ -739,7 +743,7 @@ class _Digests:
         self.generator = generator
         self.root = generator.path
         self.files = {
-            path: page_digests.file_digest(os.path.join(self.root, path))
+            path: self._file_bytes(os.path.join(self.root, path))
             for path in generator._files
         }
         self._papers: dict[int, str] = {}
@@ -781,6 +785,12 @@ class _Digests:
             page_digests.stable(menu),
             *member_files,
         )
+
+    def _file_bytes(self, full_path: str) -> str:
+        """The digest of a file's bytes: the read cache's, for a file it read
+        (the settings in it are in every page's digest anyway)."""
+        stamp = self.generator.stamps.get(full_path)
+        return stamp.hex() if stamp else page_digests.file_digest(full_path)
 
     def _file(self, path: str) -> str:
         relative = os.path.relpath(path, self.root)
