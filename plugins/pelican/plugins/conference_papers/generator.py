@@ -943,10 +943,6 @@ def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
     """Each ``{static}``, ``{attach}`` or ``{filename}`` link of the body that
     names no file of content/ (found as Pelican finds them, in the body as
     written and in the sanitized body Pelican will rewrite)."""
-    problems = []
-    folder = posixpath.dirname(source.path)
-    regex = placeholder_regex(content.settings)
-    seen: set[str] = set()
     # The body as written first: a tag the sanitizer drops (``<img>``) may still
     # name a file outside content/, and its value is what the file holds (the
     # line is found by it). Each link once, as a browser (and, after the
@@ -956,6 +952,12 @@ def _link_problems(content, source: RawSource, root: str) -> list[Problem]:
         for body in (source.body, raw_body(content))
         if may_hold_placeholder_links(body, content.settings)
     ]
+    if not bodies:
+        return []  # most papers
+    problems = []
+    folder = posixpath.dirname(source.path)
+    regex = placeholder_regex(content.settings)
+    seen: set[str] = set()
     for match in [match for body in bodies for match in regex.finditer(body)]:
         if match.group("what") not in paths.FILE_PLACEHOLDERS:
             continue

@@ -153,10 +153,11 @@ def read_files(
         entry = _memory.get(os.path.join(base_path, path))
         return entry[1] if stamp is not None and entry and entry[0] == stamp else None
 
-    unread = [p for p in paths if cached(p) is None]
+    hits = {path: cached(path) for path in paths}
+    unread = [p for p in paths if hits[p] is None]
     fresh = _read_uncached(readers, base_path, unread, settings)
     for path in paths:
-        hit = cached(path)
+        hit = hits[path]
         if hit is not None:
             hit = _copy(hit)
             hit.from_cache = True
