@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from pelican import Pelican, signals
 from pelican.settings import read_settings
+from PIL import Image
 
 from bench.lab import write_lab
 from pelican.plugins.conference_papers import model
@@ -150,8 +152,6 @@ def _static_link(content):
 
 
 def _add_static(content):
-    from PIL import Image  # noqa: PLC0415
-
     (content / "images").mkdir(exist_ok=True)
     Image.new("RGB", (8, 8), "teal").save(content / "images" / "x.png")
 
@@ -267,8 +267,6 @@ def test_unchanged_files_are_renewed(tmp_path, lab, caplog, monkeypatch):
 
 
 def _image(content):
-    from PIL import Image  # noqa: PLC0415
-
     (content / "images").mkdir(exist_ok=True)
     Image.new("RGB", (40, 30), "teal").save(content / "images" / "p.png")
 
@@ -282,8 +280,6 @@ def _image_gone(content):
 
 
 def _image_other_bytes(content):
-    from PIL import Image  # noqa: PLC0415
-
     Image.new("RGB", (60, 20), "red").save(content / "images" / "p.png")
 
 
@@ -313,8 +309,6 @@ def test_settings_changed_on_a_new_pelican(tmp_path, lab, caplog):
 
 
 def test_a_file_edited_twice_with_the_same_size(tmp_path, lab, caplog):
-    import time  # noqa: PLC0415
-
     time.sleep(2.2)  # old enough for its stat to be remembered
 
     def same_size(word):
@@ -351,3 +345,20 @@ def test_a_plugin_listening_to_content_object_init(tmp_path, lab, caplog):
         assert len(seen) == 2 * first >= 2 * 12
     finally:
         signals.content_object_init.disconnect(listener)
+
+
+def test_a_plugin_that_edits_the_papers_after_the_read(tmp_path, lab, caplog):
+    """A plugin may change a paper's fields once the generators have read
+    (``all_generators_finalized``): the next build starts from the file."""
+
+    def mark(generators):
+        for generator in generators:
+            for paper in getattr(generator, "papers", []):
+                if hasattr(paper, "conference_slug"):
+                    paper.title += " [marked]"
+
+    signals.all_generators_finalized.connect(mark)
+    try:
+        _check(tmp_path, lab, caplog, [_abstract])
+    finally:
+        signals.all_generators_finalized.disconnect(mark)

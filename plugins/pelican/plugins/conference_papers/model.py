@@ -39,11 +39,6 @@ from .settings import setting
 logger = logging.getLogger(__name__)
 
 
-#: The attribute names a constructor leaves, one set shared by the objects
-#: that have the same (``_PluginContent.renew``).
-_CONSTRUCTED: dict[frozenset, frozenset] = {}
-
-
 class _PluginContent(PrefixedURLContent):
     """URLs come from the plugin's own, prefixed settings."""
 
@@ -63,8 +58,13 @@ class _PluginContent(PrefixedURLContent):
             clean_html(body), metadata, settings, source_path, context=context
         )
         self.start_grouping()
-        names = frozenset([*vars(self), "_constructed"])
-        self._constructed = _CONSTRUCTED.setdefault(names, names)
+        # What the constructor left, for ``renew``: the attributes (their
+        # values are shared, not copied) but the build's own, which renew
+        # replaces and which must not keep a finished build in memory, and the
+        # metadata that Pelican's plugins write into.
+        attributes = dict(vars(self))
+        del attributes["settings"], attributes["_context"]
+        self._constructed = (attributes, dict(self.metadata))
 
     def start_grouping(self) -> None:
         """Empty what grouping fills in (see ``renew``)."""
@@ -75,10 +75,16 @@ class _PluginContent(PrefixedURLContent):
         most of a rebuild after one edit. What Pelican's constructor made of
         the fields stays; the build's settings and context come in. What the
         last build added goes (links refused while rendering, the plain text
-        of the abstract, a timeline), and what grouping set is emptied: the
-        object is as a new one, which the page digests and the pages see."""
-        for name in vars(self).keys() - self._constructed:
-            delattr(self, name)
+        of the abstract, a timeline), what grouping set is emptied, and what
+        was set again since (a plugin's ``paper.title += …`` after the read)
+        is as constructed: the object is as a new one, which the page digests
+        and the pages see."""
+        constructed, metadata = self._constructed
+        attributes = vars(self)
+        attributes.clear()
+        attributes.update(constructed)
+        self._constructed = (constructed, metadata)
+        self.metadata = dict(metadata)
         self.settings = settings
         self._context = context
         self.start_grouping()
@@ -251,11 +257,6 @@ class Paper(_PluginContent):
         # Set by grouping: the Conference object and the track's slug.
         self.conference: Conference | None = None
         self.track_slug = ""
-
-    def renew(self, settings, context) -> None:
-        super().renew(settings, context)
-        # Grouping gave a paper without a Track its conference's first one.
-        self.track = self.metadata["track"]
 
     # Declared for readers of the code; Content sets them from the fields.
     title: str
