@@ -14,6 +14,9 @@ from hypothesis import settings as hypothesis_settings
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from pelican.plugins.conference_papers import reading
+from pelican.plugins.conference_papers.base import parse_memo
+
 from .browser_support import launch_chromium
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,6 +26,17 @@ REPO = Path(__file__).resolve().parents[1]
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+def as_a_new_process() -> None:
+    """Forget what this process remembers between builds (the devserver's
+    memory): the next build starts as ``make html`` does, from the caches on
+    disk."""
+    reading._memory.clear()
+    reading._loaded.clear()
+    reading._unsaved.clear()
+    reading._hashed.clear()
+    parse_memo._open.clear()
 
 
 class Site:

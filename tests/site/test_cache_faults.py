@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from bench.lab import write_lab
-from pelican.plugins.conference_papers import reading
-from pelican.plugins.conference_papers.base import parse_memo
 
+from ..conftest import as_a_new_process
 from ..fingerprint import fingerprint
 from .test_warm import _build
 
@@ -130,10 +129,7 @@ def test_a_damaged_cache_builds_the_bytes_of_a_cold_build(tmp_path, fault):
     _build(tmp_path, content, output, read_cache=True)
     override = fault(tmp_path) or {}
     before = _tree(tmp_path, (output, _cache(tmp_path)))
-    # As a new process: the damaged files are read, not this one's memory.
-    parse_memo._open.clear()
-    reading._memory.clear()
-    reading._loaded.clear()
+    as_a_new_process()  # the damaged files are read, not this one's memory
     _build(tmp_path, content, output, read_cache=True, **override)
     assert fingerprint(output) == cold
     assert _tree(tmp_path, (output, _cache(tmp_path))) == before

@@ -21,7 +21,7 @@ from pelican.plugins.conference_papers.base import parse_memo
 from pelican.plugins.conference_papers.generator import ConferencePapersGenerator
 from pelican.plugins.conference_papers.model import Paper
 
-from ..conftest import REPO
+from ..conftest import REPO, as_a_new_process
 
 # Documents whose state would leak into the next file if the reused Markdown
 # kept any: abbreviations, footnotes, reference links, raw HTML, math.
@@ -246,13 +246,11 @@ def test_read_cache_on_disk_starts_the_next_process_warm(tmp_path, monkeypatch):
     and writes what a build without the cache writes; a damaged cache file is
     only a cold start."""
     content = _lab(tmp_path, 20)
-    reading._memory.clear()
-    reading._loaded.clear()
+    as_a_new_process()
     _build(tmp_path, content, tmp_path / "first", CONFERENCE_PAPERS_READ_CACHE=True)
     cache = tmp_path / "cache" / reading.CACHE_FILE
     assert cache.is_file()
-    reading._memory.clear()  # a new process
-    reading._loaded.clear()
+    as_a_new_process()
     read = []
     real = reading._read_one
     monkeypatch.setattr(
@@ -274,8 +272,7 @@ def test_read_cache_on_disk_starts_the_next_process_warm(tmp_path, monkeypatch):
     _assert_same_tree(warm, _build(tmp_path, content, tmp_path / "cold"))
 
     cache.write_bytes(b"\x00not marshal")
-    reading._memory.clear()
-    reading._loaded.clear()
+    as_a_new_process()
     read.clear()
     again = _build(
         tmp_path, content, tmp_path / "again", CONFERENCE_PAPERS_READ_CACHE=True
@@ -310,7 +307,7 @@ def test_parse_memo_on_disk_keeps_each_files_warnings_and_parses_only_edits(
 
     real = generator.parse_paper
     monkeypatch.setattr(generator, "parse_paper", parse_paper)
-    parse_memo._open.clear()  # a new process
+    as_a_new_process()
     edited.write_text(edited.read_text(encoding="utf-8") + "\nMore.\n", "utf-8")
     caplog.clear()
     _build(tmp_path, content, tmp_path / "warm", CONFERENCE_PAPERS_READ_CACHE=True)
@@ -318,7 +315,7 @@ def test_parse_memo_on_disk_keeps_each_files_warnings_and_parses_only_edits(
     unknown = [r.getMessage() for r in caplog.records if "Trak" in r.getMessage()]
     assert len(unknown) == 1 and warned.name in unknown[0]
 
-    parse_memo._open.clear()
+    as_a_new_process()
     memo_file.write_bytes(b"not a pickle")
     parsed.clear()
     warm = _build(

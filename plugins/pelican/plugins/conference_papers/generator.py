@@ -46,7 +46,7 @@ from .format.schema import (
     parse_paper,
 )
 from .model import Conference, Paper, body_links, has_placeholder_links
-from .settings import apply_defaults, lab_members, setting
+from .settings import apply_defaults, lab_members, setting, what_to_write
 from .writers import (
     citations,
     feeds,
@@ -503,6 +503,13 @@ class ConferencePapersGenerator(Generator):
 
     # --- write ---------------------------------------------------------------
 
+    def _file_digest(self, path: str) -> str:
+        """The digest of a file's bytes: the read cache's, for a file it read
+        (the settings in it are in every page's digest anyway), not read again."""
+        full_path = os.path.join(self.path, path)
+        stamp = self.stamps.get(full_path)
+        return stamp.hex() if stamp else page_digests.file_digest(full_path)
+
     def generate_output(self, writer) -> None:
         self._writer = writer
         relative = self.settings["RELATIVE_URLS"]
@@ -518,7 +525,20 @@ class ConferencePapersGenerator(Generator):
             # A plugin that listens for written files must see every page.
             skip=not written_files_are_watched(),
         )
-        self._digests = _Digests(self)
+        self._digests = _Digests(
+            root=self.path,
+            files={path: self._file_digest(path) for path in self._files},
+            conferences=self.conferences,
+            papers=self.papers,
+            keys=self.context["conference_papers_citations"].keys,
+            settings=self.settings,
+            menu=[
+                page
+                for name in ("pages", "hidden_pages", "articles")
+                for page in self.context.get(name) or ()
+            ],
+            templates=_template_folders(self.env.loader),
+        )
         for paper in edited:  # written: their digests are recorded
             self._unchanged(paper.save_as, self._digests.paper(paper))
         # Which pages and feeds to write is decided here, before the fork: the
@@ -739,58 +759,47 @@ class _Digests:
       the content, every URL and citation key, and the values it is given.
     """
 
-    def __init__(self, generator: ConferencePapersGenerator):
-        self.generator = generator
-        self.root = generator.path
-        self.files = {
-            path: self._file_bytes(os.path.join(self.root, path))
-            for path in generator._files
-        }
+    def __init__(  # noqa: PLR0913 (keyword-only: what the digests are made of)
+        self,
+        *,
+        root: str,
+        files: dict[str, str],
+        conferences: list[Conference],
+        papers: list[Paper],
+        keys: dict[int, str],
+        settings,
+        menu: list,
+        templates: list[str],
+    ):
+        """``files``: each file of the content (relative path) and the digest
+        of its bytes; ``keys``: each paper's citation key, by ``id``;
+        ``menu``: Pelican's pages and articles; ``templates``: the folders
+        the templates come from."""
+        self.root = root
+        self.files = files
+        self.conferences = conferences
+        self.papers = papers
+        self.keys = keys
         self._papers: dict[int, str] = {}
         self._conferences: dict[int, str] = {}
         self._conference_fields: dict[int, str] = {}
         self._everything = ""
         self.links = page_digests.digest(
-            page_digests.stable(sorted(self.files)),
+            page_digests.stable(sorted(files)),
+            *(f"{c.source_path} {c.url} {c.save_as}" for c in [*conferences, *papers]),
+        )
+        members = os.path.join(setting(settings, "MEMBERS_PATH"), "")
+        self.site = page_digests.digest(
+            page_digests.stable(what_to_write(settings)),
+            page_digests.tree_digest(templates),
+            _code_digest(),
+            page_digests.stable([page_digests.plain_fields(page) for page in menu]),
             *(
-                f"{c.source_path} {c.url} {c.save_as}"
-                for c in [*generator.conferences, *generator.papers]
+                f"{path} {digest}"
+                for path, digest in sorted(files.items())
+                if path.startswith(members)
             ),
         )
-        self.site = self._site()
-
-    def _site(self) -> str:
-        generator = self.generator
-        settings = {
-            k: v
-            for k, v in generator.settings.items()
-            if k not in ("OUTPUT_PATH", "CACHE_PATH")
-        }
-        context = generator.context
-        menu = [
-            page_digests.plain_fields(page)
-            for name in ("pages", "hidden_pages", "articles")
-            for page in context.get(name) or ()
-        ]
-        members = setting(generator.settings, "MEMBERS_PATH")
-        member_files = [
-            f"{path} {digest}"
-            for path, digest in sorted(self.files.items())
-            if path.startswith(os.path.join(members, ""))
-        ]
-        return page_digests.digest(
-            page_digests.stable(settings),
-            page_digests.tree_digest(_template_folders(generator.env.loader)),
-            _code_digest(),
-            page_digests.stable(menu),
-            *member_files,
-        )
-
-    def _file_bytes(self, full_path: str) -> str:
-        """The digest of a file's bytes: the read cache's, for a file it read
-        (the settings in it are in every page's digest anyway)."""
-        stamp = self.generator.stamps.get(full_path)
-        return stamp.hex() if stamp else page_digests.file_digest(full_path)
 
     def _file(self, path: str) -> str:
         relative = os.path.relpath(path, self.root)
@@ -807,14 +816,13 @@ class _Digests:
         if id(paper) in self._papers:
             return self._papers[id(paper)]
         conference = paper.conference
-        citations = self.generator.context["conference_papers_citations"]
         parts = [
             self.site,
             "paper",
             paper.template,
             self._file(paper.source_path),
             page_digests.plain_fields(paper),
-            str(citations.keys.get(id(paper))),
+            str(self.keys.get(id(paper))),
         ]
         if conference is not None:
             parts += [self._file(conference.source_path), self._fields(conference)]
@@ -876,14 +884,13 @@ class _Digests:
 
     def everything(self, *page: str) -> str:
         if not self._everything:
-            citations = self.generator.context["conference_papers_citations"]
-            keys = [str(citations.keys.get(id(p))) for p in self.generator.papers]
+            keys = [str(self.keys.get(id(p))) for p in self.papers]
             self._everything = page_digests.digest(
                 self.site,
                 self.links,
                 *(f"{path} {digest}" for path, digest in sorted(self.files.items())),
-                *(self.conference(c) for c in self.generator.conferences),
-                *(self.paper(p) for p in self.generator.papers),
+                *(self.conference(c) for c in self.conferences),
+                *(self.paper(p) for p in self.papers),
                 *keys,
             )
         return page_digests.digest(self._everything, *page)
@@ -904,10 +911,9 @@ def _parse_memo(settings) -> parse_memo.ParseMemo | None:
     """The parse memo of this code and these settings, with the read cache."""
     if not setting(settings, "READ_CACHE"):
         return None
-    plain = {
-        k: v for k, v in settings.items() if k not in ("OUTPUT_PATH", "CACHE_PATH")
-    }
-    version = page_digests.digest(_code_digest(), page_digests.stable(plain))
+    version = page_digests.digest(
+        _code_digest(), page_digests.stable(what_to_write(settings))
+    )
     return parse_memo.ParseMemo.open(settings.get("CACHE_PATH") or "cache", version)
 
 

@@ -45,7 +45,7 @@ from .base.mathml import MathExtension
 from .base.pelican_hooks import keep_raw_metadata
 from .base.unchanged import replace_file
 from .parallel import processes_for
-from .settings import setting
+from .settings import setting, what_to_write
 
 logger = logging.getLogger(__name__)
 
@@ -203,16 +203,8 @@ def _fingerprint(settings, readers=None) -> bytes:
         except (OSError, TypeError):
             continue
         code.append(f"{module.__file__} {stat.st_size} {stat.st_mtime_ns}")
-    items = sorted(
-        (str(k), repr(v)) for k, v in settings.items() if k not in _WHERE_TO_WRITE
-    )
+    items = sorted((str(k), repr(v)) for k, v in what_to_write(settings).items())
     return repr((code, items)).encode()
-
-
-#: Settings that say where a build writes, not how a file reads: another output
-#: folder (``pelican-papers build`` stages into a new one each time) reads the
-#: same.
-_WHERE_TO_WRITE = frozenset({"OUTPUT_PATH", "CACHE_PATH"})
 
 
 def package_version(package: str) -> str:

@@ -16,6 +16,17 @@ PREFIX = "CONFERENCE_PAPERS_"
 
 _SAMPLE_DATE = dt.datetime(2022, 11, 28)
 
+#: Pelican's settings that say where a build writes, not what: another output
+#: folder (``pelican-papers build`` stages into a new one each time) reads the
+#: same files and renders the same pages.
+WHERE_TO_WRITE = frozenset({"OUTPUT_PATH", "CACHE_PATH"})
+
+
+def what_to_write(settings) -> dict:
+    """The settings but ``WHERE_TO_WRITE``: what every cache is keyed by."""
+    return {k: v for k, v in settings.items() if k not in WHERE_TO_WRITE}
+
+
 #: Every setting, its default and what it is for. README lists the same.
 DEFAULTS: dict[str, object] = {
     # Where the content lives, relative to PATH.
