@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from pelican.generators import Generator
@@ -123,6 +124,24 @@ def _code_digest() -> str:
         sys.version,
         *(f"{name} {reading.package_version(name)}" for name in _LIBRARIES),
     )
+
+
+@dataclass
+class _Plan:
+    """What a build writes of the plugin's, beyond the edited papers:
+    conference pages, feeds, and the papers (in their order) whose page is
+    to be rendered (``render``, by ``id``) or who have citation files of
+    their own to write (``own``); the other citation files (``collections``),
+    all below ``folder``."""
+
+    conferences: list[Conference]
+    feeds: list[feeds.FeedSpec]
+    feed_urls: feeds.FeedUrls
+    papers: list[Paper]
+    render: set[int]
+    own: dict[int, list[citations.CitationFile]]
+    collections: list[citations.CitationFile]
+    folder: output.OutputFolder
 
 
 class ConferencePapersGenerator(Generator):
@@ -541,43 +560,30 @@ class ConferencePapersGenerator(Generator):
         )
         for paper in edited:  # written: their digests are recorded
             self._unchanged(paper.save_as, self._digests.paper(paper))
-        # Which pages and feeds to write is decided here, before the fork: the
-        # states of the pages the other process writes are recorded in this one.
-        conferences = [
-            c
-            for c in self.conferences
-            if not self._unchanged(c.save_as, self._digests.conference(c))
-        ]
-        papers = [p for p in self.papers if p not in edited] if edited else self.papers
-        papers = self.papers_to_render(papers)
-        urls = feeds.FeedUrls(self.settings, self.conferences)
-        changed_feeds = [
-            spec
-            for spec in feeds.feed_specs(self.catalog, self.settings, urls)
-            if not self._feed_unchanged(spec, urls)
-        ]
+        plan = self._plan(edited)
         # With many papers a forked process shares the work: it writes the
-        # feeds and three paper pages in four, this one the conference pages,
-        # the lists, the citation files and the other paper pages (at 1,000
-        # papers the two then take about as long). Not when a plugin listens
-        # for written files: its receiver must see every page here.
+        # feeds, this one the conference pages, the lists and the citation
+        # files of the conferences and the lab, then each takes its turns at
+        # the papers (a paper's page and its own citation files). Not when a
+        # plugin listens for written files: its receiver must see every page
+        # here.
         split = not written_files_are_watched()
-        mine = papers[::4] if split else papers
-        theirs = [p for i, p in enumerate(papers) if i % 4] if split else []
+        turns = parallel.Turns(len(plan.papers))
 
         def beside() -> None:
             feeds.write_feeds(
-                changed_feeds,
+                plan.feeds,
                 members=self.members,
                 settings=self.settings,
                 cards=self.cards,
-                urls=urls,
+                urls=plan.feed_urls,
                 output_path=self.output_path,
             )
-            self.write_papers(writer, theirs)
+            if split:
+                self._write_turns(writer, plan, turns)
 
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
-        for conference in conferences:
+        for conference in plan.conferences:
             writer.write_file(
                 conference.save_as,
                 self.get_template(conference.template),
@@ -600,15 +606,11 @@ class ConferencePapersGenerator(Generator):
         people.write_people(
             self.render, self.people, self.papers, self.members, self.settings
         )
-        self.write_papers(writer, mine)
         self.list_files = self.write_list()
         output.take_written()  # this build's files from here on
-        self.citation_files = citations.write_citations(
-            self.context["conference_papers_citations"],
-            self.catalog,
-            self.output_path,
-            self._file_unchanged,
-        )
+        for file in plan.collections:
+            file.write(plan.folder)
+        self._write_turns(writer, plan, turns)
         thumbnails = self.thumbnails.write(self.output_path)
         logger.info(
             "conference_papers: %d thumbnail(s) written, %d encoded (others cached)",
@@ -642,6 +644,60 @@ class ConferencePapersGenerator(Generator):
             "changed)",
             self.states.skipped,
         )
+
+    def _plan(self, edited: list[Paper]) -> _Plan:
+        """What to write, decided here, before the fork: the states of the
+        pages and files the other process writes are recorded in this one."""
+        conferences = [
+            c
+            for c in self.conferences
+            if not self._unchanged(c.save_as, self._digests.conference(c))
+        ]
+        papers = [p for p in self.papers if p not in edited] if edited else self.papers
+        render = {id(p) for p in self.papers_to_render(papers)}
+        urls = feeds.FeedUrls(self.settings, self.conferences)
+        changed_feeds = [
+            spec
+            for spec in feeds.feed_specs(self.catalog, self.settings, urls)
+            if not self._feed_unchanged(spec, urls)
+        ]
+        # The citation files: those to write, when they stay in the output
+        # folder (the summary counts the files in place).
+        folder = output.OutputFolder(self.output_path)
+        own: dict[int, list[citations.CitationFile]] = {}
+        collections = []
+        self.citation_files = 0
+        for file in citations.citation_files(
+            self.context["conference_papers_citations"], self.catalog
+        ):
+            if self._file_unchanged(file.relative, *file.reads):
+                self.citation_files += 1
+            elif folder.inside(file.relative):
+                self.citation_files += 1
+                if file.paper is None:
+                    collections.append(file)
+                else:
+                    own.setdefault(id(file.paper), []).append(file)
+        return _Plan(
+            conferences=conferences,
+            feeds=changed_feeds,
+            feed_urls=urls,
+            papers=[p for p in self.papers if id(p) in render or id(p) in own],
+            render=render,
+            own=own,
+            collections=collections,
+            folder=folder,
+        )
+
+    def _write_turns(self, writer, plan: _Plan, turns: parallel.Turns) -> None:
+        """The papers of ``plan`` this process takes turns at: each one's page,
+        when it is to be rendered, and its own citation files."""
+        for number in turns:
+            paper = plan.papers[number]
+            if id(paper) in plan.render:
+                self.write_papers(writer, [paper])
+            for file in plan.own.get(id(paper), ()):
+                file.write(plan.folder)
 
     def edited_papers(self) -> list[Paper]:
         """The papers whose files changed since the read cache last saw them

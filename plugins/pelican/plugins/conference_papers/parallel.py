@@ -1,5 +1,6 @@
 """Work across both cores where it pays: how many processes, and a forked
-process that writes files while the build goes on.
+process that writes files while the build goes on, both taking their turns at
+a shared list of work.
 
 Only with many papers (a pool or a fork costs more than it saves on a few) and
 where ``fork`` exists; the results are the same bytes as the serial path (the
@@ -7,6 +8,7 @@ tests compare both)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -63,6 +65,40 @@ def _run_forked(work) -> None:
     except Exception:
         logger.exception("conference_papers: writing beside the pages failed")
         raise SystemExit(1) from None
+
+
+class _Counter:
+    """A ``multiprocessing.Value`` for one process."""
+
+    value = 0
+
+    def get_lock(self):
+        return contextlib.nullcontext()
+
+
+class Turns:
+    """The indexes ``0 … count - 1``, each taken by one process: made before
+    the fork, iterated by this process and the forked one alike, each taking
+    the next ``chunk`` when it is free. Neither waits for the other while
+    work is left, whatever each had to do first (the number of feeds or of
+    lists grows with the lab differently from the number of papers)."""
+
+    def __init__(self, count: int, chunk: int = 8):
+        self.count = count
+        self.chunk = chunk
+        try:
+            self._next = multiprocessing.get_context("fork").Value("q", 0)
+        except ValueError:  # no fork here: this process takes every turn
+            self._next = _Counter()
+
+    def __iter__(self):
+        while True:
+            with self._next.get_lock():
+                start = self._next.value
+                self._next.value = start + self.chunk
+            if start >= self.count:
+                return
+            yield from range(start, min(start + self.chunk, self.count))
 
 
 def in_parallel(work, settings, papers: int):

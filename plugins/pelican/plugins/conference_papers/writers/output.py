@@ -55,12 +55,10 @@ class OutputFolder:
         joined = os.path.join(real, name)
         return os.path.realpath(joined) if os.path.islink(joined) else joined
 
-    def write(self, relative: str, data: str | bytes) -> bool:
-        """Write ``data`` (text as UTF-8) at ``relative`` below the folder.
-
-        A path that would leave the output folder (a slug or a ..._SAVE_AS
-        setting gone wrong) is refused with an error: False, nothing written.
-        """
+    def inside(self, relative: str) -> str | None:
+        """The real path of ``relative`` below the folder, or None (and an
+        error) for a path that would leave it: a slug or a ..._SAVE_AS
+        setting gone wrong."""
         target = self._real_path(os.path.join(self.root, relative))
         if os.path.commonpath([self.root, target]) != self.root:
             logger.error(
@@ -68,6 +66,14 @@ class OutputFolder:
                 "(check the slug and the CONFERENCE_PAPERS_* path settings)",
                 relative,
             )
+            return None
+        return target
+
+    def write(self, relative: str, data: str | bytes) -> bool:
+        """Write ``data`` (text as UTF-8) at ``relative`` below the folder;
+        False, and nothing written, for a path ``inside`` refuses."""
+        target = self.inside(relative)
+        if target is None:
             return False
         folder = os.path.dirname(target)
         if folder not in self._made:

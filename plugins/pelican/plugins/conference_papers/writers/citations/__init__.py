@@ -29,9 +29,11 @@ never the generator.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 
 from markupsafe import Markup
@@ -43,7 +45,14 @@ from . import bibtex, coins, csl, highwire, jsonld, opengraph, text
 from .common import Cite, short_venue
 from .keys import assign_keys, base_key, citekey_problems
 
-__all__ = ["Citations", "PaperCitation", "citekey_problems", "write_citations"]
+__all__ = [
+    "CitationFile",
+    "Citations",
+    "PaperCitation",
+    "citation_files",
+    "citekey_problems",
+    "write_citations",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +168,65 @@ class Citations:
         return csl.file([self.paper(p).csl_line for p in papers])
 
 
+@dataclass(frozen=True)
+class CitationFile:
+    """One ``.bib`` or ``.csl.json`` file to write: where (below the output
+    folder), what it reads (a paper, a conference, the whole catalog: what
+    a rebuild compares) and how its text is made. ``paper`` is the paper of
+    a paper's own file (written beside its page), None for a collection."""
+
+    relative: str
+    reads: tuple
+    make: Callable[[], str]
+    paper: object | None = None
+
+    def write(self, folder: OutputFolder) -> bool:
+        """Make the text and write it; False when ``folder`` refuses the path."""
+        return folder.write(self.relative, self.make())
+
+
+def citation_files(citations: Citations, catalog: Catalog) -> list[CitationFile]:
+    """The BibTeX and CSL-JSON files of each paper, each conference and the
+    lab (none for a ..._SAVE_AS setting of ""), made only when written."""
+    papers, conferences = catalog.papers, catalog.conferences
+    site = citations.site_name or "the lab"
+    files = []
+    for paper in papers:
+        cite = citations.paper(paper)
+        files += [
+            CitationFile(
+                cite.bib_url,
+                (paper,),
+                functools.partial(citations.bibtex_file, [paper], paper.title),
+                paper,
+            ),
+            CitationFile(
+                cite.csl_url,
+                (paper,),
+                functools.partial(citations.csl_file, [paper]),
+                paper,
+            ),
+        ]
+    for conference in conferences:
+        header = f"Papers of {site} at {conference.display_name}"
+        bib = citations.conference_file(conference, "CONFERENCE_BIB_SAVE_AS")
+        make = functools.partial(citations.bibtex_file, conference.papers, header)
+        files.append(CitationFile(bib, (conference,), make))
+        csl_path = citations.conference_file(conference, "CONFERENCE_CSL_SAVE_AS")
+        make = functools.partial(citations.csl_file, conference.papers)
+        files.append(CitationFile(csl_path, (conference,), make))
+    # Conference papers in the order of their pages, then every other paper.
+    everything = [p for c in conferences for p in c.papers]
+    everything += [p for p in papers if p.conference is None]
+    settings = citations.settings
+    lab_bib, lab_csl = (setting(settings, f"LAB_{f}_SAVE_AS") for f in ("BIB", "CSL"))
+    make = functools.partial(citations.bibtex_file, everything, f"Papers of {site}")
+    files.append(CitationFile(lab_bib, (catalog,), make))
+    make = functools.partial(citations.csl_file, everything)
+    files.append(CitationFile(lab_csl, (catalog,), make))
+    return [file for file in files if file.relative]
+
+
 def _always(relative: str, *reads) -> bool:
     return False
 
@@ -174,36 +242,9 @@ def write_citations(
     ``unchanged(relative, *reads)`` says that the file on disk is the one the
     content it reads (a paper, a conference, the whole catalog) gives: then it
     is not made again."""
-    papers, conferences = catalog.papers, catalog.conferences
-    site = citations.site_name or "the lab"
-    in_place = 0
     folder = OutputFolder(output_path)
-
-    def put(relative: str, reads: tuple, make: Callable[..., str], *args) -> None:
-        nonlocal in_place
-        if not relative:  # "" in a ..._SAVE_AS setting: not wanted
-            return
-        if unchanged(relative, *reads):
-            in_place += 1
-        else:
-            in_place += folder.write(relative, make(*args))
-
-    for paper in papers:
-        cite = citations.paper(paper)
-        put(cite.bib_url, (paper,), citations.bibtex_file, [paper], paper.title)
-        put(cite.csl_url, (paper,), citations.csl_file, [paper])
-    for conference in conferences:
-        header = f"Papers of {site} at {conference.display_name}"
-        bib = citations.conference_file(conference, "CONFERENCE_BIB_SAVE_AS")
-        put(bib, (conference,), citations.bibtex_file, conference.papers, header)
-        csl_path = citations.conference_file(conference, "CONFERENCE_CSL_SAVE_AS")
-        put(csl_path, (conference,), citations.csl_file, conference.papers)
-    # Conference papers in the order of their pages, then every other paper.
-    everything = [p for c in conferences for p in c.papers]
-    everything += [p for p in papers if p.conference is None]
-    settings = citations.settings
-    lab_bib, lab_csl = (setting(settings, f"LAB_{f}_SAVE_AS") for f in ("BIB", "CSL"))
-    put(lab_bib, (catalog,), citations.bibtex_file, everything, f"Papers of {site}")
-    put(lab_csl, (catalog,), citations.csl_file, everything)
+    in_place = 0
+    for file in citation_files(citations, catalog):
+        in_place += unchanged(file.relative, *file.reads) or file.write(folder)
     logger.info("conference_papers: %d BibTeX and CSL-JSON files", in_place)
     return in_place

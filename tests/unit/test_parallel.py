@@ -1,0 +1,47 @@
+"""The forked writer and this process share the papers by taking turns: every
+page is written once, by one of the two, and neither waits while work is left."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+import pytest
+
+from pelican.plugins.conference_papers.parallel import Turns
+
+fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="no fork here"
+)
+
+
+def _take(turns: Turns, seconds: float, found) -> None:
+    for number in turns:
+        found.append(number)
+        time.sleep(seconds)
+
+
+@fork
+def test_two_processes_take_every_turn_once_and_the_faster_takes_more():
+    turns = Turns(200, chunk=4)
+    theirs = multiprocessing.get_context("fork").Queue()
+
+    def beside() -> None:
+        taken: list[int] = []
+        _take(turns, 0.004, taken)  # the slower of the two
+        theirs.put(taken)
+
+    process = multiprocessing.get_context("fork").Process(target=beside)
+    process.start()
+    mine: list[int] = []
+    _take(turns, 0.001, mine)
+    other = theirs.get(timeout=30)
+    process.join(timeout=30)
+    assert sorted(mine + other) == list(range(200))
+    assert len(mine) > len(other) > 0
+
+
+def test_alone_a_process_takes_every_turn_in_order():
+    taken: list[int] = []
+    _take(Turns(10, chunk=3), 0, taken)
+    assert taken == list(range(10))
