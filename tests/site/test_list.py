@@ -3,12 +3,14 @@ sees them (without script: the browser tests click the filters with it)."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from pelican.plugins.conference_papers import menu_items
 from pelican.plugins.conference_papers.settings import SettingsError
 
-from ..conftest import copy_site
+from ..conftest import REPO, copy_site
 
 MEMBERS = ["Ada Lovelace", "Grace Hopper"]
 
@@ -169,3 +171,37 @@ def test_a_tag_whose_slug_would_leave_its_folder_gets_no_filter_page(tmp_path):
         "Paper older-notes",
         "Slashed",
     ]
+
+
+def test_the_filter_bar_made_once_is_the_bar_each_page_would_render(tmp_path):
+    """The plugin's filter bar is rendered once and marked for each page
+    (listing.FilterBar); a theme's copy of the same template is rendered on
+    every page: both give the same pages, byte for byte."""
+    site = copy_site(tmp_path / "site")
+    write_lab(site)
+    ours, themed = tmp_path / "ours", tmp_path / "themed"
+    site.build(CONFERENCE_PAPERS_SEARCH=False, OUTPUT_PATH=str(ours))
+    own = REPO / "plugins/pelican/plugins/conference_papers/templates"
+    theirs = site.root / "themes/lab/templates/conference_papers/_list_filters.html"
+    shutil.copy(own / "conference_papers/_list_filters.html", theirs)
+    site.build(CONFERENCE_PAPERS_SEARCH=False, OUTPUT_PATH=str(themed))
+    pages = sorted(p.relative_to(ours) for p in (ours / "publications").rglob("*.html"))
+    assert len(pages) > 8
+    for page in pages:
+        assert (themed / page).read_bytes() == (ours / page).read_bytes(), page
+
+
+def test_a_themes_filter_bar_sees_each_pages_context(site):
+    write_lab(site)
+    theirs = site.root / "themes/lab/templates/conference_papers/_list_filters.html"
+    theirs.write_text(
+        '<nav class="paper-filters"><p class="bar-for">{{ list_page.title }} '
+        '{{ SITEURL.count("..") }}</p></nav>',
+        encoding="utf-8",
+    )
+    site.build(CONFERENCE_PAPERS_SEARCH=False)
+    for path, text in [
+        ("publications/", "Publications 1"),
+        ("publications/year/2019/", "Publications · Year: 2019 3"),
+    ]:
+        assert site.page(path).select_one(".bar-for").get_text() == text

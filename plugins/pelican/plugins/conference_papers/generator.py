@@ -717,7 +717,8 @@ class ConferencePapersGenerator(Generator):
             self.members,
             self.settings,
             self.render,
-            self.cards.forget_compact,
+            forget_cards=self.cards.forget_compact,
+            get_template=self.get_template,
         )
 
     def member_photo(self, member, siteurl: str) -> dict | None:

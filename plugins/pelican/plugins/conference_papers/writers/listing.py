@@ -31,8 +31,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+
 from ..grouping import slug_of
 from ..settings import setting
+from .cards import PREFIX, own_templates
 
 #: The filter bar's groups, in order, with the label of each.
 FACETS = {
@@ -234,22 +238,69 @@ def list_pages(made: list[Entry], bar: dict[str, list[Choice]], settings) -> lis
     return pages
 
 
+FILTERS = "conference_papers/_list_filters"
+
+#: The ``list_page`` the shared filter bar is rendered for: on no facet, so
+#: no link is marked; each page marks its own.
+_NO_PAGE = ListPage(save_as="", url="", title="", facet=PREFIX, value=PREFIX)
+
+
+class FilterBar:
+    """The filter bar, ``list_filters()`` in the list's template: the same
+    links on every list page but one marked ``aria-current``, and with
+    relative URLs another prefix to the site root. Rendered once (with
+    ``cards.PREFIX`` for the prefix and no link marked), then marked and
+    prefixed for each page: with 500 conferences it has 650 links, on 545
+    pages. A theme's template is rendered on each page, with its context."""
+
+    def __init__(self, get_template):
+        self.get_template = get_template
+        self._shared: str | None = None
+
+    @pass_context
+    def __call__(self, context) -> Markup:
+        template = self.get_template(FILTERS)
+        siteurl, page = context["SITEURL"], context["list_page"]
+        if not own_templates(template) or str(escape(siteurl)) != siteurl:
+            return Markup(template.render(context.get_all()))
+        if self._shared is None:
+            values = {**context.get_all(), "SITEURL": PREFIX, "list_page": _NO_PAGE}
+            self._shared = template.render(values)
+        if page.facet:
+            link = (
+                f'data-facet="{escape(page.facet)}" data-value="{escape(page.value)}"'
+            )
+        else:
+            link = "data-filter-all"
+        bar = self._shared.replace(f"{link}>", f'{link} aria-current="page">', 1)
+        return Markup(bar.replace(PREFIX, siteurl))
+
+
 #: render(save_as, template, url, reads=…, **context) writes one page (as
 #: people.py's); ``reads`` is what the page shows (see generator.render).
 Render = Callable[..., None]
 
 
-def write_list(
-    papers: list, members: dict, settings, render: Render, forget_cards: Callable
+def write_list(  # noqa: PLR0913 (keyword-only: how the pages are rendered)
+    papers: list,
+    members: dict,
+    settings,
+    render: Render,
+    *,
+    forget_cards: Callable,
+    get_template: Callable,
 ) -> list[str]:
     """Write the list of every paper and its filter pages; the files written.
 
     Each paper's compact card is rendered once for all of them (cards.py), and
-    ``forget_cards`` is called when they are written."""
+    ``forget_cards`` is called when they are written; the filter bar once
+    (``FilterBar``, from ``get_template``'s template)."""
     if not setting(settings, "LIST_SAVE_AS"):
         return []
     made = entries(papers, members, settings)
     bar = choices(made, members, settings)
+    bar_read = repr(bar)  # in what each page reads: once, not once a page
+    filters = FilterBar(get_template)
     written = []
     for page in list_pages(made, bar, settings):
         shown = [entry.paper for _, group in page.years for entry in group]
@@ -259,8 +310,9 @@ def write_list(
             page.url,
             # What the page shows: its papers' cards, the filter bar, its own
             # title and links (an edit renders only the pages with the paper).
-            reads=(repr(replace(page, years=[])), repr(bar), *shown),
+            reads=(repr(replace(page, years=[])), bar_read, *shown),
             list_page=page,
+            list_filters=filters,
             list_choices=bar,
             list_facets=FACETS,
             list_url=setting(settings, "LIST_URL"),
