@@ -219,6 +219,27 @@ def test_a_devserver_rebuild_lets_the_previous_build_go(site):
         assert len(papers()) == count
 
 
+def test_a_devserver_build_that_failed_leaves_nothing_frozen(site, monkeypatch):
+    """The content is frozen out of the garbage collector's walks while it is
+    written (``freeze_the_content``); a build that fails then does not keep
+    it frozen beyond the start of the next build, which can let it go."""
+    pelican = Pelican(site.settings(CONFERENCE_PAPERS_READ_CACHE=True))
+
+    def fail(self, writer):
+        assert gc.get_freeze_count() > 0  # frozen while writing
+        raise RuntimeError("a template error")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ConferencePapersGenerator, "generate_output", fail)
+        with pytest.raises(RuntimeError):
+            pelican.run()
+    assert gc.get_freeze_count() > 0
+    # The devserver's next build waits for an edit (wait_after_a_failed_build);
+    # a new Pelican object builds at once, in the same process.
+    Pelican(site.settings(CONFERENCE_PAPERS_READ_CACHE=True)).run()
+    assert gc.get_freeze_count() == 0
+
+
 def test_a_plugin_listening_for_new_content_sees_every_paper_each_build(site):
     """Papers are renewed between builds only when no plugin waits for
     Pelican's ``content_object_init``: one that does sees each paper each build."""
