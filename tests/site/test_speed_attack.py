@@ -1,0 +1,69 @@
+"""Attacks on the speed changes since 4a6970b: the stat-keyed stamps of the
+read cache, renewed content objects in the devserver, the shortcut past
+Pelican's placeholder regex, gc.freeze at the end of a one-off build, the
+forked writer, the memoized near-miss warnings and the one-regex IGNORE_FILES.
+A warm build must write what a cold build of the same files writes and say
+what it says."""
+
+from __future__ import annotations
+
+from pelican import Pelican, signals
+
+from ..conftest import as_a_new_process
+from ..fingerprint import fingerprint
+from .test_renew_attack import (  # noqa: F401 (fixtures)
+    _abstract,
+    _check,
+    _cold,
+    _no_wait,
+    _run,
+    _settings,
+    lab,
+)
+
+
+def test_a_plugin_that_appends_to_a_papers_tags(tmp_path, lab, caplog):  # noqa: F811
+    """A plugin that edits a list of a paper in place (``paper.tags.append``)
+    after the read: the next build starts from the file, not from the list the
+    last build left."""
+
+    def mark(generators):
+        for generator in generators:
+            for paper in getattr(generator, "papers", []):
+                if hasattr(paper, "conference_slug"):
+                    paper.tags.append("marked")
+
+    signals.all_generators_finalized.connect(mark)
+    try:
+        _check(tmp_path, lab, caplog, [_abstract, _abstract])
+    finally:
+        signals.all_generators_finalized.disconnect(mark)
+
+
+def _append_marks(generators):
+    for generator in generators:
+        for paper in getattr(generator, "papers", []):
+            if hasattr(paper, "conference_slug"):
+                paper.metadata["tags"].append("marked")
+                paper.authors.append(paper.authors[0])
+
+
+def test_a_plugin_that_appends_to_a_papers_lists_across_processes(
+    tmp_path,
+    lab,  # noqa: F811
+    caplog,
+):
+    """The same edits through ``paper.metadata`` and ``paper.authors``, with a
+    build in a new process in between: what the parse memo saved to disk is
+    the files', not the lists the plugin grew."""
+    signals.all_generators_finalized.connect(_append_marks)
+    try:
+        output = tmp_path / "output"
+        for _ in range(2):
+            as_a_new_process()
+            _run(Pelican(_settings(tmp_path, lab, output, True)), caplog)
+        cold, _said = _cold(tmp_path, lab, caplog)
+        assert fingerprint(output) == cold
+        _check(tmp_path, lab, caplog, [_abstract])
+    finally:
+        signals.all_generators_finalized.disconnect(_append_marks)
