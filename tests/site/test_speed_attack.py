@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pelican import Pelican, signals
 
+from pelican.plugins.conference_papers.commands import check
+
 from ..conftest import as_a_new_process
 from ..fingerprint import fingerprint
 from .test_renew_attack import (  # noqa: F401 (fixtures)
@@ -67,3 +69,31 @@ def test_a_plugin_that_appends_to_a_papers_lists_across_processes(
         _check(tmp_path, lab, caplog, [_abstract])
     finally:
         signals.all_generators_finalized.disconnect(_append_marks)
+
+
+def test_a_placeholder_written_with_character_references_is_checked(empty_site):
+    """``&#123;static&#125;`` is ``{static}`` once the sanitizer decoded it, and
+    Pelican replaces it: ``pelican-papers check`` says what is wrong with the
+    link as it does for the one written with braces."""
+    empty_site.write("conferences/neurips-2022.md", "Title: N\nDate: 2022-11-28\n")
+    (empty_site.content / "images").mkdir()
+    (empty_site.content / "images" / "x.png").write_bytes(b"x")
+    for name, link in [
+        ("braces", "{static}//images/x.png"),
+        ("decimal", "&#123;static&#125;//images/x.png"),
+        ("named", "&lbrace;static&rbrace;//images/x.png"),
+    ]:
+        empty_site.write(
+            f"papers/neurips-2022/{name}.md",
+            f"Title: {name}\nAuthors: Julia Grabinski\nTrack: Full Paper\n\n"
+            f"See [it]({link}).\n",
+        )
+    settings = check.load_settings(
+        str(empty_site.root / "pelicanconf.py"), str(empty_site.content)
+    )
+    said = {
+        p.path.rsplit("/", 1)[-1]: p.message
+        for p in check.find_problems(settings)
+        if "as a host name" in p.message
+    }
+    assert sorted(said) == ["braces.md", "decimal.md", "named.md"], said

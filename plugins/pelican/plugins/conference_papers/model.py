@@ -220,7 +220,11 @@ def body_links(body: str, settings) -> tuple[list, list]:
     Pelican's own regex of placeholder links (``INTRASITE_LINK_REGEX``)."""
     refused: list[tuple[str, str, str]] = []
     clean = clean_html(body, refused)
-    if not may_hold_placeholder_links(body, settings):
+    # The sanitized body too: it decoded ``&#123;static&#125;`` to the
+    # ``{static}`` that Pelican replaces.
+    if not may_hold_placeholder_links(body, settings) and not (
+        may_hold_placeholder_links(clean, settings)
+    ):
         return refused, []  # no placeholder: most papers
     links = placeholder_regex(settings)
     # The body as written too: a placeholder in a tag the sanitizer drops
