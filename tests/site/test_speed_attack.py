@@ -7,11 +7,16 @@ what it says."""
 
 from __future__ import annotations
 
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
 from pelican import Pelican, signals
 
 from pelican.plugins.conference_papers.commands import check
 
-from ..conftest import as_a_new_process
+from ..conftest import REPO, as_a_new_process
 from ..fingerprint import fingerprint
 from .test_renew_attack import (  # noqa: F401 (fixtures)
     _abstract,
@@ -97,3 +102,53 @@ def test_a_placeholder_written_with_character_references_is_checked(empty_site):
         if "as a host name" in p.message
     }
     assert sorted(said) == ["braces.md", "decimal.md", "named.md"], said
+
+
+def _theme_with(tmp_path, name: str, error: str) -> Path:
+    """The lab's theme with the plugin's ``name`` template failing on ``error``
+    (a Jinja condition) and rendering as usual otherwise."""
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "themes" / "lab", theme)
+    plugin = REPO / "plugins/pelican/plugins/conference_papers/templates"
+    template = (plugin / "conference_papers" / name).read_text(encoding="utf-8")
+    failing = "{% block content %}{% if " + error + " %}{{ 1 // 0 }}{% endif %}"
+    (theme / "templates" / "conference_papers" / name).write_text(
+        template.replace("{% block content %}", failing, 1), encoding="utf-8"
+    )
+    return theme
+
+
+@pytest.mark.parametrize("processes", [0, 2])
+def test_a_page_that_fails_to_render_fails_the_build(
+    tmp_path,
+    lab,  # noqa: F811
+    processes,
+):
+    """A paper page that fails to render fails the build whichever process
+    renders it, and says why."""
+    theme = _theme_with(tmp_path, "paper.html", "paper.slug == 'paper-00003'")
+    settings = _settings(
+        tmp_path,
+        lab,
+        tmp_path / "output",
+        True,
+        THEME=str(theme),
+        CONFERENCE_PAPERS_PROCESSES=processes,
+    )
+    with pytest.raises(Exception) as failed:
+        Pelican(settings).run()
+    assert "the forked process failed" in str(failed.value) or isinstance(
+        failed.value, ZeroDivisionError
+    )
+    assert multiprocessing.active_children() == []
+
+
+def test_a_failed_build_leaves_no_process_writing(tmp_path, lab):  # noqa: F811
+    """When this process fails (a conference page), the forked one writing
+    paper pages is waited for: nothing writes into the output folder once
+    the build has failed (the devserver's next build would race with it)."""
+    theme = _theme_with(tmp_path, "conference.html", "true")
+    settings = _settings(tmp_path, lab, tmp_path / "output", True, THEME=str(theme))
+    with pytest.raises(ZeroDivisionError):
+        Pelican(settings).run()
+    assert multiprocessing.active_children() == []
