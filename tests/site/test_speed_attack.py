@@ -7,13 +7,17 @@ what it says."""
 
 from __future__ import annotations
 
+import fnmatch
 import multiprocessing
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from pelican import Pelican, signals
 
+from pelican.plugins.conference_papers.base import paths, pelican_hooks
 from pelican.plugins.conference_papers.commands import check
 
 from ..conftest import REPO, as_a_new_process
@@ -152,3 +156,131 @@ def test_a_failed_build_leaves_no_process_writing(tmp_path, lab):  # noqa: F811
     with pytest.raises(ZeroDivisionError):
         Pelican(settings).run()
     assert multiprocessing.active_children() == []
+
+
+def _paper(content: Path, index: int) -> Path:
+    return sorted((content / "papers").rglob("paper-*.md"))[index]
+
+
+def _conference(content: Path) -> Path:
+    return sorted((content / "conferences").glob("*.md"))[0]
+
+
+def _papers_without_date(content):
+    for index in (0, 1, 2):
+        paper = _paper(content, index)
+        lines = paper.read_text(encoding="utf-8").splitlines(keepends=True)
+        paper.write_text(
+            "".join(x for x in lines if not x.startswith("Date:")), encoding="utf-8"
+        )
+
+
+def _conference_date(content):
+    conference = _conference(content)
+    text = conference.read_text(encoding="utf-8")
+    old = next(x for x in text.splitlines() if x.startswith("Date:"))
+    conference.write_text(text.replace(old, "Date: 2019-02-03"), encoding="utf-8")
+
+
+def _conference_track_renamed(content):
+    conference = _conference(content)
+    text = conference.read_text(encoding="utf-8")
+    conference.write_text(text.replace("Short Paper", "Brief Paper"), encoding="utf-8")
+
+
+def test_a_conference_edited_under_renewed_papers(tmp_path, lab, caplog):  # noqa: F811
+    """Papers that take their Date from the conference, and the conference's
+    Date and a track then edited: the renewed papers follow."""
+    _check(
+        tmp_path,
+        lab,
+        caplog,
+        [_papers_without_date, _conference_date, _conference_track_renamed],
+    )
+
+
+def _same_stat_edits(tmp_path):
+    """Edits that keep a file's size and mtime, each on a file hashed more
+    than ``_RACY_NS`` ago."""
+
+    def same_size(text: str) -> str:
+        first = text.splitlines()[0]
+        return text.replace(first, "Title: " + "z" * (len(first) - 7), 1)
+
+    def copied_with_its_stat(content):  # cp -p of a file of the same size
+        paper = _paper(content, 5)
+        other = tmp_path / "other.md"
+        other.write_text(same_size(paper.read_text(encoding="utf-8")), "utf-8")
+        shutil.copystat(paper, other)
+        shutil.copy2(other, paper)
+
+    def renamed_over(content):  # an editor's save: a new file, renamed
+        paper = _paper(content, 6)
+        stat = paper.stat()
+        new = paper.with_suffix(".tmp")
+        new.write_text(same_size(paper.read_text(encoding="utf-8")), "utf-8")
+        os.utime(new, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        os.replace(new, paper)
+
+    def link_repointed(content):  # a link to one of two files of one size
+        paper = _paper(content, 7)
+        (content / "linked").mkdir()
+        a, b = content / "linked" / "a.md", content / "linked" / "b.md"
+        a.write_text(paper.read_text(encoding="utf-8"), "utf-8")
+        b.write_text(same_size(a.read_text(encoding="utf-8")), "utf-8")
+        stat = a.stat()
+        os.utime(b, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        paper.unlink()
+        paper.symlink_to(a)
+
+    def link_target_swapped(content):
+        paper = _paper(content, 7)
+        time.sleep(2.2)
+        paper.unlink()
+        paper.symlink_to(content / "linked" / "b.md")
+
+    return [copied_with_its_stat, renamed_over, link_repointed, link_target_swapped]
+
+
+def test_edits_that_keep_size_and_mtime(tmp_path, lab, caplog):  # noqa: F811
+    time.sleep(2.2)  # old enough for their stat to be remembered
+    _check(tmp_path, lab, caplog, _same_stat_edits(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("argv", "once"),
+    [
+        (["/venv/bin/pelican", "content", "-s", "publishconf.py"], True),
+        (["/usr/lib/python3/site-packages/pelican/__main__.py", "content"], True),
+        (["/venv/bin/pelican", "content", "-r"], False),
+        (["/venv/bin/pelican", "content", "--autoreload"], False),
+        (["/venv/bin/pelican", "--listen"], False),
+        (["/venv/bin/pelican", "-lr", "content"], False),
+        (["/venv/bin/pelican", "--autoreload", "--listen", "--port", "8001"], False),
+        (["/venv/bin/pelican-papers", "build"], False),
+        (["/venv/bin/pytest", "-x"], False),
+        ([], False),
+    ],
+)
+def test_only_a_one_off_pelican_freezes_the_garbage(argv, once):
+    """gc.freeze at the end of a build is for a process that ends with it,
+    never the devserver's loop (its next build needs the garbage collected)."""
+    assert pelican_hooks.builds_once_and_exits(argv) is once
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["*.swp", ".#*", "[!a-z]*", "a[", "*(1)*", "x|y", "^draft$", "*.MD", "[]]x"],
+)
+def test_ignore_files_with_special_characters(tmp_path, pattern):
+    """IGNORE_FILES in one regex leaves out what fnmatch leaves out, pattern
+    by pattern, and nothing else."""
+    names = [
+        "a.md", "b.swp", ".#c.md", "Zed.md", "1.md", "a[", "p(1).md", "x|y",
+        "^draft$", "NOTE.MD", "note.md", "]x", "x",
+    ]  # fmt: skip
+    for name in names:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    files, _problems = paths.walk(str(tmp_path), [pattern, "never-*"])
+    kept = sorted(n for n in names if not fnmatch.fnmatch(n, pattern))
+    assert sorted(files) == kept
