@@ -19,6 +19,7 @@ from pelican import Pelican, signals
 
 from pelican.plugins.conference_papers.base import paths, pelican_hooks
 from pelican.plugins.conference_papers.commands import check
+from pelican.plugins.conference_papers.generator import ContentError
 
 from ..conftest import REPO, as_a_new_process
 from ..fingerprint import fingerprint
@@ -284,3 +285,55 @@ def test_ignore_files_with_special_characters(tmp_path, pattern):
     files, _problems = paths.walk(str(tmp_path), [pattern, "never-*"])
     kept = sorted(n for n in names if not fnmatch.fnmatch(n, pattern))
     assert sorted(files) == kept
+
+
+def test_a_link_refused_in_a_page_of_the_forked_writer(empty_site):
+    """The link that only Pelican's replacement makes a script, on papers whose
+    pages the forked writer may render: the build still fails and says so."""
+    empty_site.write("conferences/neurips-2022.md", "Title: N\nDate: 2022-11-28\n")
+    for number in range(12):
+        empty_site.write(
+            f"papers/neurips-2022/p{number}.md",
+            f"Title: P{number}\nAuthors: Julia Grabinski\nTrack: Full Paper\n\n"
+            + ("See [the file]({static}/javascript:alert(1))." if number > 8 else "x"),
+        )
+    (empty_site.content / "javascript:alert(1)").write_text("x", encoding="utf-8")
+    with pytest.raises(ContentError, match="3 link"):
+        empty_site.build(
+            "publishconf.py",
+            STATIC_PATHS=["images", "javascript:alert(1)"],
+            CONFERENCE_PAPERS_PROCESSES=2,
+        )
+    for number in (9, 10, 11):
+        page = empty_site.page(f"papers/neurips-2022/p{number}/")
+        assert not page.select_one(".paper-abstract a").has_attr("href")
+
+
+def _twin(content):
+    paper = _paper(content, 8)
+    shutil.copy(paper, paper.with_name("twin.md"))
+
+
+def _twin_edited(content):
+    path = _paper(content, 8).with_name("twin.md")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Title: ", "Title: Twin ", 1), "utf-8"
+    )
+
+
+def _dangling(content):
+    paper = _paper(content, 9)
+    shutil.move(paper, content.parent / "kept.md")
+    paper.symlink_to(content.parent / "gone.md")
+
+
+def _restored(content):
+    paper = _paper(content, 9)
+    paper.unlink()
+    shutil.move(content.parent / "kept.md", paper)
+
+
+def test_twins_and_a_file_that_cannot_be_read(tmp_path, lab, caplog):  # noqa: F811
+    """Two files of the same bytes (one stamp), the twin then edited; a paper
+    that became a link to nothing, then restored with its old stat."""
+    _check(tmp_path, lab, caplog, [_twin, _twin_edited, _dangling, _restored])
