@@ -337,3 +337,25 @@ def test_twins_and_a_file_that_cannot_be_read(tmp_path, lab, caplog):  # noqa: F
     """Two files of the same bytes (one stamp), the twin then edited; a paper
     that became a link to nothing, then restored with its old stat."""
     _check(tmp_path, lab, caplog, [_twin, _twin_edited, _dangling, _restored])
+
+
+def _two_members_and_a_near_miss(content):
+    members = content / "members"
+    (members / "a.md").write_text("Slug: one\nName: Ann Lee\n\nA.\n", "utf-8")
+    (members / "b.md").write_text("Slug: two\nName: Ann Lea\n\nB.\n", "utf-8")
+    paper = _paper(content, 10)
+    text = paper.read_text(encoding="utf-8")
+    old = next(x for x in text.splitlines() if x.startswith("Authors:"))
+    paper.write_text(text.replace(old, old + ", Ann Leb"), encoding="utf-8")
+
+
+def _member_file_renamed(content):
+    members = content / "members"
+    (members / "a.md").rename(members / "c.md")
+
+
+def test_a_near_miss_after_the_members_changed_order(tmp_path, lab, caplog):  # noqa: F811
+    """'Ann Leb' is one letter off two members, and the memoized warning names
+    one of them: after a member file is renamed (its slug written in it: the
+    members are the same) it names the one a cold build names."""
+    _check(tmp_path, lab, caplog, [_two_members_and_a_near_miss, _member_file_renamed])
