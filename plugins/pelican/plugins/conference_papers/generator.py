@@ -531,7 +531,6 @@ class ConferencePapersGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         self._writer = writer
-        relative = self.settings["RELATIVE_URLS"]
         # The page just saved reaches disk first, before the digests of the
         # rest are made (its file changed: it is rendered in any case).
         edited = self.edited_papers()
@@ -583,6 +582,47 @@ class ConferencePapersGenerator(Generator):
                 self._write_turns(writer, plan, turns)
 
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
+        try:
+            thumbnails = self._write_here(writer, plan, turns)
+        except BaseException:
+            # Nothing of this build writes once it failed (the devserver's
+            # next build would race with it): the forked process takes no
+            # more turns and is waited for.
+            turns.stop()
+            forked.wait()
+            raise
+        forked.join()
+        self.states.written([*output.take_written(), *thumbnails])
+        if self.states.remove_gone(self.output_path):
+            # Pagefind indexes again only when a page is newer than its index.
+            with contextlib.suppress(OSError):
+                os.remove(search.entry_file(self.output_path))
+        # Every paper's card is on its conference page, written here: a link
+        # that only Pelican's replacement made unusable was seen (and logged
+        # with its file) in this process.
+        refused = sum(len(c.refused_links) for c in [*self.conferences, *self.papers])
+        if refused:
+            raise ContentError(
+                f"conference_papers: {refused} link(s) were left out after Pelican "
+                "replaced their placeholders (listed above); the build failed"
+            )
+        # Only after a build that went to its end (the refused links above are
+        # found while rendering: after a failed build every page renders again).
+        self.states.save()
+        # Last: the devserver's edit is on disk by now.
+        reading.save_cache()
+        if self.memo is not None:
+            self.memo.save()
+        logger.info(
+            "conference_papers: %d page(s) not rendered again (nothing they read "
+            "changed)",
+            self.states.skipped,
+        )
+
+    def _write_here(self, writer, plan: _Plan, turns: parallel.Turns) -> list[str]:
+        """What this process writes beside the forked one (see
+        ``generate_output``); the thumbnails written."""
+        relative = self.settings["RELATIVE_URLS"]
         for conference in plan.conferences:
             writer.write_file(
                 conference.save_as,
@@ -617,33 +657,7 @@ class ConferencePapersGenerator(Generator):
             len(thumbnails),
             self.thumbnails.encoded,
         )
-        forked.join()
-        self.states.written([*output.take_written(), *thumbnails])
-        if self.states.remove_gone(self.output_path):
-            # Pagefind indexes again only when a page is newer than its index.
-            with contextlib.suppress(OSError):
-                os.remove(search.entry_file(self.output_path))
-        # Every paper's card is on its conference page, written here: a link
-        # that only Pelican's replacement made unusable was seen (and logged
-        # with its file) in this process.
-        refused = sum(len(c.refused_links) for c in [*self.conferences, *self.papers])
-        if refused:
-            raise ContentError(
-                f"conference_papers: {refused} link(s) were left out after Pelican "
-                "replaced their placeholders (listed above); the build failed"
-            )
-        # Only after a build that went to its end (the refused links above are
-        # found while rendering: after a failed build every page renders again).
-        self.states.save()
-        # Last: the devserver's edit is on disk by now.
-        reading.save_cache()
-        if self.memo is not None:
-            self.memo.save()
-        logger.info(
-            "conference_papers: %d page(s) not rendered again (nothing they read "
-            "changed)",
-            self.states.skipped,
-        )
+        return thumbnails
 
     def _plan(self, edited: list[Paper]) -> _Plan:
         """What to write, decided here, before the fork: the states of the

@@ -39,6 +39,37 @@ from .settings import setting
 logger = logging.getLogger(__name__)
 
 
+#: Attributes of a content object that are the build's, not the object's.
+_NOT_OWN = frozenset({"settings", "_context", "_constructed"})
+
+
+def _own_containers(content) -> None:
+    """Give ``content`` its own copy of each list, dict and set of its fields
+    (attributes and metadata; one copy where both hold the same, as Pelican's
+    constructor leaves them). The originals are the parse memo's and what
+    ``renew`` restores: a plugin's ``paper.tags.append(…)`` must change this
+    build's object only, never what the next build starts from."""
+    copies: dict[int, Any] = {}
+
+    def own(value):
+        kind = type(value)
+        if kind is not list and kind is not dict and kind is not set:
+            return value
+        found = copies.get(id(value))
+        if found is None:
+            if kind is dict:
+                found = {k: own(v) for k, v in value.items()}
+            else:
+                found = kind(own(v) for v in value)
+            copies[id(value)] = found
+        return found
+
+    attributes = vars(content)
+    for name, value in attributes.items():
+        if name not in _NOT_OWN:
+            attributes[name] = own(value)
+
+
 class _PluginContent(PrefixedURLContent):
     """URLs come from the plugin's own, prefixed settings."""
 
@@ -65,6 +96,7 @@ class _PluginContent(PrefixedURLContent):
         attributes = dict(vars(self))
         del attributes["settings"], attributes["_context"]
         self._constructed = (attributes, dict(self.metadata))
+        _own_containers(self)
 
     def start_grouping(self) -> None:
         """Empty what grouping fills in (see ``renew``)."""
@@ -88,6 +120,7 @@ class _PluginContent(PrefixedURLContent):
         self.settings = settings
         self._context = context
         self.start_grouping()
+        _own_containers(self)
 
     def get_relative_source_path(self, source_path: str | None = None) -> str | None:
         """Pelican's answer, without its four ``abspath`` calls for a file of
@@ -187,7 +220,11 @@ def body_links(body: str, settings) -> tuple[list, list]:
     Pelican's own regex of placeholder links (``INTRASITE_LINK_REGEX``)."""
     refused: list[tuple[str, str, str]] = []
     clean = clean_html(body, refused)
-    if not may_hold_placeholder_links(body, settings):
+    # The sanitized body too: it decoded ``&#123;static&#125;`` to the
+    # ``{static}`` that Pelican replaces.
+    if not may_hold_placeholder_links(body, settings) and not (
+        may_hold_placeholder_links(clean, settings)
+    ):
         return refused, []  # no placeholder: most papers
     links = placeholder_regex(settings)
     # The body as written too: a placeholder in a tag the sanitizer drops

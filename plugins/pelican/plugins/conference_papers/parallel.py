@@ -41,6 +41,9 @@ class _Done:
     def join(self) -> None:
         pass
 
+    def wait(self) -> None:
+        pass
+
 
 class _Forked:
     """A forked process doing ``work``; ``join`` waits and raises if it failed."""
@@ -57,6 +60,10 @@ class _Forked:
             raise RuntimeError(
                 "conference_papers: the forked process failed (the error is above)"
             )
+
+    def wait(self) -> None:
+        """Wait for the end, whatever it was (the build failed already)."""
+        self.process.join()
 
 
 def _run_forked(work) -> None:
@@ -90,6 +97,11 @@ class Turns:
             self._next = multiprocessing.get_context("fork").Value("q", 0)
         except ValueError:  # no fork here: this process takes every turn
             self._next = _Counter()
+
+    def stop(self) -> None:
+        """No more turns for either process (the build failed)."""
+        with self._next.get_lock():
+            self._next.value = self.count
 
     def __iter__(self):
         while True:
