@@ -12,7 +12,8 @@ OUTPUTDIR ?= output
 CONFFILE ?= pelicanconf.py
 PUBLISHCONF ?= publishconf.py
 PORT ?= 8000
-PYTEST_ARGS ?=
+# Both cores (pytest-xdist): one worker a core, each with its own chromium.
+PYTEST_ARGS ?= -n 2
 BENCH_ARGS ?=
 
 .PHONY: help html devserver publish check import sync test test-unit lint bench screenshot clean
