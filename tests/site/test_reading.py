@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from pelican import Pelican, signals
+from pelican.plugins import conference_papers
 from pelican.settings import read_settings
 
 from bench.lab import write_lab
@@ -230,6 +231,8 @@ def test_a_devserver_build_that_failed_leaves_nothing_frozen(site, monkeypatch):
         raise RuntimeError("a template error")
 
     with monkeypatch.context() as patched:
+        # As ``make html`` (the devserver freezes nothing).
+        patched.setattr(conference_papers, "builds_once_and_exits", lambda: True)
         patched.setattr(ConferencePapersGenerator, "generate_output", fail)
         with pytest.raises(RuntimeError):
             pelican.run()
