@@ -43,17 +43,31 @@ logger = logging.getLogger(__name__)
 _NOT_OWN = frozenset({"settings", "_context", "_constructed"})
 
 
-def _own_containers(content) -> None:
+_CONTAINERS = (list, dict, set)
+
+
+def _container_names(content) -> tuple[str, ...]:
+    """The attributes of ``content`` that hold a list, dict or set."""
+    return tuple(
+        name
+        for name, value in vars(content).items()
+        if name not in _NOT_OWN and type(value) in _CONTAINERS
+    )
+
+
+def _own_containers(content, names: tuple[str, ...]) -> None:
     """Give ``content`` its own copy of each list, dict and set of its fields
-    (attributes and metadata; one copy where both hold the same, as Pelican's
-    constructor leaves them). The originals are the parse memo's and what
-    ``renew`` restores: a plugin's ``paper.tags.append(…)`` must change this
-    build's object only, never what the next build starts from."""
+    (``names``: attributes, the metadata among them; one copy where both hold
+    the same, as Pelican's constructor leaves them). The originals are the
+    parse memo's and what ``renew`` restores: a plugin's
+    ``paper.tags.append(…)`` must change this build's object only, never what
+    the next build starts from. Only the attributes named: walking all of
+    them for 10,000 renewed papers took 0.66 s of each devserver rebuild."""
     copies: dict[int, Any] = {}
 
     def own(value):
         kind = type(value)
-        if kind is not list and kind is not dict and kind is not set:
+        if kind not in _CONTAINERS:
             return value
         found = copies.get(id(value))
         if found is None:
@@ -65,9 +79,8 @@ def _own_containers(content) -> None:
         return found
 
     attributes = vars(content)
-    for name, value in attributes.items():
-        if name not in _NOT_OWN:
-            attributes[name] = own(value)
+    for name in names:
+        attributes[name] = own(attributes[name])
 
 
 class _PluginContent(PrefixedURLContent):
@@ -95,8 +108,9 @@ class _PluginContent(PrefixedURLContent):
         # metadata that Pelican's plugins write into.
         attributes = dict(vars(self))
         del attributes["settings"], attributes["_context"]
-        self._constructed = (attributes, dict(self.metadata))
-        _own_containers(self)
+        names = _container_names(self)
+        self._constructed = (attributes, dict(self.metadata), names)
+        _own_containers(self, names)
 
     def start_grouping(self) -> None:
         """Empty what grouping fills in (see ``renew``)."""
@@ -111,16 +125,16 @@ class _PluginContent(PrefixedURLContent):
         was set again since (a plugin's ``paper.title += …`` after the read)
         is as constructed: the object is as a new one, which the page digests
         and the pages see."""
-        constructed, metadata = self._constructed
+        constructed, metadata, names = self._constructed
         attributes = vars(self)
         attributes.clear()
         attributes.update(constructed)
-        self._constructed = (constructed, metadata)
+        self._constructed = (constructed, metadata, names)
         self.metadata = dict(metadata)
         self.settings = settings
         self._context = context
         self.start_grouping()
-        _own_containers(self)
+        _own_containers(self, names)
 
     def get_relative_source_path(self, source_path: str | None = None) -> str | None:
         """Pelican's answer, without its four ``abspath`` calls for a file of
