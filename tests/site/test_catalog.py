@@ -9,8 +9,9 @@ from pelican.plugins.conference_papers.generator import ContentError, load_conte
 from pelican.plugins.conference_papers.writers.catalog import Catalog
 from pelican.plugins.conference_papers.writers.citations import (
     Citations,
-    write_citations,
+    citation_files,
 )
+from pelican.plugins.conference_papers.writers.output import OutputFolder
 
 ARTICLE = """
     Title: Aliasing and Adversarial Robustness {n}
@@ -54,9 +55,9 @@ def test_the_citations_of_a_catalog_hold_the_duplicate_once(site, tmp_path):
         tuple(generator.conferences), tuple(generator.papers), generator.members
     )
     output = tmp_path / "output"
-    written = write_citations(
-        Citations(generator.settings, {}, catalog), catalog, str(output)
-    )
+    folder = OutputFolder(str(output))
+    cited = Citations(generator.settings, {}, catalog)
+    written = sum(file.write(folder) for file in citation_files(cited, catalog))
     assert written == len([p for p in output.rglob("*") if p.is_file()])
     lab = (output / "conferences/papers.bib").read_text(encoding="utf-8")
     assert lab.count("Aliasing and Adversarial Robustness") == 1, lab

@@ -135,6 +135,8 @@ class _Plan:
     all below ``folder``."""
 
     conferences: list[Conference]
+    #: The citation files in place once it is written (the build summary).
+    citation_files: int
     feeds: list[feeds.FeedSpec]
     feed_urls: feeds.FeedUrls
     papers: list[Paper]
@@ -560,6 +562,7 @@ class ConferencePapersGenerator(Generator):
         for paper in edited:  # written: their digests are recorded
             self._unchanged(paper.save_as, self._digests.paper(paper))
         plan = self._plan(edited)
+        self.citation_files = plan.citation_files
         # With many papers a forked process shares the work: it writes the
         # feeds, this one the conference pages, the lists and the citation
         # files of the conferences and the lab, then each takes its turns at
@@ -680,20 +683,21 @@ class ConferencePapersGenerator(Generator):
         folder = output.OutputFolder(self.output_path)
         own: dict[int, list[citations.CitationFile]] = {}
         collections = []
-        self.citation_files = 0
+        in_place = 0
         for file in citations.citation_files(
             self.context["conference_papers_citations"], self.catalog
         ):
             if self._file_unchanged(file.relative, *file.reads):
-                self.citation_files += 1
+                in_place += 1
             elif folder.inside(file.relative):
-                self.citation_files += 1
+                in_place += 1
                 if file.paper is None:
                     collections.append(file)
                 else:
                     own.setdefault(id(file.paper), []).append(file)
         return _Plan(
             conferences=conferences,
+            citation_files=in_place,
             feeds=changed_feeds,
             feed_urls=urls,
             papers=[p for p in self.papers if id(p) in render or id(p) in own],

@@ -102,14 +102,15 @@ class _PluginContent(PrefixedURLContent):
             clean_html(body), metadata, settings, source_path, context=context
         )
         self.start_grouping()
-        # What the constructor left, for ``renew``: the attributes (their
-        # values are shared, not copied) but the build's own, which renew
-        # replaces and which must not keep a finished build in memory, and the
-        # metadata that Pelican's plugins write into.
+        # What the constructor left, for ``renew``: the attributes, metadata
+        # among them (their values are shared, not copied) but the build's
+        # own, which renew replaces and which must not keep a finished build
+        # in memory; and which of them hold the lists and dicts that each
+        # build's object gets a copy of (``_own_containers``).
         attributes = dict(vars(self))
         del attributes["settings"], attributes["_context"]
         names = _container_names(self)
-        self._constructed = (attributes, dict(self.metadata), names)
+        self._constructed = (attributes, names)
         _own_containers(self, names)
 
     def start_grouping(self) -> None:
@@ -125,12 +126,11 @@ class _PluginContent(PrefixedURLContent):
         was set again since (a plugin's ``paper.title += …`` after the read)
         is as constructed: the object is as a new one, which the page digests
         and the pages see."""
-        constructed, metadata, names = self._constructed
+        constructed, names = self._constructed
         attributes = vars(self)
         attributes.clear()
         attributes.update(constructed)
-        self._constructed = (constructed, metadata, names)
-        self.metadata = dict(metadata)
+        self._constructed = (constructed, names)
         self.settings = settings
         self._context = context
         self.start_grouping()

@@ -254,14 +254,15 @@ class FilterBar:
     pages. A theme's template is rendered on each page, with its context."""
 
     def __init__(self, get_template):
-        self.get_template = get_template
+        self.template = get_template(FILTERS)
+        self.own = own_templates(self.template)  # once, not once a page
         self._shared: str | None = None
 
     @pass_context
     def __call__(self, context) -> Markup:
-        template = self.get_template(FILTERS)
+        template = self.template
         siteurl, page = context["SITEURL"], context["list_page"]
-        if not own_templates(template) or str(escape(siteurl)) != siteurl:
+        if not self.own or str(escape(siteurl)) != siteurl:
             return Markup(template.render(context.get_all()))
         if self._shared is None:
             values = {**context.get_all(), "SITEURL": PREFIX, "list_page": _NO_PAGE}

@@ -3,7 +3,7 @@
 One :class:`Citations` object per build (``generate_context`` puts it into the
 template context as ``conference_papers_citations``) gives every paper a
 :class:`PaperCitation`: the ``<head>`` tags of its page, its "Cite" block and its
-entries in the ``.bib`` and ``.csl.json`` files that :func:`write_citations`
+entries in the ``.bib`` and ``.csl.json`` files that :func:`citation_files`
 writes. Each format is its own module (``bibtex``, ``csl``, ``highwire``,
 ``opengraph``, ``jsonld``, ``coins``, ``text``); what they share (the entry type,
 venue, identifiers, absolute URLs) is decided once in ``common``, citekeys in
@@ -51,7 +51,6 @@ __all__ = [
     "PaperCitation",
     "citation_files",
     "citekey_problems",
-    "write_citations",
 ]
 
 logger = logging.getLogger(__name__)
@@ -225,26 +224,3 @@ def citation_files(citations: Citations, catalog: Catalog) -> list[CitationFile]
     make = functools.partial(citations.csl_file, everything)
     files.append(CitationFile(lab_csl, (catalog,), make))
     return [file for file in files if file.relative]
-
-
-def _always(relative: str, *reads) -> bool:
-    return False
-
-
-def write_citations(
-    citations: Citations,
-    catalog: Catalog,
-    output_path: str,
-    unchanged: Callable[..., bool] = _always,
-) -> int:
-    """Write the BibTeX and CSL-JSON files of each paper, each conference and
-    the lab; how many are in place (written, or found unchanged).
-    ``unchanged(relative, *reads)`` says that the file on disk is the one the
-    content it reads (a paper, a conference, the whole catalog) gives: then it
-    is not made again."""
-    folder = OutputFolder(output_path)
-    in_place = 0
-    for file in citation_files(citations, catalog):
-        in_place += unchanged(file.relative, *file.reads) or file.write(folder)
-    logger.info("conference_papers: %d BibTeX and CSL-JSON files", in_place)
-    return in_place
