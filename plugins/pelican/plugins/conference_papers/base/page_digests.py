@@ -160,9 +160,12 @@ class PageStates:
         rendered)."""
         self.current[output] = page_digest
         previous = self.previous.get(output)
+        # A file the last build did not leave on disk (refused: its path
+        # leaves the output folder) is not in place, however alike its digest.
         same = (
             self.skip
             and previous is not None
+            and previous[1] is not None
             and previous[0] == page_digest
             and previous[1] == _stamp(output)
         )

@@ -1,0 +1,76 @@
+"""Attacks on the changes since fd94db8 (by a helper who did not write them):
+the build and the forked writer taking turns at the papers with their own
+citation files (generator._plan, parallel.Turns), the filter bar rendered
+once (listing.FilterBar), gc.freeze in a build that exits, the renewed
+papers' own containers. Each build must write what a cold build in one
+process writes, and say what is wrong."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.plugins import conference_papers
+
+from ..conftest import as_a_new_process
+from .test_renew_attack import (  # noqa: F401 (fixtures)
+    _no_wait,
+    _settings,
+    lab,
+)
+
+
+def _build(tmp_path: Path, content: Path, name: str, processes: int, caplog, **over):
+    """A build in a new process's state into ``name``: its files, and the
+    errors and the summary line it logged."""
+    as_a_new_process()
+    output = tmp_path / name
+    caplog.clear()
+    settings = _settings(
+        tmp_path,
+        content,
+        output,
+        True,
+        CONFERENCE_PAPERS_PROCESSES=processes,
+        CONFERENCE_PAPERS_SEARCH=False,
+        **over,
+    )
+    with caplog.at_level(logging.INFO):
+        Pelican(settings).run()
+    said = [r.getMessage() for r in caplog.records]
+    return output, said
+
+
+def _errors(said: list[str]) -> list[str]:
+    return [m for m in said if "not writing" in m or "same" in m]
+
+
+def _count() -> int:
+    """The citation files the build's summary counts."""
+    return conference_papers._build["generator"].citation_files
+
+
+def _on_disk(output: Path) -> int:
+    return len([p for p in output.rglob("*") if p.name.endswith((".bib", ".csl.json"))])
+
+
+def test_a_citation_file_outside_the_output_folder_is_refused_in_every_build(
+    tmp_path,
+    lab,  # noqa: F811
+    caplog,
+):
+    """A paper's .bib whose path leaves the output folder is refused with an
+    error in each build, not only the first: the warm build found the state
+    of a file never written "unchanged" (no file then, none now), said
+    nothing and counted 12 files in its summary that are not there."""
+    over = {
+        "CONFERENCE_PAPERS_PAPER_BIB_SAVE_AS": "../{slug}.bib",
+        "CONFERENCE_PAPERS_LAB_CSL_SAVE_AS": "",
+    }
+    for build in ("cold", "warm"):
+        output, said = _build(tmp_path, lab, "out", 2, caplog, **over)
+        refused = [m for m in said if "leaves the output folder" in m]
+        assert len(refused) == 12, build
+        assert _count() == _on_disk(output) == 17, build
+    assert not list(tmp_path.glob("*.bib"))
