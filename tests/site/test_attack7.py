@@ -14,6 +14,7 @@ from pelican import Pelican
 from pelican.plugins import conference_papers
 
 from ..conftest import as_a_new_process
+from ..fingerprint import fingerprint
 from .test_renew_attack import (  # noqa: F401 (fixtures)
     _no_wait,
     _settings,
@@ -74,3 +75,41 @@ def test_a_citation_file_outside_the_output_folder_is_refused_in_every_build(
         assert len(refused) == 12, build
         assert _count() == _on_disk(output) == 17, build
     assert not list(tmp_path.glob("*.bib"))
+
+
+def _twins(content: Path) -> None:
+    """A paper of the same file name (so slug) in the other conference, of
+    another year (so elsewhere in the order of the papers)."""
+    for path in sorted((content / "papers" / "icml-2024").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        twin = content / "papers" / "neurips-2024" / path.name
+        twin.write_text(
+            text.replace("Title: ", "Title: Twin ").replace("Date: 2024", "Date: 2020"),
+            encoding="utf-8",
+        )
+
+
+def test_two_papers_whose_citation_files_have_one_path(
+    tmp_path,
+    lab,  # noqa: F811
+    caplog,
+):
+    """PAPER_BIB_SAVE_AS without {conference}: two papers of one slug would
+    write one .bib, each process writing whichever paper it took last (its
+    bytes up to the race of the two). It is said, the last paper's file is
+    written (as one process wrote them in order), whatever the processes,
+    and the summary counts the files on disk."""
+    _twins(lab)
+    over = {"CONFERENCE_PAPERS_PAPER_BIB_SAVE_AS": "bib/{slug}.bib"}
+    outputs = []
+    for processes in (1, 2):
+        output, said = _build(
+            tmp_path, lab, f"out-{processes}", processes, caplog, **over
+        )
+        both = [m for m in said if "citation file of both" in m]
+        assert len(both) == 6, said
+        assert sum("bib/paper-00001.bib is" in m for m in both) == 1
+        assert sum("neurips-2024/paper-00001.md" in m for m in both) == 1
+        assert _count() == _on_disk(output) == 36
+        outputs.append(fingerprint(output))
+    assert outputs[0] == outputs[1]
