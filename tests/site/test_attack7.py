@@ -10,13 +10,17 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pelican import Pelican
+import pytest
+from pelican import Pelican, signals
 from pelican.plugins import conference_papers
 
 from ..conftest import as_a_new_process
 from ..fingerprint import fingerprint
 from .test_renew_attack import (  # noqa: F401 (fixtures)
+    _check,
     _no_wait,
+    _paper,
+    _replace,
     _settings,
     lab,
 )
@@ -113,3 +117,107 @@ def test_two_papers_whose_citation_files_have_one_path(
         assert _count() == _on_disk(output) == 36
         outputs.append(fingerprint(output))
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # A paper's own file: the forked process takes the papers' turns.
+        ("papers/icml-2024/paper-00001/paper-00001.bib", 2, RuntimeError),
+        ("papers/icml-2024/paper-00001/paper-00001.bib", 1, IsADirectoryError),
+        # A conference's file: always this process's.
+        ("conferences/icml-2024/icml-2024.bib", 2, IsADirectoryError),
+    ],
+)
+def test_a_folder_where_a_citation_file_goes(
+    tmp_path,
+    lab,  # noqa: F811
+    caplog,
+    case,
+):
+    """A folder in the way of a .bib fails the build in whichever process
+    writes it (the forked one logs the path, then this one says it failed);
+    with the folder gone the next build writes what a cold one does."""
+    where, processes, error = case
+    output = tmp_path / "out"
+    (output / where).mkdir(parents=True)
+    with pytest.raises(error) as raised:
+        _build(tmp_path, lab, "out", processes, caplog)
+    if error is IsADirectoryError:
+        assert raised.value.filename == str(output / where)
+    (output / where).rmdir()
+    _build(tmp_path, lab, "out", processes, caplog)
+    assert _count() == _on_disk(output)
+    warm = fingerprint(output)
+    _build(tmp_path, lab, "cold", 1, caplog)
+    assert warm == fingerprint(tmp_path / "cold")
+
+
+def _watch(sender, **_signal):
+    _watched.append(sender)
+
+
+_watched: list[str] = []
+
+
+def test_every_number_of_processes_writes_the_same_files(
+    tmp_path,
+    lab,  # noqa: F811
+    caplog,
+):
+    """PROCESSES 0, 1 and 2 (and 2 with a plugin listening for written files,
+    which keeps every page in this process) write the same bytes, citation
+    files of settings of "" left out, and count the files on disk."""
+    over = {
+        "CONFERENCE_PAPERS_PAPER_CSL_SAVE_AS": "",
+        "CONFERENCE_PAPERS_CONFERENCE_BIB_SAVE_AS": "",
+    }
+    prints = []
+    for processes in (0, 1, 2):
+        output, _said = _build(
+            tmp_path, lab, f"out-{processes}", processes, caplog, **over
+        )
+        assert _count() == _on_disk(output) == 12 + 2 + 2
+        prints.append(fingerprint(output))
+    signals.content_written.connect(_watch)
+    try:
+        output, _said = _build(tmp_path, lab, "out-watched", 2, caplog, **over)
+    finally:
+        signals.content_written.disconnect(_watch)
+    prints.append(fingerprint(output))
+    assert all(p == prints[0] for p in prints)
+    papers = {str(p) for p in output.glob("papers/*/*/index.html")}
+    assert len(papers) == 12
+    assert papers <= set(_watched)
+
+
+def _retitle(content: Path) -> None:
+    _replace(_paper(content, 3), "Title: ", "Title: Retitled ")
+
+
+def _retitle_again(content: Path) -> None:
+    _replace(_paper(content, 3), "Title: Retitled ", "Title: Again ")
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {},
+        {
+            "CONFERENCE_PAPERS_PAPER_CSL_SAVE_AS": "",
+            "CONFERENCE_PAPERS_LIST_SAVE_AS": "",
+        },
+    ],
+)
+def test_an_edited_paper_and_its_citation_files(
+    tmp_path,
+    lab,  # noqa: F811
+    caplog,
+    over,
+):
+    """The devserver writes the edited paper's page before the fork; its
+    citation files (and its conference's, and the lab's) follow in the
+    turns: each rebuild writes what a cold build does."""
+    _check(tmp_path, lab, caplog, [_retitle, _retitle_again], **over)
+    bib = next((tmp_path / "output").rglob(f"{_paper(lab, 3).stem}.bib"))
+    assert "Again" in bib.read_text(encoding="utf-8")
