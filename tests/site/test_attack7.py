@@ -8,14 +8,16 @@ process writes, and say what is wrong."""
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
 from pelican import Pelican, signals
 from pelican.plugins import conference_papers
 
-from ..conftest import as_a_new_process
+from ..conftest import REPO, as_a_new_process, copy_site
 from ..fingerprint import fingerprint
+from .test_list import write_lab
 from .test_renew_attack import (  # noqa: F401 (fixtures)
     _check,
     _no_wait,
@@ -221,3 +223,60 @@ def test_an_edited_paper_and_its_citation_files(
     _check(tmp_path, lab, caplog, [_retitle, _retitle_again], **over)
     bib = next((tmp_path / "output").rglob(f"{_paper(lab, 3).stem}.bib"))
     assert "Again" in bib.read_text(encoding="utf-8")
+
+
+TAGS = "ai; ai-safety; R&D; a\"b; <x>; Ünïcode; 中文; with space; it's; a & b; x>y; a<b"
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {"SLUG_REGEX_SUBSTITUTIONS": []},
+        {
+            "SLUG_REGEX_SUBSTITUTIONS": [],
+            "RELATIVE_URLS": False,
+            "SITEURL": "https://example.org/l'ab&x",
+        },
+        {
+            "RELATIVE_URLS": False,
+            "SITEURL": "https://example.org/lab",
+            "CONFERENCE_PAPERS_LIST_FILTER_URL": "pubs/{facet}-{value}.html",
+            "CONFERENCE_PAPERS_LIST_FILTER_SAVE_AS": "pubs/{facet}-{value}.html",
+        },
+    ],
+)
+def test_the_filter_bar_of_values_that_escape(tmp_path, over):
+    """Tags and names with quotes, &, <, spaces and letters beyond ASCII (kept
+    in their slugs without SLUG_REGEX_SUBSTITUTIONS), a tag the start of
+    another ("ai", "ai-safety"), absolute SITEURLs that escape() changes or
+    not, filter pages of another pattern: the bar rendered once and marked
+    is, on every page, the bar a theme's copy renders on each, and marks one
+    link."""
+    site = copy_site(tmp_path / "site")
+    write_lab(site)
+    site.write(
+        "papers/notes-2019/special.md",
+        "Title: Special\nAuthors: Ada Lovelace, Kim O'Neill, Zoë Ng-Ñ\n"
+        f"Date: 2019-01-01\nTags: {TAGS}\n\nText.\n",
+    )
+    over = {
+        **over,
+        "CONFERENCE_PAPERS_SEARCH": False,
+        "CONFERENCE_PAPERS_MEMBERS": ["Ada Lovelace", "Kim O'Neill", "Zoë Ng-Ñ"],
+    }
+    ours, themed = tmp_path / "ours", tmp_path / "themed"
+    site.build(OUTPUT_PATH=str(ours), **over)
+    own = REPO / "plugins/pelican/plugins/conference_papers/templates"
+    theirs = site.root / "themes/lab/templates/conference_papers/_list_filters.html"
+    shutil.copy(own / "conference_papers/_list_filters.html", theirs)
+    site.build(OUTPUT_PATH=str(themed), **over)
+    pages = [
+        p.relative_to(ours)
+        for p in ours.rglob("*.html")
+        if p.relative_to(ours).parts[0] in ("publications", "pubs")
+    ]
+    assert len(pages) > 20
+    for page in pages:
+        text = (ours / page).read_text(encoding="utf-8")
+        assert text.count('aria-current="page"') == 1, page
+        assert (themed / page).read_text(encoding="utf-8") == text, page
