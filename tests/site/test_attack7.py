@@ -7,6 +7,7 @@ process writes, and say what is wrong."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 from pathlib import Path
@@ -280,3 +281,29 @@ def test_the_filter_bar_of_values_that_escape(tmp_path, over):
         text = (ours / page).read_text(encoding="utf-8")
         assert text.count('aria-current="page"') == 1, page
         assert (themed / page).read_text(encoding="utf-8") == text, page
+
+
+def test_a_frozen_build_writes_what_an_unfrozen_one_does(
+    tmp_path,
+    lab,  # noqa: F811
+    caplog,
+    monkeypatch,
+):
+    """``make html`` freezes the content from the end of the read
+    (``freeze_the_content``): its pages and files are those of a build that
+    froze nothing, in two processes or one; a devserver's build (this test
+    runner's command line) freezes nothing."""
+    prints = []
+    for processes in (1, 2):
+        with monkeypatch.context() as patched:
+            patched.setattr(conference_papers, "builds_once_and_exits", lambda: True)
+            output, _said = _build(
+                tmp_path, lab, f"frozen-{processes}", processes, caplog
+            )
+            assert gc.get_freeze_count() > 0
+        gc.unfreeze()
+        prints.append(fingerprint(output))
+        output, _said = _build(tmp_path, lab, f"thawed-{processes}", processes, caplog)
+        assert gc.get_freeze_count() == 0
+        assert fingerprint(output) == prints[-1]
+    assert prints[0] == prints[1]
