@@ -307,3 +307,38 @@ def test_a_frozen_build_writes_what_an_unfrozen_one_does(
         assert gc.get_freeze_count() == 0
         assert fingerprint(output) == prints[-1]
     assert prints[0] == prints[1]
+
+
+def _reshape(generators):
+    """A plugin that, after the read, gives papers a list of its own (grown
+    if there), turns a text field into a list and grows the lists nested in
+    their metadata."""
+    for generator in generators:
+        for paper in getattr(generator, "papers", []):
+            if not hasattr(paper, "conference_slug"):
+                continue
+            if not hasattr(paper, "marks"):
+                paper.marks = []
+            paper.marks.append("m")
+            paper.venue = [paper.venue, "again"]
+            paper.metadata["authors"].append(paper.authors[0])
+            paper.metadata.setdefault("extra", {}).setdefault("k", []).append(1)
+            paper.tags.extend([*paper.marks, str(len(paper.metadata["extra"]["k"]))])
+
+
+def test_a_plugin_that_reshapes_papers_after_the_read(
+    tmp_path,
+    lab,  # noqa: F811
+    caplog,
+):
+    """Renewed papers copy only the attributes that held containers when
+    constructed: a list attribute a plugin adds, a text field it makes a
+    list, the lists nested in the metadata it grows are this build's only;
+    each devserver rebuild writes what a cold build does."""
+    signals.all_generators_finalized.connect(_reshape)
+    try:
+        _check(tmp_path, lab, caplog, [_retitle, _retitle_again])
+    finally:
+        signals.all_generators_finalized.disconnect(_reshape)
+    tags = (tmp_path / "output" / "publications" / "tag").iterdir()
+    assert {"m", "1"} <= {p.name for p in tags}
