@@ -342,3 +342,30 @@ def test_a_plugin_that_reshapes_papers_after_the_read(
         signals.all_generators_finalized.disconnect(_reshape)
     tags = (tmp_path / "output" / "publications" / "tag").iterdir()
     assert {"m", "1"} <= {p.name for p in tags}
+
+
+def test_a_theme_with_its_own_list_page_and_our_filter_bar(tmp_path):
+    """A theme's publications.html (here: ours with a line more) calls our
+    filter bar, rendered once: each page's bar is the one of the plugin's
+    list page."""
+    site = copy_site(tmp_path / "site")
+    write_lab(site)
+    ours, themed = tmp_path / "ours", tmp_path / "themed"
+    site.build(CONFERENCE_PAPERS_SEARCH=False, OUTPUT_PATH=str(ours))
+    own = REPO / "plugins/pelican/plugins/conference_papers/templates"
+    page = (own / "conference_papers/publications.html").read_text(encoding="utf-8")
+    assert "{{ list_filters() }}" in page
+    theirs = site.root / "themes/lab/templates/conference_papers/publications.html"
+    theirs.write_text(
+        page.replace("{{ list_filters() }}", "<p>Ours</p>{{ list_filters() }}"),
+        encoding="utf-8",
+    )
+    site.build(CONFERENCE_PAPERS_SEARCH=False, OUTPUT_PATH=str(themed))
+    pages = [p.relative_to(ours) for p in (ours / "publications").rglob("*.html")]
+    assert len(pages) > 8
+    for path in pages:
+        mine = (ours / path).read_text(encoding="utf-8")
+        start = mine.index('<nav class="paper-filters"')
+        bar = mine[start : mine.index("</nav>", start)]
+        text = (themed / path).read_text(encoding="utf-8")
+        assert f"<p>Ours</p>{bar}</nav>" in text, path
