@@ -16,6 +16,8 @@ import pytest
 from pelican import Pelican, signals
 from pelican.plugins import conference_papers
 
+from pelican.plugins.conference_papers.generator import ContentError
+
 from ..conftest import REPO, as_a_new_process, copy_site
 from ..fingerprint import fingerprint
 from .test_list import write_lab
@@ -369,3 +371,31 @@ def test_a_theme_with_its_own_list_page_and_our_filter_bar(tmp_path):
         bar = mine[start : mine.index("</nav>", start)]
         text = (themed / path).read_text(encoding="utf-8")
         assert f"<p>Ours</p>{bar}</nav>" in text, path
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_two_papers_whose_pages_have_one_path(
+    tmp_path,
+    lab,  # noqa: F811
+    caplog,
+    processes,
+):
+    """PAPER_SAVE_AS without {conference} and a slug in two conferences: two
+    pages at one path. Pelican's writer refuses the second only when one
+    process writes both; the two processes' turns at the papers made it a
+    race (one build of four wrote either page without a word). Said before
+    anything is written, whatever the processes."""
+    _twins(lab)
+    over = {
+        "CONFERENCE_PAPERS_PAPER_SAVE_AS": "p/{slug}/index.html",
+        "CONFERENCE_PAPERS_PAPER_URL": "p/{slug}/",
+        "CONFERENCE_PAPERS_LIST_SAVE_AS": "",
+    }
+    with pytest.raises(ContentError):
+        _build(tmp_path, lab, "out", processes, caplog, **over)
+    said = [m for m in (r.getMessage() for r in caplog.records) if "page 'p/" in m]
+    assert len(said) == 6
+    assert "neurips-2024/paper-00001.md" in next(m for m in said if "00001/" in m)
+    # The default pattern, or Slug: lines, give the twins pages of their own.
+    del over["CONFERENCE_PAPERS_PAPER_SAVE_AS"], over["CONFERENCE_PAPERS_PAPER_URL"]
+    _build(tmp_path, lab, "out", processes, caplog, **over)
