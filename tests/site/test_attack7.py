@@ -207,7 +207,6 @@ def _retitle_again(content: Path) -> None:
 @pytest.mark.parametrize(
     "over",
     [
-        {},
         {
             "CONFERENCE_PAPERS_PAPER_CSL_SAVE_AS": "",
             "CONFERENCE_PAPERS_LIST_SAVE_AS": "",
@@ -241,8 +240,6 @@ TAGS = "ai; ai-safety; R&D; a\"b; <x>; Ünïcode; 中文; with space; it's; a & 
             "SITEURL": "https://example.org/l'ab&x",
         },
         {
-            "RELATIVE_URLS": False,
-            "SITEURL": "https://example.org/lab",
             "CONFERENCE_PAPERS_LIST_FILTER_URL": "pubs/{facet}-{value}.html",
             "CONFERENCE_PAPERS_LIST_FILTER_SAVE_AS": "pubs/{facet}-{value}.html",
         },
