@@ -396,3 +396,22 @@ def test_two_papers_whose_pages_have_one_path(
     # The default pattern, or Slug: lines, give the twins pages of their own.
     del over["CONFERENCE_PAPERS_PAPER_SAVE_AS"], over["CONFERENCE_PAPERS_PAPER_URL"]
     _build(tmp_path, lab, "out", processes, caplog, **over)
+
+
+def test_a_refused_citation_file_where_a_file_of_the_lab_is(
+    tmp_path,
+    lab,  # noqa: F811
+    caplog,
+):
+    """The lab's .bib set to a path outside the output folder where a file of
+    the lab's own is: refused in each build (the second found the state of
+    the file it never wrote "in place", that file being there), the file
+    left as it is."""
+    theirs = tmp_path / "lab.bib"
+    theirs.write_text("the lab's own", encoding="utf-8")
+    over = {"CONFERENCE_PAPERS_LAB_BIB_SAVE_AS": "../lab.bib"}
+    for build in ("cold", "warm"):
+        output, said = _build(tmp_path, lab, "out", 2, caplog, **over)
+        assert [m for m in said if "leaves the output folder" in m], build
+        assert _count() == _on_disk(output) == 12 * 2 + 2 * 2 + 1, build
+    assert theirs.read_text(encoding="utf-8") == "the lab's own"
