@@ -200,8 +200,12 @@ def _retitle(content: Path) -> None:
     _replace(_paper(content, 3), "Title: ", "Title: Retitled ")
 
 
-def _retitle_again(content: Path) -> None:
-    _replace(_paper(content, 3), "Title: Retitled ", "Title: Again ")
+def _reslug(content: Path) -> None:
+    _replace(_paper(content, 3), "Title: ", "Slug: renamed\nTitle: ")
+
+
+def _slug_back(content: Path) -> None:
+    _replace(_paper(content, 3), "Slug: renamed\n", "")
 
 
 @pytest.mark.parametrize(
@@ -221,10 +225,11 @@ def test_an_edited_paper_and_its_citation_files(
 ):
     """The devserver writes the edited paper's page before the fork; its
     citation files (and its conference's, and the lab's) follow in the
-    turns: each rebuild writes what a cold build does."""
-    _check(tmp_path, lab, caplog, [_retitle, _retitle_again], **over)
+    turns, those of its old slug removed: each rebuild writes what a cold
+    build does."""
+    _check(tmp_path, lab, caplog, [_reslug, _retitle, _slug_back], **over)
     bib = next((tmp_path / "output").rglob(f"{_paper(lab, 3).stem}.bib"))
-    assert "Again" in bib.read_text(encoding="utf-8")
+    assert "Retitled" in bib.read_text(encoding="utf-8")
 
 
 TAGS = "ai; ai-safety; R&D; a\"b; <x>; Ünïcode; 中文; with space; it's; a & b; x>y; a<b"
@@ -336,7 +341,7 @@ def test_a_plugin_that_reshapes_papers_after_the_read(
     each devserver rebuild writes what a cold build does."""
     signals.all_generators_finalized.connect(_reshape)
     try:
-        _check(tmp_path, lab, caplog, [_retitle, _retitle_again])
+        _check(tmp_path, lab, caplog, [_retitle, _reslug])
     finally:
         signals.all_generators_finalized.disconnect(_reshape)
     tags = (tmp_path / "output" / "publications" / "tag").iterdir()
