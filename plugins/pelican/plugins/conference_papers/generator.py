@@ -695,6 +695,11 @@ class ConferencePapersGenerator(Generator):
                     collections.append(file)
                 else:
                     own.setdefault(id(file.paper), []).append(file)
+            else:
+                # Refused: no state of it, or the next build would find "in
+                # place" whatever is at its path (nothing, another's file) and
+                # say nothing.
+                self.states.forget(os.path.join(self.output_path, file.relative))
         return _Plan(
             conferences=conferences,
             citation_files=in_place,

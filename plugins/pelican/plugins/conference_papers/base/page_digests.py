@@ -160,14 +160,22 @@ class PageStates:
         rendered)."""
         self.current[output] = page_digest
         previous = self.previous.get(output)
+        # A file the last build did not leave on disk (refused: its path
+        # leaves the output folder) is not in place, however alike its digest.
         same = (
             self.skip
             and previous is not None
+            and previous[1] is not None
             and previous[0] == page_digest
             and previous[1] == _stamp(output)
         )
         self.skipped += same
         return same
+
+    def forget(self, output: str) -> None:
+        """No state of ``output`` in this build (a file it was not allowed to
+        write): the next one decides about it afresh."""
+        self.current.pop(output, None)
 
     def written(self, outputs) -> None:
         """Record files written without a digest (citation files): never

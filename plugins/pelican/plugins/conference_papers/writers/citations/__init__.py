@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -223,4 +224,33 @@ def citation_files(citations: Citations, catalog: Catalog) -> list[CitationFile]
     files.append(CitationFile(lab_bib, (catalog,), make))
     make = functools.partial(citations.csl_file, everything)
     files.append(CitationFile(lab_csl, (catalog,), make))
-    return [file for file in files if file.relative]
+    return _one_a_path([file for file in files if file.relative])
+
+
+def _one_a_path(files: list[CitationFile]) -> list[CitationFile]:
+    """The last of the files at each path (as writing them in order left
+    it), with an error for each one left out: a ..._SAVE_AS setting that
+    gives two papers (a slug in two conferences) one path. Written by two
+    processes, their bytes would be whichever wrote last."""
+    kept: dict[str, CitationFile] = {}
+    for file in files:
+        path = os.path.normpath(file.relative)
+        earlier = kept.pop(path, None)
+        if earlier is not None:
+            logger.error(
+                "conference_papers: %s is the citation file of both %s and %s: "
+                "only the latter's is written (check the CONFERENCE_PAPERS_*_SAVE_AS "
+                "settings of citation files)",
+                file.relative,
+                _whose(earlier),
+                _whose(file),
+            )
+        kept[path] = file
+    return list(kept.values())
+
+
+def _whose(file: CitationFile) -> str:
+    """What ``file`` is the citation file of: a paper's or a conference's
+    source file, or the lab."""
+    source = getattr(file.reads[0], "get_relative_source_path", None)
+    return source() if source is not None else "the lab"
