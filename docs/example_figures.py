@@ -67,7 +67,7 @@ def reliability() -> Image.Image:
 
 
 def filters() -> Image.Image:
-    image, draw = canvas("First-layer filters, 3 x 3")
+    image, _draw = canvas("First-layer filters, 3 x 3")
     rng = random.Random(22)
     for row in range(4):
         for col in range(8):

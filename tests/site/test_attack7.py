@@ -127,8 +127,14 @@ def test_two_papers_whose_citation_files_have_one_path(
 @pytest.mark.parametrize(
     "case",
     [
-        # A paper's own file: the forked process takes the papers' turns.
-        ("papers/icml-2024/paper-00001/paper-00001.bib", 2, RuntimeError),
+        # A paper's own file, in two processes: whichever takes the paper's
+        # turn fails (the forked one usually, the other when the fork is
+        # slow to start, as on a loaded machine).
+        (
+            "papers/icml-2024/paper-00001/paper-00001.bib",
+            2,
+            (RuntimeError, IsADirectoryError),
+        ),
         ("papers/icml-2024/paper-00001/paper-00001.bib", 1, IsADirectoryError),
         # A conference's file: always this process's.
         ("conferences/icml-2024/icml-2024.bib", 2, IsADirectoryError),
@@ -148,7 +154,7 @@ def test_a_folder_where_a_citation_file_goes(
     (output / where).mkdir(parents=True)
     with pytest.raises(error) as raised:
         _build(tmp_path, lab, "out", processes, caplog)
-    if error is IsADirectoryError:
+    if isinstance(raised.value, IsADirectoryError):
         assert raised.value.filename == str(output / where)
     (output / where).rmdir()
     _build(tmp_path, lab, "out", processes, caplog)

@@ -687,19 +687,18 @@ class ConferencePapersGenerator(Generator):
         for file in citations.citation_files(
             self.context["conference_papers_citations"], self.catalog
         ):
+            # A refused path (logged) has no state and is never in place: the
+            # next build refuses it again, whatever is at it (nothing, a file
+            # of the lab's own beside the output).
+            if not folder.inside(file.relative):
+                continue
+            in_place += 1
             if self._file_unchanged(file.relative, *file.reads):
-                in_place += 1
-            elif folder.inside(file.relative):
-                in_place += 1
-                if file.paper is None:
-                    collections.append(file)
-                else:
-                    own.setdefault(id(file.paper), []).append(file)
+                continue
+            if file.paper is None:
+                collections.append(file)
             else:
-                # Refused: no state of it, or the next build would find "in
-                # place" whatever is at its path (nothing, another's file) and
-                # say nothing.
-                self.states.forget(os.path.join(self.output_path, file.relative))
+                own.setdefault(id(file.paper), []).append(file)
         return _Plan(
             conferences=conferences,
             citation_files=in_place,

@@ -172,11 +172,6 @@ class PageStates:
         self.skipped += same
         return same
 
-    def forget(self, output: str) -> None:
-        """No state of ``output`` in this build (a file it was not allowed to
-        write): the next one decides about it afresh."""
-        self.current.pop(output, None)
-
     def written(self, outputs) -> None:
         """Record files written without a digest (citation files): never
         skipped, but removed when a later build no longer writes them."""
