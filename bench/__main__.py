@@ -99,8 +99,11 @@ def main(argv: list[str] | None = None) -> int:
             # After every size: a run stopped at 10,000 papers keeps its 1,000.
             write(path, figures(argv, load_before, results))
     finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
+        # What the builds left, deleted only now that nothing is measured
+        # (builds.set_aside says why).
+        shutil.rmtree(
+            workdir if not args.keep else workdir / "trash", ignore_errors=True
+        )
     data = figures(argv, load_before, results)
     write(path, data)
     print(f"machine: {data['machine']}")

@@ -11,7 +11,8 @@ import sys
 
 import pytest
 
-from bench import report
+from bench import builds, report
+from bench.lab import write_lab
 
 from ..conftest import REPO
 
@@ -102,3 +103,29 @@ def test_compare_prints_the_change_of_each_figure(bench_run):
     assert cold.endswith("+100.0 %")
     floor = next(line for line in lines if line.startswith(f"{PAPERS}.floor_s "))
     assert floor.endswith("+0.0 %")
+
+
+def test_a_cold_build_follows_no_deletion(tmp_path):
+    """The earlier build's folders are moved aside, not deleted, before a cold
+    build is timed (bench/builds.py says what a deletion costs here), and the
+    bench deletes them when it ends."""
+    root = tmp_path / "lab-30"
+    content = write_lab(root, PAPERS, 1)
+    builds.cold_and_warm("plain", root, content, PAPERS)
+    first = (root / "output-plain").stat().st_ino
+    builds.cold_and_warm("plain", root, content, PAPERS)
+    aside = {p.stat().st_ino: p for p in (tmp_path / "trash").iterdir()}
+    assert first in aside and aside[first].name.startswith("lab-30-output-plain-")
+    assert (root / "output-plain").stat().st_ino != first
+
+
+def test_the_bench_empties_its_trash(tmp_path):
+    keep = tmp_path / "kept"
+    command = [sys.executable, "-m", "bench", "--sizes", "20", "--repeat", "2"]
+    command += ["--edits", "0", "--json", str(tmp_path / "f.json"), "--keep", str(keep)]
+    done = subprocess.run(
+        command, cwd=REPO, capture_output=True, text=True, timeout=900, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (keep / "trash").exists()
+    assert (keep / "lab-20" / "output-ours" / "index.html").is_file()
