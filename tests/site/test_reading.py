@@ -114,6 +114,26 @@ def test_pool_of_processes_builds_the_same_bytes_as_one_process(tmp_path, caplog
     assert len(list((pool / "papers").glob("*/*/index.html"))) == 64
 
 
+def test_warnings_of_many_papers_read_by_the_pool_are_limited_not_fatal(
+    tmp_path, caplog
+):
+    """Pelican says five warnings of a group, the fifth as the group's own
+    ("Other images have empty alt attributes"), and holds back the rest: with
+    the papers read by two workers, the ones held back stopped the build."""
+    content = _lab(tmp_path, 60)
+    papers = sorted((content / "papers").rglob("paper-*.md"))
+    for paper in papers[::5]:  # 12 papers, in the chunks of both workers
+        with paper.open("a", encoding="utf-8") as handle:
+            handle.write("\n![](https://example.org/figure.png)\n")
+    output = _build(tmp_path, content, tmp_path / "out", CONFERENCE_PAPERS_PROCESSES=2)
+    said = [r.getMessage() for r in caplog.records if "alt attribute" in r.getMessage()]
+    assert len(said) == 5, said
+    assert said[-1] == "Other images have empty alt attributes"
+    assert (
+        len(list((output / "papers").glob("*/*/index.html"))) == 63
+    )  # the 60 and the tricky 3
+
+
 @pytest.mark.parametrize("remembered", [False, True], ids=["hashed", "by stat"])
 def test_read_cache_rereads_a_changed_file_even_with_the_same_size_and_time(
     tmp_path, monkeypatch, remembered

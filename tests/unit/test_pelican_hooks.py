@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import logging
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.generators import Generator
-from pelican.log import LimitFilter
+from pelican.log import FilteredMessage, LimitFilter
 from pelican.readers import BaseReader, MarkdownReader, Readers
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import memoized
@@ -139,6 +140,24 @@ def test_pelicans_warning_filter_keeps_what_it_said_in_class_sets():
     assert isinstance(LimitFilter._raised_messages, set)
     assert hasattr(LimitFilter._group_count, "clear")
     assert isinstance(LimitFilter._ignore, set)
+
+
+def test_pelicans_logger_says_a_record_was_held_back_by_raising():
+    # log_again catches it; a Pelican that said it otherwise would need a
+    # new look at the reading pool's records.
+    logger = logging.getLogger("conference_papers.test-held-back")
+    record = logger.makeRecord(
+        logger.name,
+        logging.WARNING,
+        "x",
+        1,
+        "said once by test_pelican_hooks",
+        (),
+        None,
+    )
+    assert logger.filter(record)
+    with pytest.raises(FilteredMessage):
+        logger.filter(record)
 
 
 def test_the_devserver_loop_calls_run_on_the_pelican_object():

@@ -42,7 +42,7 @@ from pelican.readers import MarkdownReader, Readers
 from pelican.utils import pelican_open
 
 from .base.mathml import MathExtension
-from .base.pelican_hooks import keep_raw_metadata
+from .base.pelican_hooks import keep_raw_metadata, log_again
 from .base.unchanged import replace_file
 from .parallel import processes_for
 from .settings import setting, what_to_write
@@ -372,7 +372,7 @@ def _read_in_pool(readers, base_path, paths, processes):
         results = pool.imap(_work, paths, chunksize=chunk)
         for path, (result, records) in zip(paths, results, strict=True):
             for record in records:
-                logging.getLogger(record.name).handle(record)
+                log_again(record)
             yield path, result
     finally:
         pool.terminate()
