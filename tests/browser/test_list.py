@@ -1,7 +1,8 @@
 """The list of every paper as a reader uses it in chromium: filters clicked with
 script (the list narrows in place, the address says so, back restores) and
-without (the same links lead to server-rendered pages), by keyboard; axe-core
-and the Nu checker on its pages."""
+without (the same links lead to server-rendered pages), by keyboard; a long
+facet folded (closed on the list, open on its values' pages, opened by a click
+or a key); axe-core and the Nu checker on its pages, folded facets' included."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from ..browser_support import serve
 from ..conftest import copy_site
-from ..site.test_list import MEMBERS, write_lab
+from ..site.test_list import MANY, MEMBERS, write_lab, write_many_conferences
 from .browser_tools import RUN_AXE, new_page
 
 pytestmark = pytest.mark.browser
@@ -31,6 +32,21 @@ def list_site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def list_url(list_site):
     with serve(list_site.output) as origin:
+        yield origin
+
+
+@pytest.fixture(scope="module")
+def many_site(tmp_path_factory):
+    """A lab of 16 conferences: its Conference facet is folded (more than 12)."""
+    site = copy_site(tmp_path_factory.mktemp("many-browser") / "site")
+    write_many_conferences(site)
+    site.build(CONFERENCE_PAPERS_MEMBERS=MEMBERS, CONFERENCE_PAPERS_SEARCH=False)
+    return site
+
+
+@pytest.fixture(scope="module")
+def many_url(many_site):
+    with serve(many_site.output) as origin:
         yield origin
 
 
@@ -108,6 +124,124 @@ def test_without_script_filters_are_pages_of_their_papers(new_context, list_url)
     assert page.locator(SHOWN).all_inner_texts() == ALL
 
 
+FOLD = "details.paper-filter-fold"
+VENUE = "Venue 07"
+
+
+def folded_state(page) -> tuple[bool, bool]:
+    """(whether the Conference facet is open, whether its "Venue 07" shows)."""
+    fold = page.locator(FOLD)
+    link = fold.get_by_role("link", name=VENUE, exact=True)
+    return fold.evaluate("details => details.open"), link.is_visible()
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
+def test_a_long_facet_is_closed_on_the_list_and_open_on_its_pages(
+    new_context, many_url, script
+):
+    page = new_context(
+        java_script_enabled=script, viewport={"width": 1280, "height": 900}
+    ).new_page()
+    page.goto(many_url + "/publications/", wait_until="load")
+    # The list: the Conference facet is one line, and the papers follow it.
+    summary = page.locator(f"{FOLD} > summary")
+    assert summary.inner_text().split() == ["Conference", str(MANY + 2), "choices"]
+    assert folded_state(page) == (False, False)
+    assert page.locator(".paper-filters details").count() == 1
+    assert page.get_by_role("link", name="2021", exact=True).is_visible()
+    first = page.locator(".paper-entry").first.bounding_box()
+    assert first["y"] < 900, "the first paper is below the first screen"
+    # A click on the summary opens it, another closes it.
+    summary.click()
+    assert folded_state(page) == (True, True)
+    summary.click()
+    assert folded_state(page) == (False, False)
+    # By keyboard: Tab reaches the summary, Enter opens it, Tab then reaches
+    # its first value.
+    page.locator("a[data-filter-all]").focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('details > summary')"):
+            break
+    else:
+        raise AssertionError("Tab never reached the folded facet's summary")
+    page.keyboard.press("Enter")
+    assert folded_state(page) == (True, True)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Engines 22"
+    # A value of it narrows the list in place (with script) or leads to its
+    # page (without), where the facet is open and its value marked.
+    page.locator(FOLD).get_by_role("link", name=VENUE, exact=True).click()
+    if script:
+        page.wait_for_function("location.search === '?conference=venue-2021-07'")
+        assert page.locator(SHOWN).all_inner_texts() == ["Paper 07"]
+        assert folded_state(page) == (True, True)
+        page.goto(many_url + "/publications/conference/venue-2021-07/")
+    page.wait_for_url(many_url + "/publications/conference/venue-2021-07/")
+    assert folded_state(page) == (True, True)
+    current = page.locator(".paper-filters a[aria-current]")
+    assert current.all_inner_texts() == [VENUE]
+    assert page.locator(SHOWN).all_inner_texts() == ["Paper 07"]
+    # Another facet's page: closed again.
+    page.goto(many_url + "/publications/year/2021/", wait_until="load")
+    assert folded_state(page) == (False, False)
+
+
+def test_with_script_a_folded_facet_shows_its_current_value(browser, many_url):
+    """The list narrowed in place by a folded value (an address of it, opened
+    afresh) opens the facet; on a phone its box scrolls to the value."""
+    visit = new_page(browser, 1280, 900)
+    page = visit.page
+    page.goto(many_url + "/publications/?conference=venue-2021-07", wait_until="load")
+    assert page.locator(SHOWN).all_inner_texts() == ["Paper 07"]
+    assert folded_state(page) == (True, True)
+    page.context.close()
+    visit = new_page(browser, 360, 400)  # a phone held sideways: the box scrolls
+    page = visit.page
+    page.goto(
+        many_url + f"/publications/conference/venue-2021-{MANY}/", wait_until="load"
+    )
+    box = page.locator(f"{FOLD} > ul")
+    assert box.evaluate("box => box.scrollHeight > box.clientHeight")
+    inside = box.evaluate(
+        """box => {
+          const link = box.querySelector("a[aria-current]").getBoundingClientRect();
+          const area = box.getBoundingClientRect();
+          return link.top >= area.top && link.bottom <= area.bottom;
+        }"""
+    )
+    assert inside, "the current value is not scrolled into the facet's box"
+    assert visit.console_errors == []
+    assert visit.offsite_requests == []
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("/publications/", False),  # closed
+        ("/publications/", True),  # opened by the reader
+        ("/publications/conference/venue-2021-07/", False),  # open on its page
+    ],
+    ids=["closed", "opened", "open-on-its-page"],
+)
+def test_the_list_with_a_folded_facet_passes_axe(
+    browser, many_url, axe_source, artifacts, case
+):
+    path, click = case
+    visit = new_page(browser, 1280, 900)
+    page = visit.page
+    page.goto(many_url + path, wait_until="load")
+    if click:
+        page.locator(f"{FOLD} > summary").click()
+        assert folded_state(page) == (True, True)
+    page.add_script_tag(path=str(axe_source))
+    assert page.evaluate(RUN_AXE) == []
+    name = path.strip("/").replace("/", "-") + ("-opened" if click else "")
+    page.screenshot(path=str(artifacts / f"list-folded-{name}.png"), full_page=True)
+    page.context.close()
+
+
 @pytest.mark.parametrize(
     "path",
     ["/publications/", "/publications/?year=2022", "/publications/tag/robustness/"],
@@ -123,9 +257,13 @@ def test_the_list_passes_axe(browser, list_url, axe_source, artifacts, path):
     page.context.close()
 
 
-def test_the_list_pages_are_valid_html(list_site, vnu_command):
+def test_the_list_pages_are_valid_html(list_site, many_site, vnu_command):
     pages = sorted((list_site.output / "publications").rglob("*.html"))
     assert len(pages) > 10  # the list and a page per filter value
+    # And a list whose Conference facet is folded, with its pages (open there).
+    folded = sorted((many_site.output / "publications").rglob("*.html"))
+    assert "<details" in folded[-1].read_text(encoding="utf-8")
+    pages += folded
     result = subprocess.run(
         [*vnu_command, "--errors-only", *map(str, pages)],
         capture_output=True,

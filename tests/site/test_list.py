@@ -46,6 +46,24 @@ def write_lab(site) -> None:
         )
 
 
+#: More conferences than CONFERENCE_PAPERS_LIST_FACET_FOLD's default (12): with
+#: write_lab's two, the Conference facet has 16 values and is folded.
+MANY = 14
+
+
+def write_many_conferences(site) -> None:
+    """write_lab, and ``MANY`` conferences of 2021 with a paper each."""
+    write_lab(site)
+    for number in range(1, MANY + 1):
+        slug = f"venue-2021-{number:02d}"
+        site.write(f"conferences/{slug}.md", f"Title: Venue {number:02d}\nDate: 2021\n")
+        site.write(
+            f"papers/{slug}/paper-{number:02d}.md",
+            f"Title: Paper {number:02d}\nAuthors: Ada Lovelace\nTags: Robustness\n\n"
+            f"About {number}.\n",
+        )
+
+
 @pytest.fixture(scope="module")
 def list_site(tmp_path_factory):
     site = copy_site(tmp_path_factory.mktemp("list") / "site")
@@ -173,22 +191,96 @@ def test_a_tag_whose_slug_would_leave_its_folder_gets_no_filter_page(tmp_path):
     ]
 
 
-def test_the_filter_bar_made_once_is_the_bar_each_page_would_render(tmp_path):
-    """The plugin's filter bar is rendered once and marked for each page
-    (listing.FilterBar); a theme's copy of the same template is rendered on
-    every page: both give the same pages, byte for byte."""
+@pytest.fixture(scope="module")
+def many_site(tmp_path_factory):
+    site = copy_site(tmp_path_factory.mktemp("many") / "site")
+    write_many_conferences(site)
+    site.build(CONFERENCE_PAPERS_MEMBERS=MEMBERS, CONFERENCE_PAPERS_SEARCH=False)
+    return site
+
+
+def facets(page) -> dict[str, str | None]:
+    """Each facet of the filter bar -> "open", "closed" (folded) or None (a row)."""
+    shown = {}
+    for name in page.select(".paper-filters .paper-filter-name"):
+        fold = name.find_parent("details")
+        state = None if fold is None else "open" if fold.has_attr("open") else "closed"
+        shown[name.get_text()] = state
+    return shown
+
+
+def test_a_long_facet_is_folded_and_open_on_its_own_pages(many_site):
+    main = many_site.page("publications/")
+    assert facets(main) == {
+        "Kind": None,
+        "Year": None,
+        "Member": None,
+        "Tag": None,
+        "Conference": "closed",
+    }
+    # Its summary names it and counts its values; every value is still a link.
+    summary = main.select_one("details.paper-filter-fold > summary")
+    assert summary.get_text(" ", strip=True) == f"Conference {MANY + 2} choices"
+    fold = summary.parent
+    assert len(fold.select("a[data-facet='conference']")) == MANY + 2
+    assert fold.select_one("ul")["aria-labelledby"] == "filter-conference"
+    # Open on the page of one of its values, with that value marked; closed on
+    # the pages of another facet's values.
+    page = many_site.page("publications/conference/venue-2021-07/")
+    assert facets(page)["Conference"] == "open"
+    current = page.select(".paper-filters a[aria-current]")
+    assert [a.get_text() for a in current] == ["Venue 07"]
+    assert current[0].find_parent("details") is not None
+    assert titles(page) == ["Paper 07"]
+    for path in ("publications/year/2021/", "publications/tag/robustness/"):
+        assert facets(many_site.page(path))["Conference"] == "closed", path
+
+
+def test_no_facet_is_folded_with_fold_0(tmp_path):
     site = copy_site(tmp_path / "site")
-    write_lab(site)
+    write_many_conferences(site)
+    site.build(CONFERENCE_PAPERS_SEARCH=False, CONFERENCE_PAPERS_LIST_FACET_FOLD=0)
+    page = site.page("publications/conference/venue-2021-07/")
+    assert not page.select(".paper-filters details")
+    assert set(facets(page).values()) == {None}
+    links = page.select(".paper-filters a[data-facet='conference']")
+    assert len(links) == MANY + 2
+
+
+@pytest.mark.parametrize(
+    ("write", "over", "open_pages"),
+    [
+        (write_lab, {}, 0),  # nothing folded
+        (write_many_conferences, {}, MANY + 2),  # Conference folded
+        # Year (2 values), Tag (3) and Conference (2) folded, each open on its pages.
+        (write_lab, {"CONFERENCE_PAPERS_LIST_FACET_FOLD": 1}, 7),
+    ],
+)
+def test_the_filter_bar_made_once_is_the_bar_each_page_would_render(
+    tmp_path, write, over, open_pages
+):
+    """The plugin's filter bar is rendered once and marked (and its folded
+    facet opened) for each page (listing.FilterBar); a theme's copy of the
+    same template is rendered on every page: both give the same pages, byte
+    for byte."""
+    site = copy_site(tmp_path / "site")
+    write(site)
+    over = {**over, "CONFERENCE_PAPERS_SEARCH": False}
     ours, themed = tmp_path / "ours", tmp_path / "themed"
-    site.build(CONFERENCE_PAPERS_SEARCH=False, OUTPUT_PATH=str(ours))
+    site.build(OUTPUT_PATH=str(ours), **over)
     own = REPO / "plugins/pelican/plugins/conference_papers/templates"
     theirs = site.root / "themes/lab/templates/conference_papers/_list_filters.html"
     shutil.copy(own / "conference_papers/_list_filters.html", theirs)
-    site.build(CONFERENCE_PAPERS_SEARCH=False, OUTPUT_PATH=str(themed))
+    site.build(OUTPUT_PATH=str(themed), **over)
     pages = sorted(p.relative_to(ours) for p in (ours / "publications").rglob("*.html"))
     assert len(pages) > 8
+    opened = 0
     for page in pages:
-        assert (themed / page).read_bytes() == (ours / page).read_bytes(), page
+        text = (ours / page).read_text(encoding="utf-8")
+        assert (themed / page).read_text(encoding="utf-8") == text, page
+        assert text.count('" open>') <= 1, page
+        opened += '" open>' in text
+    assert opened == open_pages
 
 
 def test_a_themes_filter_bar_sees_each_pages_context(site):
@@ -196,12 +288,12 @@ def test_a_themes_filter_bar_sees_each_pages_context(site):
     theirs = site.root / "themes/lab/templates/conference_papers/_list_filters.html"
     theirs.write_text(
         '<nav class="paper-filters"><p class="bar-for">{{ list_page.title }} '
-        '{{ SITEURL.count("..") }}</p></nav>',
+        '{{ SITEURL.count("..") }} {{ CONFERENCE_PAPERS_LIST_FACET_FOLD }}</p></nav>',
         encoding="utf-8",
     )
-    site.build(CONFERENCE_PAPERS_SEARCH=False)
+    site.build(CONFERENCE_PAPERS_SEARCH=False, CONFERENCE_PAPERS_LIST_FACET_FOLD=5)
     for path, text in [
-        ("publications/", "Publications 1"),
-        ("publications/year/2019/", "Publications · Year: 2019 3"),
+        ("publications/", "Publications 1 5"),
+        ("publications/year/2019/", "Publications · Year: 2019 3 5"),
     ]:
         assert site.page(path).select_one(".bar-for").get_text() == text

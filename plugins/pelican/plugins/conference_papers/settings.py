@@ -52,6 +52,10 @@ DEFAULTS: dict[str, object] = {
     # The most papers the main list holds (whole years, newest first); older
     # years are on their year's page. 0: every paper on the main list.
     "LIST_MAX_PAPERS": 1000,
+    # A facet of the filter bar with more values than this (500 conferences
+    # are ~60 rows of links above the papers) is folded: a <details>, closed
+    # but on the pages of its own values. 0: no facet is folded.
+    "LIST_FACET_FOLD": 12,
     # The people page and a page per member file.
     "PEOPLE_URL": "people/",
     "PEOPLE_SAVE_AS": "people/index.html",

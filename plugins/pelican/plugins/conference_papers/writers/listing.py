@@ -20,6 +20,13 @@ server-rendered pages, which carry the rest. Per-year pages are the natural
 pagination: a year is what a reader asks for ("the 2019 papers"), and its
 address never changes when a paper is added, unlike "page 7 of 12".
 
+Why long facets fold (``LIST_FACET_FOLD``): with 500 conference editions the
+Conference facet alone is ~60 rows of links, which a reader scrolls past
+before the first paper. A facet of more values than the setting is a native
+``<details>`` (no script; a keyboard and a screen reader open it as any
+disclosure), closed on every page but those of its own values, where it is
+open so that the reader sees which one is shown.
+
 This module takes DATA (the papers, the lab's members, the settings) and two
 functions from the generator (one renders a page, one a compact card); it
 returns what it wrote and reaches into nothing else.
@@ -247,9 +254,10 @@ _NO_PAGE = ListPage(save_as="", url="", title="", facet=PREFIX, value=PREFIX)
 
 class FilterBar:
     """The filter bar, ``list_filters()`` in the list's template: the same
-    links on every list page but one marked ``aria-current``, and with
-    relative URLs another prefix to the site root. Rendered once (with
-    ``cards.PREFIX`` for the prefix and no link marked), then marked and
+    links on every list page but one marked ``aria-current``, the folded
+    facet of that link open (``LIST_FACET_FOLD``), and with relative URLs
+    another prefix to the site root. Rendered once (with ``cards.PREFIX`` for
+    the prefix, no link marked and no facet open), then marked, opened and
     prefixed for each page: with 500 conferences it has 650 links, on 545
     pages. A theme's template is rendered on each page, with its context."""
 
@@ -267,13 +275,17 @@ class FilterBar:
         if self._shared is None:
             values = {**context.get_all(), "SITEURL": PREFIX, "list_page": _NO_PAGE}
             self._shared = template.render(values)
+        bar = self._shared
         if page.facet:
             link = (
                 f'data-facet="{escape(page.facet)}" data-value="{escape(page.value)}"'
             )
+            # Its facet, when folded, is open (the template's `open`); no other is.
+            fold = f'data-fold="{escape(page.facet)}"'
+            bar = bar.replace(f"{fold}>", f"{fold} open>", 1)
         else:
             link = "data-filter-all"
-        bar = self._shared.replace(f"{link}>", f'{link} aria-current="page">', 1)
+        bar = bar.replace(f"{link}>", f'{link} aria-current="page">', 1)
         return Markup(bar.replace(PREFIX, siteurl))
 
 

@@ -4,8 +4,22 @@
 // (data-complete="true"), a click narrows the list instead, the query string
 // says what is shown (?year=2022&tag=robustness) and back/forward and a reload
 // restore it. One value per facet; a second click on a value clears it.
+// A folded facet (a <details>, open on its values' pages without script)
+// shows its current value: opened, and the value scrolled into its box.
 (function () {
   "use strict";
+  function reveal(link) {
+    var fold = link.closest("details.paper-filter-fold");
+    if (!fold) return;
+    fold.open = true;
+    var box = link.closest("ul");
+    var top = link.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    if (top < 0 || top + link.offsetHeight > box.clientHeight) {
+      box.scrollTop += top - (box.clientHeight - link.offsetHeight) / 2;
+    }
+  }
+  var here = document.querySelector(".paper-filters a[data-facet][aria-current]");
+  if (here) reveal(here);
   var years = document.querySelector(".paper-list-years[data-complete='true']");
   if (!years) return; // a filter page, or a capped list: the links do the work
   var FACETS = ["kind", "year", "member", "tag", "conference"];
@@ -45,8 +59,10 @@
     });
     links.forEach(function (link) {
       var current = state[link.getAttribute("data-facet")] === link.getAttribute("data-value");
-      if (current) link.setAttribute("aria-current", "true");
-      else link.removeAttribute("aria-current");
+      if (current) {
+        link.setAttribute("aria-current", "true");
+        reveal(link);
+      } else link.removeAttribute("aria-current");
     });
     var filtered = Object.keys(state).length > 0;
     if (all) {
