@@ -148,15 +148,56 @@ def test_a_page_that_fails_to_render_fails_the_build(
     assert multiprocessing.active_children() == []
 
 
-def test_a_failed_build_leaves_no_process_writing(tmp_path, lab):  # noqa: F811
-    """When this process fails (a conference page), the forked one writing
-    paper pages is waited for: nothing writes into the output folder once
-    the build has failed (the devserver's next build would race with it)."""
-    theme = _theme_with(tmp_path, "conference.html", "true")
+@pytest.mark.parametrize(
+    ("template", "error"),
+    [
+        # This process's (the list of every paper): the forked one writing
+        # paper pages is waited for.
+        ("publications.html", ZeroDivisionError),
+        # The forked process's (a conference page, beside its feed).
+        ("conference.html", RuntimeError),
+    ],
+)
+def test_a_failed_build_leaves_no_process_writing(
+    tmp_path,
+    lab,  # noqa: F811
+    template,
+    error,
+):
+    """When either process fails, the build fails and the other is stopped or
+    waited for: nothing writes into the output folder once the build has
+    failed (the devserver's next build would race with it)."""
+    theme = _theme_with(tmp_path, template, "true")
     settings = _settings(tmp_path, lab, tmp_path / "output", True, THEME=str(theme))
-    with pytest.raises(ZeroDivisionError):
+    with pytest.raises(error):
         Pelican(settings).run()
     assert multiprocessing.active_children() == []
+
+
+def test_a_link_the_replacement_makes_a_script_fails_a_build_in_two_processes(
+    tmp_path,
+    lab,  # noqa: F811
+):
+    """The forked process writes the conference pages and the feeds, where
+    each paper's card is; this one fails the build for a link left out there
+    (model._checked_link), counted once whichever processes saw it."""
+    link = "\nSee [it]({static}/javascript:alert(1)).\n"
+    for file in (_paper(lab, 0), _conference(lab)):  # a conference's page: forked
+        file.write_text(file.read_text(encoding="utf-8") + link, encoding="utf-8")
+    (lab / "javascript:alert(1)").write_text("x", encoding="utf-8")
+    for processes in (2, 1):
+        settings = _settings(
+            tmp_path,
+            lab,
+            tmp_path / f"output-{processes}",
+            True,
+            CONFERENCE_PAPERS_PROCESSES=processes,
+            SITEURL="https://lab.example.org",
+            RELATIVE_URLS=False,
+            STATIC_PATHS=["javascript:alert(1)"],
+        )
+        with pytest.raises(ContentError, match="conference_papers: 2 link"):
+            Pelican(settings).run()
 
 
 def _paper(content: Path, index: int) -> Path:

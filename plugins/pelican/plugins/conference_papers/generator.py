@@ -564,29 +564,24 @@ class ConferencePapersGenerator(Generator):
         plan = self._plan(edited)
         self.citation_files = plan.citation_files
         # With many papers a forked process shares the work: it writes the
-        # feeds, this one the conference pages, the lists and the citation
+        # conference pages and the feeds, which show the same cards (each
+        # rendered once), this one the home page, the lists and the citation
         # files of the conferences and the lab, then each takes its turns at
         # the papers (a paper's page and its own citation files). Not when a
         # plugin listens for written files: its receiver must see every page
-        # here.
+        # here, and only the feeds are written beside them.
         split = not written_files_are_watched()
         turns = parallel.Turns(len(plan.papers))
 
-        def beside() -> None:
-            feeds.write_feeds(
-                plan.feeds,
-                members=self.members,
-                settings=self.settings,
-                cards=self.cards,
-                urls=plan.feed_urls,
-                output_path=self.output_path,
-            )
+        def beside() -> frozenset[tuple[str, str]]:
+            self._write_feeds(writer, plan, with_conferences=split)
             if split:
                 self._write_turns(writer, plan, turns)
+            return _refused_links([*self.conferences, *self.papers])
 
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
         try:
-            thumbnails = self._write_here(writer, plan, turns)
+            thumbnails = self._write_here(writer, plan, turns, conferences=not split)
         except BaseException:
             # Nothing of this build writes once it failed (the devserver's
             # next build would race with it): the forked process takes no
@@ -594,20 +589,20 @@ class ConferencePapersGenerator(Generator):
             turns.stop()
             forked.wait()
             raise
-        forked.join()
+        # Links that only Pelican's replacement made unusable, seen (and
+        # logged with their files) by either process as it rendered a page,
+        # a card or a feed entry: every paper's card is on its conference
+        # page and in its feeds.
+        refused = forked.join() | _refused_links([*self.conferences, *self.papers])
         self.states.written([*output.take_written(), *thumbnails])
         if self.states.remove_gone(self.output_path):
             # Pagefind indexes again only when a page is newer than its index.
             with contextlib.suppress(OSError):
                 os.remove(search.entry_file(self.output_path))
-        # Every paper's card is on its conference page, written here: a link
-        # that only Pelican's replacement made unusable was seen (and logged
-        # with its file) in this process.
-        refused = sum(len(c.refused_links) for c in [*self.conferences, *self.papers])
         if refused:
             raise ContentError(
-                f"conference_papers: {refused} link(s) were left out after Pelican "
-                "replaced their placeholders (listed above); the build failed"
+                f"conference_papers: {len(refused)} link(s) were left out after "
+                "Pelican replaced their placeholders (listed above); the build failed"
             )
         # Only after a build that went to its end (the refused links above are
         # found while rendering: after a failed build every page renders again).
@@ -622,20 +617,49 @@ class ConferencePapersGenerator(Generator):
             self.states.skipped,
         )
 
-    def _write_here(self, writer, plan: _Plan, turns: parallel.Turns) -> list[str]:
+    def _write_conference(self, writer, conference: Conference) -> None:
+        writer.write_file(
+            conference.save_as,
+            self.get_template(conference.template),
+            self.context,
+            self.settings["RELATIVE_URLS"],
+            url=conference.url,
+            conference=conference,
+            page_name=conference.url,
+        )
+
+    def _write_feeds(self, writer, plan: _Plan, with_conferences: bool) -> None:
+        """The feeds of ``plan``, and with ``with_conferences`` its conference
+        pages: each conference's feed right after its page, which shows the
+        same cards, so that each is rendered once while the card cache holds
+        it (at 10,000 papers the cache holds a tenth of the cards)."""
+        feed_writer = feeds.FeedWriter(
+            members=self.members,
+            settings=self.settings,
+            cards=self.cards,
+            urls=plan.feed_urls,
+            output_path=self.output_path,
+        )
+        pending = {spec.key: spec for spec in plan.feeds}
+        for conference in plan.conferences if with_conferences else ():
+            self._write_conference(writer, conference)
+            spec = pending.pop(("conference", conference.slug), None)
+            if spec is not None:
+                feed_writer.write(spec)
+        for spec in plan.feeds:
+            if spec.key in pending:
+                feed_writer.write(spec)
+        feed_writer.done()
+
+    def _write_here(
+        self, writer, plan: _Plan, turns: parallel.Turns, conferences: bool
+    ) -> list[str]:
         """What this process writes beside the forked one (see
-        ``generate_output``); the thumbnails written."""
+        ``generate_output``), the conference pages among it when
+        ``conferences``; the thumbnails written."""
         relative = self.settings["RELATIVE_URLS"]
-        for conference in plan.conferences:
-            writer.write_file(
-                conference.save_as,
-                self.get_template(conference.template),
-                self.context,
-                relative,
-                url=conference.url,
-                conference=conference,
-                page_name=conference.url,
-            )
+        for conference in plan.conferences if conferences else ():
+            self._write_conference(writer, conference)
         index = setting(self.settings, "INDEX_SAVE_AS")
         if not self._unchanged(index, self._digests.everything("index")):
             writer.write_file(
@@ -994,6 +1018,17 @@ def _parse_memo(settings) -> parse_memo.ParseMemo | None:
         _code_digest(), page_digests.stable(what_to_write(settings))
     )
     return parse_memo.ParseMemo.open(settings.get("CACHE_PATH") or "cache", version)
+
+
+def _refused_links(objects) -> frozenset[tuple[str, str]]:
+    """The links rendering left out of ``objects`` (``model._checked_link``),
+    as (file, link): the forked process sends its own back, and a link seen by
+    both processes (on a paper's page and in its card) is counted once."""
+    return frozenset(
+        (content.source_path, link)
+        for content in objects
+        for link in content.refused_links
+    )
 
 
 def _not_utf8(path: str, full_path: str, error: UnicodeDecodeError) -> Problem:

@@ -38,37 +38,55 @@ def processes_for(settings, files: int) -> int:
 
 
 class _Done:
-    def join(self) -> None:
-        pass
+    """``work`` done here: its result, at once."""
+
+    def __init__(self, result):
+        self.result = result
+
+    def join(self):
+        return self.result
 
     def wait(self) -> None:
         pass
 
 
 class _Forked:
-    """A forked process doing ``work``; ``join`` waits and raises if it failed."""
+    """A forked process doing ``work``; ``join`` waits, raises if it failed,
+    and gives what ``work`` returned (sent back pickled: keep it small)."""
 
     def __init__(self, work):
-        self.process = multiprocessing.get_context("fork").Process(
-            target=_run_forked, args=(work,), daemon=False
+        context = multiprocessing.get_context("fork")
+        self._result, sender = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_run_forked, args=(work, sender), daemon=False
         )
         self.process.start()
+        sender.close()  # the child's end: a child that dies leaves EOF here
 
-    def join(self) -> None:
+    def join(self):
+        # Received before the join: a result larger than the pipe's buffer
+        # would keep the child from ending.
+        try:
+            result = self._result.recv()
+        except EOFError:
+            result = None
         self.process.join()
         if self.process.exitcode != 0:
             raise RuntimeError(
                 "conference_papers: the forked process failed (the error is above)"
             )
+        return result
 
     def wait(self) -> None:
         """Wait for the end, whatever it was (the build failed already)."""
+        with contextlib.suppress(EOFError, OSError):
+            self._result.recv()
         self.process.join()
 
 
-def _run_forked(work) -> None:
+def _run_forked(work, sender) -> None:
     try:
-        work()
+        sender.send(work())
     except Exception:
         logger.exception("conference_papers: writing beside the pages failed")
         raise SystemExit(1) from None
@@ -115,11 +133,10 @@ class Turns:
 
 def in_parallel(work, settings, papers: int):
     """Run ``work`` in a forked process when ``papers`` is many (as for reading),
-    else here and now; join the result before the build ends."""
+    else here and now; ``join()`` gives its result, before the build ends."""
     if processes_for(settings, papers) > 1:
         try:
             return _Forked(work)
         except (OSError, AssertionError, ValueError) as error:  # e.g. a daemon
             logger.debug("conference_papers: writing in one process (%s)", error)
-    work()
-    return _Done()
+    return _Done(work())

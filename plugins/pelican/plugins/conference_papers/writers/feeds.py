@@ -492,7 +492,7 @@ def feed_specs(catalog: Catalog, settings, urls: FeedUrls) -> list[FeedSpec]:
 
 
 def feed_count(settings, conferences, members) -> int:
-    """How many files ``write_feeds`` writes: the feeds ``feed_specs`` lists (one
+    """How many files the ``FeedWriter`` writes: the feeds ``feed_specs`` lists (one
     for the site, one per conference, one per member), each as Atom and JSON where
     its setting is not "". For the build summary: the feeds may be written in a
     forked process, whose own count does not come back."""
@@ -510,37 +510,38 @@ def _slug_path(settings, name: str, slug: str) -> str:
     return pattern.format(slug=slug) if pattern else ""
 
 
-def write_feeds(  # noqa: PLR0913 (keyword-only: what each entry is made of)
-    specs: list[FeedSpec],
-    *,
-    members,
-    settings,
-    cards,
-    urls: FeedUrls,
-    output_path: str,
-) -> int:
-    """Write the feeds of ``specs`` (the generator picks those whose papers
-    changed, and calls this beside the pages); how many files were written.
-    ``cards`` renders a paper's card (cards.py)."""
+class FeedWriter:
+    """Writes feeds one at a time: the generator writes each conference's feed
+    right after its page, which shows the same cards, so that each card is
+    rendered once while it is in the card cache (cards.py). ``written``
+    counts the files; ``cards`` renders a paper's card."""
 
-    # A paper is in several feeds (the site's, its conference's, its authors'):
-    # render its entry once, keeping only the recent ones so memory stays flat.
-    @functools.lru_cache(maxsize=1024)
-    def entry(paper) -> Entry:
-        return make_entry(paper, cards, urls, members, settings)
+    def __init__(self, *, members, settings, cards, urls: FeedUrls, output_path):
+        self.members = members
+        self.settings = settings
+        self.cards = cards
+        self.urls = urls
+        self.folder = OutputFolder(output_path)
+        self.written = 0
+        # A paper is in several feeds (the site's, its conference's, its
+        # authors'): its entry is made once, and only the recent ones are
+        # kept, so memory stays flat.
+        self._entry = functools.lru_cache(maxsize=1024)(self._make_entry)
 
-    written = 0
-    folder = OutputFolder(output_path)
-    for spec in specs:
-        chosen = [entry(paper) for paper in feed_papers(spec, settings)]
+    def _make_entry(self, paper) -> Entry:
+        return make_entry(paper, self.cards, self.urls, self.members, self.settings)
+
+    def write(self, spec: FeedSpec) -> None:
+        chosen = [self._entry(paper) for paper in feed_papers(spec, self.settings)]
         if spec.atom_path:
-            data = atom_bytes(spec, chosen, urls, settings)
-            written += folder.write(spec.atom_path, data)
+            data = atom_bytes(spec, chosen, self.urls, self.settings)
+            self.written += self.folder.write(spec.atom_path, data)
         if spec.json_path:
-            data = json_feed_bytes(spec, chosen, urls, settings)
-            written += folder.write(spec.json_path, data)
-    logger.info("conference_papers: wrote %d feed(s)", written)
-    return written
+            data = json_feed_bytes(spec, chosen, self.urls, self.settings)
+            self.written += self.folder.write(spec.json_path, data)
+
+    def done(self) -> None:
+        logger.info("conference_papers: wrote %d feed(s)", self.written)
 
 
 def feed_papers(spec: FeedSpec, settings) -> list:
