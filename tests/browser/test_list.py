@@ -11,8 +11,12 @@ import subprocess
 import pytest
 
 from ..browser_support import serve
-from ..conftest import copy_site
-from ..site.test_list import MANY, MEMBERS, write_lab, write_many_conferences
+from ..site.test_list import (
+    MANY,
+    built_lab,
+    write_lab,
+    write_many_conferences,
+)
 from .browser_tools import RUN_AXE, new_page
 
 pytestmark = pytest.mark.browser
@@ -23,10 +27,7 @@ SHOWN = ".paper-entry:not([hidden]) .paper-card-title a"
 
 @pytest.fixture(scope="module")
 def list_site(tmp_path_factory):
-    site = copy_site(tmp_path_factory.mktemp("list-browser") / "site")
-    write_lab(site)
-    site.build(CONFERENCE_PAPERS_MEMBERS=MEMBERS, CONFERENCE_PAPERS_SEARCH=False)
-    return site
+    return built_lab(tmp_path_factory, "list-browser", write_lab)
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +39,7 @@ def list_url(list_site):
 @pytest.fixture(scope="module")
 def many_site(tmp_path_factory):
     """A lab of 16 conferences: its Conference facet is folded (more than 12)."""
-    site = copy_site(tmp_path_factory.mktemp("many-browser") / "site")
-    write_many_conferences(site)
-    site.build(CONFERENCE_PAPERS_MEMBERS=MEMBERS, CONFERENCE_PAPERS_SEARCH=False)
-    return site
+    return built_lab(tmp_path_factory, "many-browser", write_many_conferences)
 
 
 @pytest.fixture(scope="module")

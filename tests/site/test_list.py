@@ -64,12 +64,18 @@ def write_many_conferences(site) -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def list_site(tmp_path_factory):
-    site = copy_site(tmp_path_factory.mktemp("list") / "site")
-    write_lab(site)
+def built_lab(tmp_path_factory, name: str, write):
+    """A copy of the site with the lab that ``write`` writes, built without
+    search (the browser tests serve the same labs)."""
+    site = copy_site(tmp_path_factory.mktemp(name) / "site")
+    write(site)
     site.build(CONFERENCE_PAPERS_MEMBERS=MEMBERS, CONFERENCE_PAPERS_SEARCH=False)
     return site
+
+
+@pytest.fixture(scope="module")
+def list_site(tmp_path_factory):
+    return built_lab(tmp_path_factory, "list", write_lab)
 
 
 def titles(page) -> list[str]:
@@ -193,10 +199,7 @@ def test_a_tag_whose_slug_would_leave_its_folder_gets_no_filter_page(tmp_path):
 
 @pytest.fixture(scope="module")
 def many_site(tmp_path_factory):
-    site = copy_site(tmp_path_factory.mktemp("many") / "site")
-    write_many_conferences(site)
-    site.build(CONFERENCE_PAPERS_MEMBERS=MEMBERS, CONFERENCE_PAPERS_SEARCH=False)
-    return site
+    return built_lab(tmp_path_factory, "many", write_many_conferences)
 
 
 def facets(page) -> dict[str, str | None]:
