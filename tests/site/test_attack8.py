@@ -1,0 +1,242 @@
+"""Attacks on the changes since 462f871 (by a helper who did not write them):
+the forked writer writing the conference pages with the feeds and sending back
+the links it refused (generator.generate_output, parallel._Forked), the
+reading workers' records replayed through Pelican's limit filter
+(pelican_hooks.log_again). One process or two, a build must write the same
+bytes and fail for the same reasons, saying so once."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pelican import Pelican
+
+from pelican.plugins.conference_papers import parallel
+
+from ..conftest import REPO, as_a_new_process
+from ..fingerprint import fingerprint
+from .test_renew_attack import (  # noqa: F401 (fixtures)
+    _check,
+    _no_wait,
+    _paper,
+    _replace,
+    _settings,
+    lab,
+)
+from .test_speed_attack import _theme_with
+
+SCRIPT_LINK = "\nSee [it]({static}/javascript:alert(1)).\n"
+
+
+def _build(tmp_path: Path, content: Path, name: str, processes: int, **override):
+    """A cold build in a new process's state into ``name``: its files."""
+    as_a_new_process()
+    output = tmp_path / name
+    settings = _settings(
+        tmp_path,
+        content,
+        output,
+        True,
+        CONFERENCE_PAPERS_PROCESSES=processes,
+        **override,
+    )
+    Pelican(settings).run()
+    assert multiprocessing.active_children() == []
+    return fingerprint(output)
+
+
+def _empty_conference(content: Path) -> None:
+    (content / "conferences" / "empty-2030.md").write_text(
+        "Title: Empty\nName: A conference without papers\nDate: 2030-01-02\n\nNone.\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "override"),
+    [
+        (None, {}),
+        (None, {"CONFERENCE_PAPERS_CONFERENCE_FEED_ATOM": ""}),
+        (
+            None,
+            {
+                "CONFERENCE_PAPERS_CONFERENCE_FEED_ATOM": "",
+                "CONFERENCE_PAPERS_CONFERENCE_FEED_JSON": "",
+            },
+        ),
+        (None, {"CONFERENCE_PAPERS_FEED_MAX_ITEMS": 1}),
+        (_empty_conference, {}),
+        (None, {"RELATIVE_URLS": True}),
+    ],
+    ids=[
+        "default",
+        "no-conference-atom",
+        "no-conference-feed",
+        "max-1",
+        "empty",
+        "rel",
+    ],
+)
+def test_one_process_or_two_write_the_same_bytes(tmp_path, lab, edit, override):  # noqa: F811
+    """The conference pages and their feeds written by the forked process
+    are the bytes one process writes, whatever feeds there are."""
+    if edit:
+        edit(lab)
+    one = _build(tmp_path, lab, "one", 1, **override)
+    two = _build(tmp_path, lab, "two", 2, **override)
+    assert one == two
+    assert any(name.startswith("conferences/") for name in two)
+
+
+def _title_and_date(content):
+    for index in (0, 7):  # one paper of each conference
+        _replace(_paper(content, index), "Title: ", "Title: Renamed ")
+        text = _paper(content, index).read_text(encoding="utf-8")
+        old = next(x for x in text.splitlines() if x.startswith("Date:"))
+        _replace(_paper(content, index), old, "Date: 2001-01-01")
+
+
+def _date_only(content):
+    text = _paper(content, 3).read_text(encoding="utf-8")
+    old = next(x for x in text.splitlines() if x.startswith("Date:"))
+    _replace(_paper(content, 3), old, "Date: 2002-02-02")
+
+
+def _script_link(content):
+    path = _paper(content, 2)
+    path.write_text(path.read_text(encoding="utf-8") + SCRIPT_LINK, "utf-8")
+
+
+def _script_link_gone(content):
+    path = _paper(content, 2)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(SCRIPT_LINK, ""), "utf-8")
+
+
+def test_the_devserver_after_edits_the_feeds_show(tmp_path, lab, caplog):  # noqa: F811
+    """The same Pelican object in two processes, after edits of the titles
+    and dates that the conference feeds show, writes what one cold build
+    writes; a refused link fails it, and the next good build is whole."""
+    (lab / "javascript:alert(1)").write_text("x", encoding="utf-8")
+    _check(
+        tmp_path,
+        lab,
+        caplog,
+        [_title_and_date, _date_only, _script_link, _script_link_gone],
+        STATIC_PATHS=["images", "javascript:alert(1)"],
+        SITEURL="https://lab.example.org",
+        RELATIVE_URLS=False,
+    )
+
+
+def _cli(tmp_path: Path, content: Path, name: str, processes: int, *args, **conf):
+    """``pelican`` in a new process, as ``make html`` runs it: its return code
+    and its log (wide, so that one message is one line)."""
+    settings = tmp_path / f"{name}.py"
+    lines = [
+        f"exec(open({str(REPO / 'pelicanconf.py')!r}).read())",
+        f"PATH = {str(content)!r}",
+        f"OUTPUT_PATH = {str(tmp_path / name)!r}",
+        f"CACHE_PATH = {str(tmp_path / ('cache-' + name))!r}",
+        f"THEME = {str(REPO / 'themes' / 'lab')!r}",
+        f"CONFERENCE_PAPERS_PROCESSES = {processes}",
+        *(f"{key} = {value!r}" for key, value in conf.items()),
+    ]
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pelican", "-s", str(settings), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "COLUMNS": "1000", "TERM": "dumb"},
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def _lines(log: str, word: str) -> list[str]:
+    """The messages of ``log`` with ``word``, without time and level, sorted."""
+    return sorted(
+        re.sub(r"^[\s\[\]0-9:]*(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+", "", x).rstrip()
+        for x in log.splitlines()
+        if word in x
+    )
+
+
+def test_a_refused_link_is_said_as_often_in_two_processes(tmp_path, lab):  # noqa: F811
+    """The error for a link the replacement refused, and the build's failure,
+    read the same whether one process writes or two."""
+    for index in (0, 8):
+        path = _paper(lab, index)
+        path.write_text(path.read_text(encoding="utf-8") + SCRIPT_LINK, "utf-8")
+    (lab / "javascript:alert(1)").write_text("x", encoding="utf-8")
+    conf = {
+        "STATIC_PATHS": ["images", "javascript:alert(1)"],
+        "SITEURL": "https://lab.example.org",
+        "RELATIVE_URLS": False,
+    }
+    said = {}
+    for processes in (1, 2):
+        code, log = _cli(tmp_path, lab, f"out-{processes}", processes, **conf)
+        assert code != 0, log
+        said[processes] = _lines(log, "left out")
+    assert said[1] == said[2]
+
+
+def _exits_quietly():
+    raise SystemExit(0)  # a plugin's code that calls sys.exit() as it renders
+
+
+def _killed():
+    os.kill(os.getpid(), 9)  # the kernel's OOM killer
+
+
+def _huge():
+    return frozenset((f"papers/p{i}.md", "{static}/x" * 50) for i in range(20000))
+
+
+@pytest.mark.parametrize("work", [_exits_quietly, _killed])
+def test_a_forked_writer_that_ends_without_its_result_fails_the_build(work):
+    """A forked writer that stopped before it sent what it refused did not
+    write everything: the build fails, saying the forked process failed."""
+    forked = parallel.in_parallel(work, {"CONFERENCE_PAPERS_PROCESSES": 2}, 500)
+    with pytest.raises(RuntimeError, match="forked process failed"):
+        forked.join()
+    assert multiprocessing.active_children() == []
+
+
+def test_waiting_for_a_forked_writer_with_a_huge_result_ends():
+    """This process failed while the forked one sends a result larger than
+    the pipe holds: waiting for it ends (it is read and dropped)."""
+    assert len(pickle.dumps(_huge())) > 4 * 65536  # a pipe holds 64 KiB
+    forked = parallel.in_parallel(_huge, {"CONFERENCE_PAPERS_PROCESSES": 2}, 500)
+    forked.wait()
+    assert forked.process.exitcode == 0
+    assert multiprocessing.active_children() == []
+
+
+def test_a_template_that_exits_fails_the_build_clearly(tmp_path, lab):  # noqa: F811
+    """A theme's conference page that ends the process (through a plugin's
+    Jinja global) as the forked writer renders it: the build fails as for
+    any other failure of that process, and the output is not half-written
+    and called done."""
+    theme = _theme_with(tmp_path, "conference.html", "exit(0)")
+    settings = _settings(
+        tmp_path,
+        lab,
+        tmp_path / "output",
+        True,
+        THEME=str(theme),
+        CONFERENCE_PAPERS_PROCESSES=2,
+        JINJA_GLOBALS={"exit": sys.exit},
+    )
+    with pytest.raises(RuntimeError, match="forked process failed"):
+        Pelican(settings).run()
+    assert multiprocessing.active_children() == []
