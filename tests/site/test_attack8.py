@@ -7,6 +7,7 @@ bytes and fail for the same reasons, saying so once."""
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import pickle
@@ -16,9 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from pelican import Pelican
+from pelican import Pelican, signals
 
-from pelican.plugins.conference_papers import parallel
+from pelican.plugins.conference_papers import parallel, reading
+from pelican.plugins.conference_papers.base import pelican_hooks
+from pelican.plugins.conference_papers.generator import ContentError
 
 from ..conftest import REPO, as_a_new_process
 from ..fingerprint import fingerprint
@@ -240,3 +243,189 @@ def test_a_template_that_exits_fails_the_build_clearly(tmp_path, lab):  # noqa: 
     with pytest.raises(RuntimeError, match="forked process failed"):
         Pelican(settings).run()
     assert multiprocessing.active_children() == []
+
+
+def _conference(content: Path) -> Path:
+    return sorted((content / "conferences").glob("*.md"))[0]
+
+
+@pytest.mark.parametrize("listening", [False, True])
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_link_refused_in_a_conference_body_alone(tmp_path, lab, processes, listening):  # noqa: F811
+    """The link only a conference's text holds is rendered on its page
+    alone, which the forked writer renders unless a plugin listens for
+    written files: counted once either way."""
+    path = _conference(lab)
+    path.write_text(path.read_text(encoding="utf-8") + SCRIPT_LINK, "utf-8")
+    (lab / "javascript:alert(1)").write_text("x", encoding="utf-8")
+    written = []
+
+    def listen(path, context):
+        written.append(path)
+
+    if listening:
+        signals.content_written.connect(listen)
+    try:
+        with pytest.raises(ContentError, match="conference_papers: 1 link"):
+            _build(
+                tmp_path,
+                lab,
+                "output",
+                processes,
+                STATIC_PATHS=["images", "javascript:alert(1)"],
+                SITEURL="https://lab.example.org",
+                RELATIVE_URLS=False,
+            )
+    finally:
+        signals.content_written.disconnect(listen)
+    assert multiprocessing.active_children() == []
+    assert bool(written) is listening
+
+
+def test_a_plugin_that_listens_sees_every_page_here(tmp_path, lab):  # noqa: F811
+    """A receiver of content_written is called, in this process, for every
+    conference page and every paper page, though two processes write."""
+    here = os.getpid()
+    written: list[tuple[int, str]] = []
+
+    def listen(path, context):
+        written.append((os.getpid(), os.path.relpath(path, tmp_path / "output")))
+
+    signals.content_written.connect(listen)
+    try:
+        files = _build(tmp_path, lab, "output", 2)
+    finally:
+        signals.content_written.disconnect(listen)
+    pages = {name for _pid, name in written}
+    assert {pid for pid, _name in written} == {here}
+    ours = {
+        name
+        for name in files
+        if name.endswith("index.html")
+        and name.startswith(("conferences/", "papers/"))
+        and name != "conferences/index.html"
+    }
+    assert len(ours) == 12 + 2
+    assert ours <= pages
+    # And the feeds, written beside them, are the bytes one process writes.
+    assert files == _build(tmp_path, lab, "one", 1)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_folder_in_the_way_of_a_conference_feed(tmp_path, lab, processes):  # noqa: F811
+    """A folder where a conference's feed goes: the build fails, whichever
+    process writes the feed, with the path in the error; no process is left;
+    once the folder is gone the next build writes what a cold build does."""
+    output = tmp_path / "output"
+    slug = _conference(lab).stem
+    blocker = output / "feeds" / "conferences" / f"{slug}.atom.xml"
+    blocker.mkdir(parents=True)
+    (blocker / "keep").write_text("x", encoding="utf-8")
+    as_a_new_process()
+    settings = _settings(
+        tmp_path, lab, output, True, CONFERENCE_PAPERS_PROCESSES=processes
+    )
+    with pytest.raises((IsADirectoryError, RuntimeError)) as failed:
+        Pelican(settings).run()
+    if processes == 1:
+        assert f"{slug}.atom.xml" in str(failed.value)
+    assert multiprocessing.active_children() == []
+    (blocker / "keep").unlink()
+    blocker.rmdir()
+    as_a_new_process()
+    Pelican(
+        _settings(tmp_path, lab, output, True, CONFERENCE_PAPERS_PROCESSES=processes)
+    ).run()
+    assert fingerprint(output) == _build(tmp_path, lab, "cold", 1)
+
+
+def test_a_refused_link_under_fatal_errors_is_one_traceback(tmp_path, lab):  # noqa: F811
+    """``pelican --fatal errors`` and a link refused on a conference page,
+    which the forked writer renders: the build fails, and its error is told
+    once (Pelican's logger raised again from the forked writer's report of
+    it, and multiprocessing printed both tracebacks once more)."""
+    path = _conference(lab)
+    path.write_text(path.read_text(encoding="utf-8") + SCRIPT_LINK, "utf-8")
+    (lab / "javascript:alert(1)").write_text("x", encoding="utf-8")
+    conf = {
+        "STATIC_PATHS": ["images", "javascript:alert(1)"],
+        "SITEURL": "https://lab.example.org",
+        "RELATIVE_URLS": False,
+    }
+    for processes in (1, 2):
+        code, log = _cli(
+            tmp_path, lab, f"out-{processes}", processes, "--fatal", "errors", **conf
+        )
+        assert code == 1, log
+        assert len(_lines(log, "left out: the scheme javascript:")) == 1, log
+        assert "During handling of the above exception" not in log, log
+        assert "Process ForkProcess" not in log, log
+    assert multiprocessing.active_children() == []
+
+
+def _images_without_alt(content: Path) -> None:
+    for paper in sorted((content / "papers").rglob("paper-*.md"))[::2]:
+        with paper.open("a", encoding="utf-8") as handle:
+            handle.write("\n![](https://example.org/figure.png)\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "conf"),
+    [
+        (["--fatal", "warnings"], {}),
+        ([], {}),
+        ([], {"LOG_FILTER": [(30, "Empty alt attribute for image %s in %s")]}),
+        ([], {"LOG_FILTER": [(30, "Other images have empty alt attributes")]}),
+    ],
+    ids=["fatal", "limited", "filtered", "group-filtered"],
+)
+def test_the_reading_pools_warnings_read_as_one_processs(tmp_path, lab, args, conf):  # noqa: F811
+    """Six papers with an image without alt text, read by two workers or by
+    this process: the same warnings, limited and filtered by Pelican alike,
+    and the same end of the build."""
+    _images_without_alt(lab)
+    said = {}
+    for processes in (1, 2):
+        code, log = _cli(tmp_path, lab, f"out-{processes}", processes, *args, **conf)
+        said[processes] = (code, _lines(log, "alt attribute"), _lines(log, "error"))
+    assert said[1] == said[2]
+    assert said[2][0] == (1 if args else 0)
+    assert len(said[2][1]) == (0 if conf and "%s" in conf["LOG_FILTER"][0][1] else 5)
+
+
+def test_a_workers_record_with_a_traceback_and_arguments_is_said_here(tmp_path):
+    """A worker's record (its arguments formatted, its traceback as text, as
+    reading._Capture keeps them) is said here whole, and a second one alike
+    is held back by Pelican's filter without an error."""
+    logger = logging.getLogger("conference_papers.test-attack8-again")
+    said: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            said.append(self.format(record))
+
+    handler = Keep()
+    logger.addHandler(handler)
+    try:
+        capture = reading._Capture()
+        for _ in range(2):
+            try:
+                raise ValueError("broken")
+            except ValueError:
+                record = logger.makeRecord(
+                    logger.name,
+                    logging.WARNING,
+                    "x",
+                    1,
+                    "read %s: %d",
+                    ("a.md", 3),
+                    sys.exc_info(),
+                )
+            capture.emit(record)
+        for record in pickle.loads(pickle.dumps(capture.records)):
+            pelican_hooks.log_again(record)
+    finally:
+        logger.removeHandler(handler)
+    assert len(said) == 1, said
+    assert said[0].startswith("read a.md: 3\nTraceback"), said
+    assert "ValueError: broken" in said[0]

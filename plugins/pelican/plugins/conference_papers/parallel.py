@@ -101,7 +101,11 @@ def _run_forked(work, sender) -> None:
     try:
         sender.send(work())
     except Exception:
-        logger.exception("conference_papers: writing beside the pages failed")
+        # Under ``pelican --fatal`` Pelican's logger raises RuntimeError from
+        # this very call, once it has said it: multiprocessing then printed
+        # both tracebacks again, "During handling of the above exception".
+        with contextlib.suppress(RuntimeError):
+            logger.exception("conference_papers: writing beside the pages failed")
         raise SystemExit(1) from None
 
 
