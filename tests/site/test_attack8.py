@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from pelican import Pelican, signals
+from pelican.writers import FileOverwriteFailedError
 
 from pelican.plugins.conference_papers import parallel, reading
 from pelican.plugins.conference_papers.base import pelican_hooks
@@ -429,3 +430,24 @@ def test_a_workers_record_with_a_traceback_and_arguments_is_said_here(tmp_path):
     assert len(said) == 1, said
     assert said[0].startswith("read a.md: 3\nTraceback"), said
     assert "ValueError: broken" in said[0]
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_conference_page_at_the_lists_path_is_refused(tmp_path, lab, processes):  # noqa: F811
+    """A conference whose page is the list of every paper (its slug
+    'publications', CONFERENCE_SAVE_AS '{slug}/index.html'): Pelican refuses
+    the second write of one path, also when the forked writer wrote the
+    conference page (the list overwrote it in silence)."""
+    conference = _conference(lab)
+    (lab / "papers" / conference.stem).rename(lab / "papers" / "publications")
+    conference.rename(conference.with_name("publications.md"))
+    with pytest.raises(FileOverwriteFailedError, match=r"publications/index\.html"):
+        _build(
+            tmp_path,
+            lab,
+            "output",
+            processes,
+            CONFERENCE_PAPERS_CONFERENCE_SAVE_AS="{slug}/index.html",
+            CONFERENCE_PAPERS_CONFERENCE_URL="{slug}/",
+        )
+    assert multiprocessing.active_children() == []
