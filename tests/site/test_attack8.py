@@ -78,6 +78,7 @@ def _empty_conference(content: Path) -> None:
         (None, {"CONFERENCE_PAPERS_FEED_MAX_ITEMS": 1}),
         (_empty_conference, {}),
         (None, {"RELATIVE_URLS": True}),
+        (None, {"CONFERENCE_PAPERS_CONFERENCE_SAVE_AS": ""}),
     ],
     ids=[
         "default",
@@ -86,6 +87,7 @@ def _empty_conference(content: Path) -> None:
         "max-1",
         "empty",
         "rel",
+        "no-conference-page",
     ],
 )
 def test_one_process_or_two_write_the_same_bytes(tmp_path, lab, edit, override):  # noqa: F811
@@ -451,3 +453,49 @@ def test_a_conference_page_at_the_lists_path_is_refused(tmp_path, lab, processes
             CONFERENCE_PAPERS_CONFERENCE_URL="{slug}/",
         )
     assert multiprocessing.active_children() == []
+
+
+def _fds_after_builds_in_a_daemon(queue) -> None:
+    settings = {"CONFERENCE_PAPERS_PROCESSES": 2}
+    for _ in range(3):  # the first may open what stays open (a lock, a module)
+        parallel.in_parallel(frozenset, settings, 500).join()
+    before = len(os.listdir("/proc/self/fd"))
+    results = [parallel.in_parallel(frozenset, settings, 500).join() for _ in range(50)]
+    queue.put((before, len(os.listdir("/proc/self/fd")), results[-1]))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="Linux's /proc")
+def test_a_daemon_that_builds_again_and_again_keeps_no_pipe_open():
+    """Inside a daemonic process (a pool's worker, which may not fork) the
+    work is done here: each build leaves no file descriptor behind."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    daemon = context.Process(target=_fds_after_builds_in_a_daemon, args=(queue,))
+    daemon.daemon = True
+    daemon.start()
+    before, after, result = queue.get(timeout=60)
+    daemon.join(timeout=60)
+    assert result == frozenset()
+    assert after == before
+
+
+def test_after_a_build_failed_for_a_refused_link_the_next_is_whole(tmp_path, lab):  # noqa: F811
+    """``make html`` three times: good, then a link refused on a conference
+    page (written by the forked writer, with the link left out), then the
+    link removed: the last output is a cold build's, the page rendered again
+    though its digest is the first build's."""
+    (lab / "javascript:alert(1)").write_text("x", encoding="utf-8")
+    conf = {
+        "STATIC_PATHS": ["images", "javascript:alert(1)"],
+        "SITEURL": "https://lab.example.org",
+        "RELATIVE_URLS": False,
+    }
+    first = _build(tmp_path, lab, "output", 2, **conf)
+    path = _conference(lab)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + SCRIPT_LINK, "utf-8")
+    with pytest.raises(ContentError, match="1 link"):
+        _build(tmp_path, lab, "output", 2, **conf)
+    path.write_text(text, "utf-8")
+    assert _build(tmp_path, lab, "output", 2, **conf) == first
+    assert first == _build(tmp_path, lab, "cold", 1, **conf)

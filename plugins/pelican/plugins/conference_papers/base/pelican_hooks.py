@@ -189,6 +189,8 @@ def written_elsewhere(writer, names) -> None:
     if not isinstance(written, set):
         return
     for name in names:
+        if not name:
+            continue  # a page not written ("" for its ..._SAVE_AS)
         # A path that leaves the output folder: Pelican refuses it as it writes.
         with contextlib.suppress(RuntimeError):
             written.add(sanitised_join(writer.output_path, name))
