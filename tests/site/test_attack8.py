@@ -499,3 +499,45 @@ def test_after_a_build_failed_for_a_refused_link_the_next_is_whole(tmp_path, lab
     path.write_text(text, "utf-8")
     assert _build(tmp_path, lab, "output", 2, **conf) == first
     assert first == _build(tmp_path, lab, "cold", 1, **conf)
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"CONFERENCE_PAPERS_FEED_MAX_ITEMS": 2},
+        {"CONFERENCE_PAPERS_CONFERENCE_FEED_JSON": ""},
+        {"CONFERENCE_PAPERS_TAG_AUTHORITY": "other.example.org,2020"},
+    ],
+    ids=["max-items", "no-json", "authority"],
+)
+def test_a_feed_setting_changed_between_two_builds(tmp_path, lab, changed):  # noqa: F811
+    """A setting only the feeds show, changed between two builds into one
+    folder (every page's digest holds the settings: all is rendered again,
+    the feeds by the forked writer): the output is a cold build's."""
+    _build(tmp_path, lab, "output", 2)
+    warm = _build(tmp_path, lab, "output", 2, **changed)
+    assert warm == _build(tmp_path, lab, "cold", 1, **changed)
+
+
+def _heard(path, context):
+    pass
+
+
+def _a_plugin_starts_listening(content):
+    signals.content_written.connect(_heard)
+    _title_and_date(content)
+
+
+def _and_stops(content):
+    signals.content_written.disconnect(_heard)
+    _date_only(content)
+
+
+def test_a_listener_that_comes_and_goes_in_the_devserver(tmp_path, lab, caplog):  # noqa: F811
+    """The conference pages move between the processes as a plugin starts
+    and stops listening for written files, between two rebuilds of one
+    Pelican object: each rebuild writes what a cold build writes."""
+    try:
+        _check(tmp_path, lab, caplog, [_a_plugin_starts_listening, _and_stops])
+    finally:
+        signals.content_written.disconnect(_heard)
