@@ -34,6 +34,7 @@ from .base.pelican_hooks import (
     placeholder_regex,
     raw_body,
     reads_file,
+    written_elsewhere,
     written_files_are_watched,
 )
 from .base.text import clean_text
@@ -580,6 +581,10 @@ class ConferencePapersGenerator(Generator):
             return _refused_links([*self.conferences, *self.papers])
 
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
+        if split:
+            # Pages of this process at a conference page's path are refused
+            # here, as when one process writes both.
+            written_elsewhere(writer, [c.save_as for c in plan.conferences])
         try:
             thumbnails = self._write_here(writer, plan, turns, conferences=not split)
         except BaseException:

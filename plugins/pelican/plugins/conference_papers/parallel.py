@@ -50,6 +50,10 @@ class _Done:
         pass
 
 
+#: What ``_Forked.join`` received when the forked process sent nothing.
+_NOTHING = object()
+
+
 class _Forked:
     """A forked process doing ``work``; ``join`` waits, raises if it failed,
     and gives what ``work`` returned (sent back pickled: keep it small)."""
@@ -69,11 +73,20 @@ class _Forked:
         try:
             result = self._result.recv()
         except EOFError:
-            result = None
+            result = _NOTHING
         self.process.join()
         if self.process.exitcode != 0:
             raise RuntimeError(
                 "conference_papers: the forked process failed (the error is above)"
+            )
+        if result is _NOTHING:
+            # It ended well but sent nothing: ``work`` was cut short by a
+            # SystemExit(0) (a plugin's sys.exit() as a template rendered),
+            # which ``_run_forked`` does not catch. Its part is not written;
+            # the build gave "NoneType | frozenset" for it.
+            raise RuntimeError(
+                "conference_papers: the forked process failed (it ended before "
+                "its work was done)"
             )
         return result
 
@@ -88,7 +101,11 @@ def _run_forked(work, sender) -> None:
     try:
         sender.send(work())
     except Exception:
-        logger.exception("conference_papers: writing beside the pages failed")
+        # Under ``pelican --fatal`` Pelican's logger raises RuntimeError from
+        # this very call, once it has said it: multiprocessing then printed
+        # both tracebacks again, "During handling of the above exception".
+        with contextlib.suppress(RuntimeError):
+            logger.exception("conference_papers: writing beside the pages failed")
         raise SystemExit(1) from None
 
 

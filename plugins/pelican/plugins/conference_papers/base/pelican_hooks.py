@@ -29,7 +29,7 @@ from pelican import DEFAULT_CONFIG_NAME, parse_arguments, signals
 from pelican.contents import Content
 from pelican.log import FilteredMessage, LimitFilter
 from pelican.settings import DEFAULT_CONFIG
-from pelican.utils import wait_for_changes
+from pelican.utils import sanitised_join, wait_for_changes
 from pelican.writers import Writer
 
 from .unchanged import TextWhenChanged
@@ -174,6 +174,26 @@ def written_files_are_watched() -> bool:
     receiver would never see them; it is used only when nobody listens.
     ``receivers`` is blinker's, not Pelican's API."""
     return bool(signals.content_written.receivers)
+
+
+def written_elsewhere(writer, names) -> None:
+    """Tell Pelican's ``writer`` that the pages ``names`` (paths below its
+    output folder) are written, by the forked writer (parallel.py): it refuses
+    another write at one of them as it refuses two writes of one name in one
+    process. Without it a conference whose page is another page of ours (the
+    slug 'publications' under CONFERENCE_SAVE_AS '{slug}/index.html') was
+    overwritten by the list in silence with two processes, and refused with
+    one. ``_written_files`` (the paths as ``write_file`` joins them) is not
+    Pelican's API; another plugin's writer without it keeps its own record."""
+    written = getattr(writer, "_written_files", None)
+    if not isinstance(written, set):
+        return
+    for name in names:
+        if not name:
+            continue  # a page not written ("" for its ..._SAVE_AS)
+        # A path that leaves the output folder: Pelican refuses it as it writes.
+        with contextlib.suppress(RuntimeError):
+            written.add(sanitised_join(writer.output_path, name))
 
 
 def content_objects_are_watched() -> bool:
