@@ -24,8 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import report
-from .builds import bench_size
+from . import builds, report
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -94,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     path, results = Path(args.json), {}
     try:
         for papers in sizes:
-            results[papers] = bench_size(workdir, papers, args.repeat, args.edits)
+            results[papers] = builds.bench_size(
+                workdir, papers, args.repeat, args.edits
+            )
             results[papers]["ratios"] = report.ratios(results[papers])
             # After every size: a run stopped at 10,000 papers keeps its 1,000.
             write(path, figures(argv, load_before, results))
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         # What the builds left, deleted only now that nothing is measured
         # (builds.set_aside says why).
         shutil.rmtree(
-            workdir if not args.keep else workdir / "trash", ignore_errors=True
+            workdir if not args.keep else workdir / builds.TRASH, ignore_errors=True
         )
     data = figures(argv, load_before, results)
     write(path, data)

@@ -75,11 +75,15 @@ class Run:
 ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
+#: Beside the lab folders: what the builds left, deleted when the bench ends.
+TRASH = "bench-trash"
+
+
 def set_aside(folder: Path) -> None:
     """Move ``folder``, if it exists, into the bench's trash, beside the lab
     folders, which the bench empties when it ends (see the docstring)."""
     if folder.exists():
-        trash = folder.parent.parent / "trash"
+        trash = folder.parent.parent / TRASH
         trash.mkdir(exist_ok=True)
         folder.rename(trash / f"{folder.parent.name}-{folder.name}-{time.time_ns()}")
 

@@ -114,7 +114,7 @@ def test_a_cold_build_follows_no_deletion(tmp_path):
     builds.cold_and_warm("plain", root, content, PAPERS)
     first = (root / "output-plain").stat().st_ino
     builds.cold_and_warm("plain", root, content, PAPERS)
-    aside = {p.stat().st_ino: p for p in (tmp_path / "trash").iterdir()}
+    aside = {p.stat().st_ino: p for p in (tmp_path / builds.TRASH).iterdir()}
     assert first in aside and aside[first].name.startswith("lab-30-output-plain-")
     assert (root / "output-plain").stat().st_ino != first
 
@@ -127,5 +127,5 @@ def test_the_bench_empties_its_trash(tmp_path):
         command, cwd=REPO, capture_output=True, text=True, timeout=900, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert not (keep / "trash").exists()
+    assert not (keep / builds.TRASH).exists()
     assert (keep / "lab-20" / "output-ours" / "index.html").is_file()

@@ -575,9 +575,13 @@ class ConferencePapersGenerator(Generator):
         turns = parallel.Turns(len(plan.papers))
 
         def beside() -> frozenset[tuple[str, str]]:
-            self._write_feeds(writer, plan, with_conferences=split)
-            if split:
-                self._write_turns(writer, plan, turns)
+            try:
+                self._write_feeds(writer, plan, with_conferences=split)
+                if split:
+                    self._write_turns(writer, plan, turns)
+            except BaseException:
+                turns.stop()  # the build fails: this process takes no more
+                raise
             return _refused_links([*self.conferences, *self.papers])
 
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
