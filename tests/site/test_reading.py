@@ -263,6 +263,29 @@ def test_a_devserver_build_that_failed_leaves_nothing_frozen(site, monkeypatch):
     assert gc.get_freeze_count() == 0
 
 
+@pytest.mark.parametrize("once", [True, False], ids=["make html", "devserver"])
+def test_cycles_are_collected_again_after_reading_even_when_it_failed(
+    site, monkeypatch, once
+):
+    """A build that exits afterwards reads with the collection of reference
+    cycles paused (``load``), the devserver with it on; neither keeps it
+    paused after a build, good or not (the process's memory would grow)."""
+    seen = []
+
+    def fail(self):
+        seen.append(gc.isenabled())
+        raise RuntimeError("a plugin's error while reading")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(generator, "builds_once_and_exits", lambda: once)
+        patched.setattr(ConferencePapersGenerator, "load", fail)
+        with pytest.raises(RuntimeError):
+            Pelican(site.settings()).run()
+    assert seen == [not once] and gc.isenabled()
+    Pelican(site.settings()).run()
+    assert gc.isenabled()
+
+
 def test_a_plugin_listening_for_new_content_sees_every_paper_each_build(site):
     """Papers are renewed between builds only when no plugin waits for
     Pelican's ``content_object_init``: one that does sees each paper each build."""
