@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from pelican.plugins.conference_papers.generator import ContentError
 
 from ..conftest import REPO, as_a_new_process, copy_site
 from ..fingerprint import fingerprint
-from .test_list import write_lab
+from .test_list import ours_and_a_themes_copy, write_lab
 from .test_renew_attack import (  # noqa: F401 (fixtures)
     _check,
     _no_wait,
@@ -279,12 +278,7 @@ def test_the_filter_bar_of_values_that_escape(tmp_path, over):
         "CONFERENCE_PAPERS_SEARCH": False,
         "CONFERENCE_PAPERS_MEMBERS": ["Ada Lovelace", "Kim O'Neill", "Zoë Ng-Ñ"],
     }
-    ours, themed = tmp_path / "ours", tmp_path / "themed"
-    site.build(OUTPUT_PATH=str(ours), **over)
-    own = REPO / "plugins/pelican/plugins/conference_papers/templates"
-    theirs = site.root / "themes/lab/templates/conference_papers/_list_filters.html"
-    shutil.copy(own / "conference_papers/_list_filters.html", theirs)
-    site.build(OUTPUT_PATH=str(themed), **over)
+    ours, themed = ours_and_a_themes_copy(site, tmp_path, over)
     pages = [
         p.relative_to(ours)
         for p in ours.rglob("*.html")

@@ -34,9 +34,7 @@ from .test_renew_attack import (  # noqa: F401 (fixtures)
     _settings,
     lab,
 )
-from .test_speed_attack import _theme_with
-
-SCRIPT_LINK = "\nSee [it]({static}/javascript:alert(1)).\n"
+from .test_speed_attack import SCRIPT_LINK, _theme_with, add_script_link
 
 
 def _build(tmp_path: Path, content: Path, name: str, processes: int, **override):
@@ -130,15 +128,12 @@ def test_the_devserver_after_edits_the_feeds_show(tmp_path, lab, caplog):  # noq
     """The same Pelican object in two processes, after edits of the titles
     and dates that the conference feeds show, writes what one cold build
     writes; a refused link fails it, and the next good build is whole."""
-    (lab / "javascript:alert(1)").write_text("x", encoding="utf-8")
     _check(
         tmp_path,
         lab,
         caplog,
         [_title_and_date, _date_only, _script_link, _script_link_gone],
-        STATIC_PATHS=["images", "javascript:alert(1)"],
-        SITEURL="https://lab.example.org",
-        RELATIVE_URLS=False,
+        **add_script_link(lab),
     )
 
 
@@ -179,15 +174,7 @@ def _lines(log: str, word: str) -> list[str]:
 def test_a_refused_link_is_said_as_often_in_two_processes(tmp_path, lab):  # noqa: F811
     """The error for a link the replacement refused, and the build's failure,
     read the same whether one process writes or two."""
-    for index in (0, 8):
-        path = _paper(lab, index)
-        path.write_text(path.read_text(encoding="utf-8") + SCRIPT_LINK, "utf-8")
-    (lab / "javascript:alert(1)").write_text("x", encoding="utf-8")
-    conf = {
-        "STATIC_PATHS": ["images", "javascript:alert(1)"],
-        "SITEURL": "https://lab.example.org",
-        "RELATIVE_URLS": False,
-    }
+    conf = add_script_link(lab, _paper(lab, 0), _paper(lab, 8))
     said = {}
     for processes in (1, 2):
         code, log = _cli(tmp_path, lab, f"out-{processes}", processes, **conf)
@@ -258,9 +245,7 @@ def test_a_link_refused_in_a_conference_body_alone(tmp_path, lab, processes, lis
     """The link only a conference's text holds is rendered on its page
     alone, which the forked writer renders unless a plugin listens for
     written files: counted once either way."""
-    path = _conference(lab)
-    path.write_text(path.read_text(encoding="utf-8") + SCRIPT_LINK, "utf-8")
-    (lab / "javascript:alert(1)").write_text("x", encoding="utf-8")
+    conf = add_script_link(lab, _conference(lab))
     written = []
 
     def listen(path, context):
@@ -270,15 +255,7 @@ def test_a_link_refused_in_a_conference_body_alone(tmp_path, lab, processes, lis
         signals.content_written.connect(listen)
     try:
         with pytest.raises(ContentError, match="conference_papers: 1 link"):
-            _build(
-                tmp_path,
-                lab,
-                "output",
-                processes,
-                STATIC_PATHS=["images", "javascript:alert(1)"],
-                SITEURL="https://lab.example.org",
-                RELATIVE_URLS=False,
-            )
+            _build(tmp_path, lab, "output", processes, **conf)
     finally:
         signals.content_written.disconnect(listen)
     assert multiprocessing.active_children() == []
@@ -347,14 +324,7 @@ def test_a_refused_link_under_fatal_errors_is_one_traceback(tmp_path, lab):  # n
     which the forked writer renders: the build fails, and its error is told
     once (Pelican's logger raised again from the forked writer's report of
     it, and multiprocessing printed both tracebacks once more)."""
-    path = _conference(lab)
-    path.write_text(path.read_text(encoding="utf-8") + SCRIPT_LINK, "utf-8")
-    (lab / "javascript:alert(1)").write_text("x", encoding="utf-8")
-    conf = {
-        "STATIC_PATHS": ["images", "javascript:alert(1)"],
-        "SITEURL": "https://lab.example.org",
-        "RELATIVE_URLS": False,
-    }
+    conf = add_script_link(lab, _conference(lab))
     for processes in (1, 2):
         code, log = _cli(
             tmp_path, lab, f"out-{processes}", processes, "--fatal", "errors", **conf
@@ -484,12 +454,7 @@ def test_after_a_build_failed_for_a_refused_link_the_next_is_whole(tmp_path, lab
     page (written by the forked writer, with the link left out), then the
     link removed: the last output is a cold build's, the page rendered again
     though its digest is the first build's."""
-    (lab / "javascript:alert(1)").write_text("x", encoding="utf-8")
-    conf = {
-        "STATIC_PATHS": ["images", "javascript:alert(1)"],
-        "SITEURL": "https://lab.example.org",
-        "RELATIVE_URLS": False,
-    }
+    conf = add_script_link(lab)
     first = _build(tmp_path, lab, "output", 2, **conf)
     path = _conference(lab)
     text = path.read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ sees them (without script: the browser tests click the filters with it)."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -250,6 +251,18 @@ def test_no_facet_is_folded_with_fold_0(tmp_path):
     assert len(links) == MANY + 2
 
 
+def ours_and_a_themes_copy(site, tmp_path, over: dict) -> tuple[Path, Path]:
+    """Two builds of ``site``: with the plugin's filter bar (rendered once),
+    then with a theme's copy of its template (rendered on each page)."""
+    ours, themed = tmp_path / "ours", tmp_path / "themed"
+    site.build(OUTPUT_PATH=str(ours), **over)
+    own = REPO / "plugins/pelican/plugins/conference_papers/templates"
+    theirs = site.root / "themes/lab/templates/conference_papers/_list_filters.html"
+    shutil.copy(own / "conference_papers/_list_filters.html", theirs)
+    site.build(OUTPUT_PATH=str(themed), **over)
+    return ours, themed
+
+
 @pytest.mark.parametrize(
     ("write", "over", "open_pages"),
     [
@@ -269,12 +282,7 @@ def test_the_filter_bar_made_once_is_the_bar_each_page_would_render(
     site = copy_site(tmp_path / "site")
     write(site)
     over = {**over, "CONFERENCE_PAPERS_SEARCH": False}
-    ours, themed = tmp_path / "ours", tmp_path / "themed"
-    site.build(OUTPUT_PATH=str(ours), **over)
-    own = REPO / "plugins/pelican/plugins/conference_papers/templates"
-    theirs = site.root / "themes/lab/templates/conference_papers/_list_filters.html"
-    shutil.copy(own / "conference_papers/_list_filters.html", theirs)
-    site.build(OUTPUT_PATH=str(themed), **over)
+    ours, themed = ours_and_a_themes_copy(site, tmp_path, over)
     pages = sorted(p.relative_to(ours) for p in (ours / "publications").rglob("*.html"))
     assert len(pages) > 8
     opened = 0

@@ -174,6 +174,26 @@ def test_a_failed_build_leaves_no_process_writing(
     assert multiprocessing.active_children() == []
 
 
+#: A link that only Pelican's replacement makes a script: a static file named
+#: 'javascript:alert(1)', its URL joined to an absolute SITEURL
+#: (``add_script_link``).
+SCRIPT_LINK = "\nSee [it]({static}/javascript:alert(1)).\n"
+
+
+def add_script_link(content: Path, *files: Path) -> dict:
+    """``SCRIPT_LINK`` appended to ``files``, the static file it names put in
+    ``content``; the settings of a published build, which turn it into
+    'javascript:alert(1)'."""
+    for file in files:
+        file.write_text(file.read_text(encoding="utf-8") + SCRIPT_LINK, "utf-8")
+    (content / "javascript:alert(1)").write_text("x", encoding="utf-8")
+    return {
+        "STATIC_PATHS": ["images", "javascript:alert(1)"],
+        "SITEURL": "https://lab.example.org",
+        "RELATIVE_URLS": False,
+    }
+
+
 def test_a_link_the_replacement_makes_a_script_fails_a_build_in_two_processes(
     tmp_path,
     lab,  # noqa: F811
@@ -181,10 +201,8 @@ def test_a_link_the_replacement_makes_a_script_fails_a_build_in_two_processes(
     """The forked process writes the conference pages and the feeds, where
     each paper's card is; this one fails the build for a link left out there
     (model._checked_link), counted once whichever processes saw it."""
-    link = "\nSee [it]({static}/javascript:alert(1)).\n"
-    for file in (_paper(lab, 0), _conference(lab)):  # a conference's page: forked
-        file.write_text(file.read_text(encoding="utf-8") + link, encoding="utf-8")
-    (lab / "javascript:alert(1)").write_text("x", encoding="utf-8")
+    # A conference's page: the forked process's.
+    conf = add_script_link(lab, _paper(lab, 0), _conference(lab))
     for processes in (2, 1):
         settings = _settings(
             tmp_path,
@@ -192,9 +210,7 @@ def test_a_link_the_replacement_makes_a_script_fails_a_build_in_two_processes(
             tmp_path / f"output-{processes}",
             True,
             CONFERENCE_PAPERS_PROCESSES=processes,
-            SITEURL="https://lab.example.org",
-            RELATIVE_URLS=False,
-            STATIC_PATHS=["javascript:alert(1)"],
+            **conf,
         )
         with pytest.raises(ContentError, match="conference_papers: 2 link"):
             Pelican(settings).run()

@@ -168,7 +168,6 @@ class ConferencePapersGenerator(Generator):
         self._files: list[str] = []
         self.read_again: set[str] = set()  # files the read cache did not give
         self.citation_files = 0  # written by generate_output (the build summary)
-        self.list_files: list[str] = []  # the list of every paper and its filters
         self.members = lab_members(self.settings)  # name -> member page or None
         self.people: list[members.Member] = []  # from member files
         self.thumbnails = images.Thumbnails(self.settings, self.path)
@@ -685,7 +684,7 @@ class ConferencePapersGenerator(Generator):
         people.write_people(
             self.render, self.people, self.papers, self.members, self.settings
         )
-        self.list_files = self.write_list()
+        self.write_list()
         output.take_written()  # this build's files from here on
         for file in plan.collections:
             file.write(plan.folder)
