@@ -38,6 +38,8 @@ from .base.pelican_hooks import (
     reads_file,
     written_elsewhere,
     written_files_are_watched,
+    written_in_another_process,
+    written_paths,
 )
 from .base.text import clean_text
 from .format import members
@@ -575,8 +577,9 @@ class ConferencePapersGenerator(Generator):
         # here, and only the feeds are written beside them.
         split = not written_files_are_watched()
         turns = parallel.Turns(len(plan.papers))
+        before = written_paths(writer)
 
-        def beside() -> frozenset[tuple[str, str]]:
+        def beside() -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
             try:
                 self._write_feeds(writer, plan, with_conferences=split)
                 if split:
@@ -584,13 +587,17 @@ class ConferencePapersGenerator(Generator):
             except BaseException:
                 turns.stop()  # the build fails: this process takes no more
                 raise
-            return _refused_links([*self.conferences, *self.papers])
+            return (
+                _refused_links([*self.conferences, *self.papers]),
+                written_paths(writer) - before,
+            )
 
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
         if split:
             # Pages of this process at a conference page's path are refused
             # here, as when one process writes both.
             written_elsewhere(writer, [c.save_as for c in plan.conferences])
+        since = written_paths(writer)
         try:
             thumbnails = self._write_here(writer, plan, turns, conferences=not split)
         except BaseException:
@@ -604,7 +611,12 @@ class ConferencePapersGenerator(Generator):
         # logged with their files) by either process as it rendered a page,
         # a card or a feed entry: every paper's card is on its conference
         # page and in its feeds.
-        refused = forked.join() | _refused_links([*self.conferences, *self.papers])
+        refused, elsewhere = forked.join()
+        # The paper pages the forked writer took: one at a path this process
+        # wrote (a paper 'publications' under PAPER_SAVE_AS '{slug}/index.html')
+        # is refused as with one process, whichever process took its turn.
+        written_in_another_process(writer, elsewhere, since)
+        refused |= _refused_links([*self.conferences, *self.papers])
         self.states.written([*output.take_written(), *thumbnails])
         if self.states.remove_gone(self.output_path):
             # Pagefind indexes again only when a page is newer than its index.

@@ -30,7 +30,7 @@ from pelican.contents import Content
 from pelican.log import FilteredMessage, LimitFilter
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import sanitised_join, wait_for_changes
-from pelican.writers import Writer
+from pelican.writers import FileOverwriteFailedError, Writer
 
 from .unchanged import TextWhenChanged
 
@@ -194,6 +194,35 @@ def written_elsewhere(writer, names) -> None:
         # A path that leaves the output folder: Pelican refuses it as it writes.
         with contextlib.suppress(RuntimeError):
             written.add(sanitised_join(writer.output_path, name))
+
+
+def written_paths(writer) -> frozenset[str]:
+    """The paths Pelican's ``writer`` has written so far (``_written_files``,
+    as ``write_file`` joins them; see ``written_elsewhere``): none for another
+    plugin's writer without it."""
+    written = getattr(writer, "_written_files", None)
+    return frozenset(written) if isinstance(written, set) else frozenset()
+
+
+def written_in_another_process(writer, paths: frozenset[str], since) -> None:
+    """Tell Pelican's ``writer`` the ``paths`` (as ``written_paths`` gives
+    them) that the forked writer wrote, taking its turns at the paper pages:
+    which process takes a paper is known only as they write, so a page of
+    this process at one of them (written since ``written_paths`` gave
+    ``since``) is refused here, at the end, as Pelican refuses a second write
+    of one path in one process; later writes at them are refused as they
+    come. Without it a paper page at the list's path was overwritten in
+    silence (or overwrote it) with two processes, and refused with one."""
+    written = getattr(writer, "_written_files", None)
+    if not isinstance(written, set):
+        return
+    clash = sorted(paths & (written - since))
+    if clash:
+        raise FileOverwriteFailedError(
+            f'Failed to overwrite "{clash[0]}" as Pelican has already written to '
+            "it previously (by the other of two processes)"
+        )
+    written.update(paths)
 
 
 def content_objects_are_watched() -> bool:
