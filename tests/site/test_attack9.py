@@ -2,7 +2,7 @@
 the collection of reference cycles paused while a one-off build reads
 (generator._no_cycle_collection), the forked writer stopping the shared turns
 when it fails, the pages of the forked writer told to this process's writer
-(pelican_hooks.written_elsewhere), the bench's trash folder. One process or
+(pelican_hooks.written_in_another_process), the bench's trash folder. One process or
 two, a build must fail for the same reasons and leave the process as it was."""
 
 from __future__ import annotations

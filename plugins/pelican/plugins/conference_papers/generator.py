@@ -36,7 +36,6 @@ from .base.pelican_hooks import (
     placeholder_regex,
     raw_body,
     reads_file,
-    written_elsewhere,
     written_files_are_watched,
     written_in_another_process,
     written_paths,
@@ -593,10 +592,8 @@ class ConferencePapersGenerator(Generator):
             )
 
         forked = parallel.in_parallel(beside, self.settings, len(self.papers))
-        if split:
-            # Pages of this process at a conference page's path are refused
-            # here, as when one process writes both.
-            written_elsewhere(writer, [c.save_as for c in plan.conferences])
+        # What this process writes from here on (all of it, when ``beside``
+        # ran here already: then the two sets below are its own).
         since = written_paths(writer)
         try:
             thumbnails = self._write_here(writer, plan, turns, conferences=not split)
@@ -612,9 +609,10 @@ class ConferencePapersGenerator(Generator):
         # a card or a feed entry: every paper's card is on its conference
         # page and in its feeds.
         refused, elsewhere = forked.join()
-        # The paper pages the forked writer took: one at a path this process
-        # wrote (a paper 'publications' under PAPER_SAVE_AS '{slug}/index.html')
-        # is refused as with one process, whichever process took its turn.
+        # The pages the forked writer wrote (its conference pages, the paper
+        # pages it took): one at a path this process wrote too (a conference
+        # or a paper 'publications' under a ..._SAVE_AS '{slug}/index.html')
+        # is refused as with one process.
         written_in_another_process(writer, elsewhere, since)
         refused |= _refused_links([*self.conferences, *self.papers])
         self.states.written([*output.take_written(), *thumbnails])

@@ -29,7 +29,7 @@ from pelican import DEFAULT_CONFIG_NAME, parse_arguments, signals
 from pelican.contents import Content
 from pelican.log import FilteredMessage, LimitFilter
 from pelican.settings import DEFAULT_CONFIG
-from pelican.utils import sanitised_join, wait_for_changes
+from pelican.utils import wait_for_changes
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .unchanged import TextWhenChanged
@@ -176,43 +176,24 @@ def written_files_are_watched() -> bool:
     return bool(signals.content_written.receivers)
 
 
-def written_elsewhere(writer, names) -> None:
-    """Tell Pelican's ``writer`` that the pages ``names`` (paths below its
-    output folder) are written, by the forked writer (parallel.py): it refuses
-    another write at one of them as it refuses two writes of one name in one
-    process. Without it a conference whose page is another page of ours (the
-    slug 'publications' under CONFERENCE_SAVE_AS '{slug}/index.html') was
-    overwritten by the list in silence with two processes, and refused with
-    one. ``_written_files`` (the paths as ``write_file`` joins them) is not
-    Pelican's API; another plugin's writer without it keeps its own record."""
-    written = getattr(writer, "_written_files", None)
-    if not isinstance(written, set):
-        return
-    for name in names:
-        if not name:
-            continue  # a page not written ("" for its ..._SAVE_AS)
-        # A path that leaves the output folder: Pelican refuses it as it writes.
-        with contextlib.suppress(RuntimeError):
-            written.add(sanitised_join(writer.output_path, name))
-
-
 def written_paths(writer) -> frozenset[str]:
     """The paths Pelican's ``writer`` has written so far (``_written_files``,
-    as ``write_file`` joins them; see ``written_elsewhere``): none for another
-    plugin's writer without it."""
+    as ``write_file`` joins them: not Pelican's API, pinned by the tests of
+    this module): none for another plugin's writer without it."""
     written = getattr(writer, "_written_files", None)
     return frozenset(written) if isinstance(written, set) else frozenset()
 
 
 def written_in_another_process(writer, paths: frozenset[str], since) -> None:
     """Tell Pelican's ``writer`` the ``paths`` (as ``written_paths`` gives
-    them) that the forked writer wrote, taking its turns at the paper pages:
-    which process takes a paper is known only as they write, so a page of
-    this process at one of them (written since ``written_paths`` gave
-    ``since``) is refused here, at the end, as Pelican refuses a second write
-    of one path in one process; later writes at them are refused as they
-    come. Without it a paper page at the list's path was overwritten in
-    silence (or overwrote it) with two processes, and refused with one."""
+    them) that the forked writer wrote: its conference pages and the paper
+    pages it took, which process takes a paper being known only as they
+    write. A page of this process at one of them (written since
+    ``written_paths`` gave ``since``) is refused here, at the end, as Pelican
+    refuses a second write of one path in one process; later writes at them
+    are refused as they come. Without it a conference or paper page at the
+    list's path was overwritten in silence (or overwrote it) with two
+    processes, and refused with one."""
     written = getattr(writer, "_written_files", None)
     if not isinstance(written, set):
         return
