@@ -157,6 +157,47 @@ def test_pagefind_loads_only_when_the_box_is_used(browser, search_url):
     page.context.close()
 
 
+def test_an_index_in_parts_finds_each_paper_in_one_list(browser, tmp_path):
+    """A site indexed in parts (here of two pages at most: one, and two): the box
+    merges them, so each word finds its paper, and a word of every abstract finds
+    all three at once."""
+    site = lab(tmp_path / "parts", CONFERENCE_PAPERS_SEARCH_PART_PAGES=2)
+    listed = json.loads((site.output / "pagefind" / "parts.json").read_text())
+    assert listed["parts"] == ["part-2/"]
+    with serve(site.output) as origin:
+        visit = new_page(browser, 1280, 900)
+        page = visit.page
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+        page.goto(origin + "/", wait_until="load")
+        for slug, word in ABSTRACT_WORDS.items():
+            if slug != "quokka-attention":
+                page.locator(".pagefind-ui__search-input").fill(word)
+                page.wait_for_function(
+                    f"() => /{word}/.test("
+                    "document.querySelector('.pagefind-ui__message').textContent)"
+                )
+                page.wait_for_function(SEARCH_DONE)
+                results = page.locator(".pagefind-ui__result-link")
+            else:
+                results = search(page, word)
+            assert results.all_inner_texts() == [TITLES[slug]]
+        page.locator(".pagefind-ui__search-input").fill("models")
+        page.wait_for_function(
+            "() => /models/.test("
+            "document.querySelector('.pagefind-ui__message').textContent)"
+        )
+        page.wait_for_function(SEARCH_DONE)
+        found = page.locator(".pagefind-ui__result-link").all_inner_texts()
+        assert sorted(found) == sorted(TITLES.values())
+        for part in listed["parts"]:
+            assert any(path.startswith(f"/pagefind/{part}") for path in asked), part
+        assert visit.offsite_requests == []
+        assert visit.failed_requests == []
+        assert visit.console_errors == []
+        page.context.close()
+
+
 def test_results_show_no_bibtex(browser, search_site, search_url):
     """The Cite block is not indexed: no result for its words, no BibTeX in excerpts."""
     cite = search_site.page(PAPER_PATH.format(slug="quokka-attention")[1:])

@@ -17,11 +17,14 @@ import pytest
 
 from pelican.plugins.conference_papers.writers.search import (
     BUNDLE_DIR,
+    ENTRY,
+    PARTS_FILE,
     SearchIndexError,
     build_index,
     entry_file,
     pagefind_binary,
     pages_glob,
+    plan,
 )
 
 from ..fingerprint import fingerprint
@@ -97,7 +100,12 @@ def test_pagefind_reads_only_folders_with_an_indexed_page_and_gives_the_same_ind
     whole = tmp_path / "whole"
     command = [pagefind_binary(), "--site", str(site), "--output-path", str(whole)]
     subprocess.run(command, check=True, capture_output=True)
-    assert fingerprint(site / BUNDLE_DIR) == fingerprint(whole)
+    ours = fingerprint(site / BUNDLE_DIR)
+    # Beside Pagefind's files, the list of the other parts for the box: none.
+    assert json.loads((site / BUNDLE_DIR / PARTS_FILE).read_text())["parts"] == []
+    assert {name: ours[name] for name in ours if name != PARTS_FILE} == fingerprint(
+        whole
+    )
 
 
 def test_without_a_page_that_opts_in_every_page_is_indexed(tmp_path):
@@ -210,3 +218,126 @@ def test_a_pagefind_that_fails_fails_the_build_and_leaves_no_index(
     with pytest.raises(SearchIndexError, match=r"\(exit 3\): Error: out of disk"):
         build_index({}, str(site))
     assert not (site / BUNDLE_DIR).exists()
+
+
+# --- an index in parts (CONFERENCE_PAPERS_SEARCH_PART_PAGES) --------------------
+
+IN_TWOS = {"CONFERENCE_PAPERS_SEARCH_PART_PAGES": 2}
+
+
+def part_folders(site: Path) -> list[Path]:
+    """The folders of the index's parts, as parts.json gives them to the box."""
+    bundle = site / BUNDLE_DIR
+    listed = json.loads((bundle / PARTS_FILE).read_text())["parts"]
+    return [bundle, *(bundle / part for part in listed)]
+
+
+def part_results(site: Path) -> list[set[str]]:
+    return [set(fragments(folder)) for folder in part_folders(site)]
+
+
+def entries(site: Path) -> list[int]:
+    return [(folder / ENTRY).stat().st_mtime_ns for folder in part_folders(site)]
+
+
+def test_more_pages_than_a_part_holds_are_indexed_in_parts_each_page_once(tmp_path):
+    site = a_lab(tmp_path / "site")
+    build_index(IN_TWOS, str(site))
+    # Four pages in parts of at most about two: each page in one part, once.
+    found = part_results(site)
+    assert len(found) == 2
+    assert [len(urls) for urls in found] == [2, 2]
+    assert set.union(*found) == {
+        "/papers/conf-24/quokka/",
+        "/papers/conf-24/wombat/",
+        "/papers/conf-24/numbat/",
+        "/pages/about/",
+    }
+    # Every part is Pagefind's own bundle, with its entry and its module.
+    for folder in part_folders(site):
+        assert (folder / "pagefind.js").is_file()
+    # The same pages give the same parts, byte for byte.
+    again = a_lab(tmp_path / "again")
+    build_index(IN_TWOS, str(again))
+    assert fingerprint(site / BUNDLE_DIR) == fingerprint(again / BUNDLE_DIR)
+
+
+def test_an_edit_indexes_its_own_part_alone(tmp_path):
+    site = a_lab(tmp_path / "site")
+    build_index(IN_TWOS, str(site))
+    before = entries(site)
+    quokka = [
+        i
+        for i, urls in enumerate(part_results(site))
+        if "/papers/conf-24/quokka/" in urls
+    ]
+    edited = write_page(site, "papers/conf-24/quokka/index.html", "Quokkas swim.")
+    later(edited, part_folders(site)[quokka[0]] / ENTRY)
+    build_index(IN_TWOS, str(site))
+    after = entries(site)
+    assert [b == a for b, a in zip(before, after, strict=True)] == [
+        i != quokka[0] for i in range(len(before))
+    ]
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    build_index(IN_TWOS, str(fresh))
+    assert fingerprint(site / BUNDLE_DIR) == fingerprint(fresh / BUNDLE_DIR)
+
+
+def test_a_removed_page_leaves_its_part_even_with_no_page_written(tmp_path):
+    site = a_lab(tmp_path / "site")
+    for settings in ({}, IN_TWOS):
+        build_index(settings, str(site))
+        assert "/papers/conf-24/numbat/" in set.union(*part_results(site))
+        numbat = site / "papers/conf-24/numbat/index.html"
+        kept = numbat.read_bytes()
+        numbat.unlink()
+        build_index(settings, str(site))  # no page is newer than the index
+        assert "/papers/conf-24/numbat/" not in set.union(*part_results(site))
+        numbat.write_bytes(kept)
+        os.utime(numbat, (1, 1))  # back, with a date older than any index
+        build_index(settings, str(site))
+        assert "/papers/conf-24/numbat/" in set.union(*part_results(site))
+
+
+def test_other_parts_leave_no_folder_of_the_earlier_ones(tmp_path):
+    site = a_lab(tmp_path / "site")
+    build_index({"CONFERENCE_PAPERS_SEARCH_PART_PAGES": 1}, str(site))
+    assert len(part_folders(site)) == 3  # four pages, dealt into four: one empty
+    for settings in (IN_TWOS, {}):
+        build_index(settings, str(site))
+        fresh = tmp_path / f"fresh-{len(settings)}"
+        shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+        build_index(settings, str(fresh))
+        assert fingerprint(site / BUNDLE_DIR) == fingerprint(fresh / BUNDLE_DIR)
+    assert part_folders(site) == [site / BUNDLE_DIR]
+
+
+def test_a_part_named_longer_than_one_argument_of_linux_is_indexed(tmp_path):
+    """A part's glob names each of its pages: 1,100 pages of paths 130 long make a
+    glob longer than the 128 KB Linux takes as one argument of a command."""
+    site = tmp_path / "site"
+    long = "a-title-that-goes-on-" * 4
+    names = [f"papers/conference-2024/{long}{n:04d}/index.html" for n in range(2200)]
+    for name in names:
+        write_page(site, name, f"Quokka number {name[-15:-11]}.")
+    parts = plan(str(site), 1100)
+    assert len(parts) == 2
+    assert max(len(part.glob) for part in parts) > 128 * 1024
+    build_index({"CONFERENCE_PAPERS_SEARCH_PART_PAGES": 1100}, str(site))
+    found = part_results(site)
+    assert sum(len(urls) for urls in found) == len(set.union(*found)) == 2200
+
+
+def test_a_pagefind_config_where_the_build_runs_changes_nothing(tmp_path, monkeypatch):
+    site = a_lab(tmp_path / "site")
+    build_index(IN_TWOS, str(site))
+    expected = fingerprint(site / BUNDLE_DIR)
+    here = tmp_path / "lab"
+    here.mkdir()
+    (here / "pagefind.yml").write_text("glob: 'pages/**/*.html'\n")
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("PAGEFIND_GLOB", "pages/**/*.html")
+    again = a_lab(tmp_path / "again")
+    build_index(IN_TWOS, str(again))
+    assert fingerprint(again / BUNDLE_DIR) == expected

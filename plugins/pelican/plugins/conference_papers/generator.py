@@ -59,7 +59,6 @@ from .writers import (
     listing,
     output,
     people,
-    search,
     timeline,
 )
 from .writers.cards import CardRenderer
@@ -616,10 +615,8 @@ class ConferencePapersGenerator(Generator):
         written_in_another_process(writer, elsewhere, since)
         refused |= _refused_links([*self.conferences, *self.papers])
         self.states.written([*output.take_written(), *thumbnails])
-        if self.states.remove_gone(self.output_path):
-            # Pagefind indexes again only when a page is newer than its index.
-            with contextlib.suppress(OSError):
-                os.remove(search.entry_file(self.output_path))
+        # Pagefind indexes a part again when it has fewer pages (writers/search.py).
+        self.states.remove_gone(self.output_path)
         if refused:
             raise ContentError(
                 f"conference_papers: {len(refused)} link(s) were left out after "

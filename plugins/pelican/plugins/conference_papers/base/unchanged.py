@@ -81,15 +81,16 @@ class TextWhenChanged(io.StringIO):
         super().close()
 
 
-def newer_than(root: str, mtime: float, suffix: str = ".html") -> bool:
-    """Whether a file ending with ``suffix`` below ``root`` was written after
-    ``mtime`` (an ``st_mtime``)."""
+def count_and_newest(root: str, suffix: str = ".html") -> tuple[int, float]:
+    """How many files below ``root`` end with ``suffix``, and the latest
+    ``st_mtime`` among them (0 when there is none)."""
+    count, newest = 0, 0.0
     for folder, _, names in os.walk(root):
         for name in names:
             if name.endswith(suffix):
                 try:
-                    if os.stat(os.path.join(folder, name)).st_mtime > mtime:
-                        return True
+                    newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
                 except OSError:
                     continue
-    return False
+                count += 1
+    return count, newest

@@ -20,11 +20,28 @@ left out are the largest (a list of every paper holds every card): at 1,000
 papers they took 30% of its time. So the top-level folders (and pages at the
 top) holding a page that carries the attribute are found here, by the attribute's
 bytes, and only those are given; Pagefind's own rule still decides within them,
-and the index is byte for byte the one of the whole site. The index of 10,000
-papers still takes Pagefind 1.25 GB: it holds every page twice while it builds
-one index, and splitting it would change the ranking. (The ``pagefind`` package's
-``PagefindIndex`` builds the same one index, and its client waits 0.1 s before it
-reads each answer: 100 pages added one by one took 10.6 s.)
+and the index is byte for byte the one of the whole site.
+
+Why a large site's index comes in parts (``CONFERENCE_PAPERS_SEARCH_PART_PAGES``):
+Pagefind holds about 125 KB a page while it indexes, whatever the page's size
+(10,000 papers took 1.3 GB), and indexes the whole set again after any edit (19 s
+at 10,000). So past that many pages the indexed pages are dealt into parts by a
+hash of their path, each part a Pagefind index of its own, made one after the
+other (2,000 pages: 250 MB): a page stays in its part from build to build, an
+edit indexes its part alone, and ``parts.json`` in the bundle tells the search box
+(search.js) which parts Pagefind's UI merges (its ``mergeIndex``; results are
+ordered by score across parts). A part's ranking weighs words by how rare they
+are in that part: a hash deals each part a like share of every kind of page, so
+the order of results is that of one index but for near ties. The same pages,
+fed to Pagefind's own service API one by one, took it as much memory (1.3 GB)
+and twice the time: the memory is the index's, not the way pages reach it.
+(The ``pagefind`` package's client waits 0.1 s before it reads each answer.)
+
+Why Pagefind runs in a folder of its own holding a ``pagefind.json``: a part's
+``--glob`` names its pages one by one, longer than Linux takes as one argument
+(128 KB), and a config file has no such limit. So Pagefind reads no
+``pagefind.yml`` of the folder a build is started from; its ``PAGEFIND_*``
+variables still apply (``PAGEFIND_GLOB`` excepted, which is ours to set).
 
 Why the bundle folder is kept between builds: its index, fragment and filter files
 are named by their content, and Pagefind does not write one that is there already,
@@ -35,6 +52,9 @@ here, so the folder holds what a build into an empty one writes. Those names are
 new one and be kept in its place (a result would show another page's text): the
 kept fragments must give every indexed page once, each a page that is there, or
 the index is made again from nothing (as it is when a kept file does not read).
+A part is indexed again when one of its pages is newer than its index, or when it
+holds another number of pages than its index (a page removed, or one copied in
+with an old date); every part is, when the parts are not those of ``parts.json``.
 
 The binary comes from PyPI (``pagefind[bin]``), so a lab installs nothing but
 Python packages; ``PAGEFIND_BINARY_PATH`` or a ``pagefind`` on PATH are used too
@@ -52,15 +72,17 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 import zlib
+from dataclasses import dataclass
 
 try:
     from pagefind.service import get_executable
 except ImportError:  # the wrapper itself is missing: the same message below
     get_executable = None
 
-from ..base.unchanged import newer_than
+from ..base.unchanged import count_and_newest
 from ..settings import SettingsError, setting
 
 logger = logging.getLogger(__name__)
@@ -70,6 +92,10 @@ logger = logging.getLogger(__name__)
 BUNDLE_DIR = "pagefind"
 #: The index's entry file: Pagefind runs again when a page is newer than it.
 ENTRY = "pagefind-entry.json"
+#: In the bundle folder: the other parts of the index, for the search box.
+PARTS_FILE = "parts.json"
+#: The folders of the other parts, in the bundle folder.
+PART_NAME = re.compile(r"part-[0-9]+")
 #: What a page that Pagefind is to index carries (the templates put it there).
 BODY_MARKER = b"data-pagefind-body"
 #: The bundle's folders of files named by their content (Pagefind's "immutable"
@@ -116,12 +142,23 @@ def entry_file(output_path: str) -> str:
     return os.path.join(output_path, BUNDLE_DIR, ENTRY)
 
 
+@dataclass(frozen=True)
+class Part:
+    """One Pagefind index of the site: where it goes, what Pagefind is to read
+    (``--glob``; None: every page), and the pages it indexes (relative to the
+    site; None when no page carries the marker, and so every page is indexed)."""
+
+    folder: str
+    glob: str | None
+    pages: tuple[str, ...] | None
+
+
 def build_index(settings, output_path: str) -> None:
-    """Index the output folder (``finalized``), unless the index is there and no
-    HTML page was written after it: pages whose bytes did not change are not
-    written again (``base.unchanged``), so a rebuild that changed no page leaves
-    the index as it is (Pagefind takes seconds). A page left over from an
-    earlier build was indexed with it already; an index that failed is gone."""
+    """Index the output folder (``finalized``): each part of the index (``plan``)
+    whose pages changed since it was made, and none when no HTML page was written
+    after it: pages whose bytes did not change are not written again
+    (``base.unchanged``), so a rebuild that changed no page leaves the index as it
+    is (Pagefind takes seconds). An index that failed is gone."""
     if not setting(settings, "SEARCH"):
         return
     binary = pagefind_binary()
@@ -129,38 +166,65 @@ def build_index(settings, output_path: str) -> None:
         raise SearchIndexError(f"conference_papers: Pagefind is gone; {INSTALL_HINT}")
     output = os.path.abspath(output_path)
     bundle = os.path.join(output, BUNDLE_DIR)
-    entry = entry_file(output)
-    if os.path.isfile(entry) and not newer_than(output, os.stat(entry).st_mtime):
+    most = setting(settings, "SEARCH_PART_PAGES")
+    pages, newest = count_and_newest(output)
+    # What the parts were planned from the same, and no page written since they
+    # were last indexed: no page can have changed (and none is read to know).
+    made_of = {"html_pages": pages, "part_pages": most}
+    listed, indexed = _parts_file(bundle)
+    if listed.get("made_of") == made_of and newest <= indexed:
         logger.info("conference_papers: no page changed; the search index stays")
         return
-    if not os.path.isfile(entry):  # no index, or one that failed half-way
+    parts = plan(output, most)
+    others = [os.path.relpath(part.folder, bundle) + "/" for part in parts[1:]]
+    if listed.get("parts") != others:  # another layout: every part anew
         shutil.rmtree(bundle, ignore_errors=True)
-    command = [binary, "--site", output, "--output-subdir", BUNDLE_DIR]
-    glob = pages_glob(output)
-    if glob is not None:
-        command += ["--glob", glob]
+    for number, part in enumerate(parts, 1):
+        if _stale(part, output, newest):
+            which = f" (part {number} of {len(parts)})" if others else ""
+            _index(binary, output, part, which)
+    _remove_other_parts(bundle, parts)
+    with open(os.path.join(bundle, PARTS_FILE), "w", encoding="utf-8") as handle:
+        json.dump({"parts": others, "made_of": made_of}, handle)
+
+
+def _index(binary: str, output: str, part: Part, which: str) -> None:
+    """Make one part of the index, keeping what an earlier build wrote of it."""
+    if not os.path.isfile(os.path.join(part.folder, ENTRY)):
+        # No index, or one that failed half-way.
+        shutil.rmtree(part.folder, ignore_errors=True)
     started = time.perf_counter()
-    earlier = _hashed_files(bundle)
-    report = _run(command, output, bundle)
-    if earlier and not prune(bundle, earlier):
+    earlier = _hashed_files(part.folder)
+    report = _run(binary, output, part)
+    if earlier and not prune(part.folder, earlier, output):
         logger.info("conference_papers: the search index is made again from nothing")
-        shutil.rmtree(bundle, ignore_errors=True)
-        report = _run(command, output, bundle)
+        shutil.rmtree(part.folder, ignore_errors=True)
+        report = _run(binary, output, part)
     pages, words = (_count(report, what) for what in ("pages", "words"))
     logger.info(
-        "conference_papers: search index of %s pages, %s words in %.1f s (%s/)",
+        "conference_papers: search index%s of %s pages, %s words in %.1f s (%s/)",
+        which,
         pages,
         words,
         time.perf_counter() - started,
-        BUNDLE_DIR,
+        os.path.relpath(part.folder, output),
     )
 
 
-def _run(command: list[str], output: str, bundle: str) -> str:
+def _run(binary: str, output: str, part: Part) -> str:
     """Run Pagefind; its report, or SearchIndexError (and no index) if it failed."""
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    command = [binary, "--site", output, "--output-path", part.folder]
+    # PAGEFIND_GLOB would win over the config file (see the module docstring).
+    env = {k: v for k, v in os.environ.items() if k != "PAGEFIND_GLOB"}
+    with tempfile.TemporaryDirectory(prefix="conference-papers-pagefind-") as here:
+        if part.glob is not None:
+            with open(os.path.join(here, "pagefind.json"), "w", encoding="utf-8") as f:
+                json.dump({"glob": part.glob}, f)
+        result = subprocess.run(
+            command, capture_output=True, text=True, check=False, cwd=here, env=env
+        )
     if result.returncode != 0:
-        shutil.rmtree(bundle, ignore_errors=True)
+        shutil.rmtree(part.folder, ignore_errors=True)
         raise SearchIndexError(
             f"conference_papers: Pagefind could not index {output} "
             f"(exit {result.returncode}): {(result.stderr or result.stdout).strip()}"
@@ -168,21 +232,116 @@ def _run(command: list[str], output: str, bundle: str) -> str:
     return result.stdout
 
 
-def pages_glob(output: str) -> str | None:
+def plan(output: str, most: int) -> list[Part]:
+    """The parts of the index of ``output``: one, in the bundle folder, unless more
+    than ``most`` pages (0: no limit) carry the marker. Then they are dealt into
+    as many parts as it takes by a hash of their path (the same page, the same
+    part, as long as the number of parts stays), the first in the bundle folder
+    (with Pagefind's UI), the others in ``part-2/``, ``part-3/``… below it."""
+    bundle = os.path.join(output, BUNDLE_DIR)
+    pages = marked_pages(output)
+    if not pages:
+        return [Part(bundle, None, None)]
+    literals = [_path_literal(page) for page in pages]
+    if not most or len(pages) <= most or None in literals:
+        return [Part(bundle, pages_glob(output, pages), tuple(pages))]
+    dealt: list[list[tuple[str, str]]] = [[] for _ in range(-(-len(pages) // most))]
+    for page, literal in zip(pages, literals, strict=True):
+        dealt[zlib.crc32(page.encode()) % len(dealt)].append((page, literal))
+    dealt = [part for part in dealt if part]
+    return [
+        Part(
+            bundle if number == 1 else os.path.join(bundle, f"part-{number}"),
+            "{" + ",".join(literal for _, literal in part) + "}",
+            tuple(page for page, _ in part),
+        )
+        for number, part in enumerate(dealt, 1)
+    ]
+
+
+def _stale(part: Part, output: str, newest: float) -> bool:
+    """Whether ``part`` is to be indexed again: it has no index, it holds another
+    number of pages than its index, or one of its pages (of the site's, when it
+    indexes every page) is newer than its index (``newest``: the newest page's
+    ``st_mtime``)."""
+    try:
+        with open(os.path.join(part.folder, ENTRY), encoding="utf-8") as handle:
+            made = os.fstat(handle.fileno()).st_mtime
+            languages = json.load(handle)["languages"].values()
+            indexed = sum(language["page_count"] for language in languages)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return True
+    if part.pages is None:
+        return newest > made
+    if indexed != len(part.pages):
+        return True
+    for page in part.pages:
+        try:
+            if os.stat(os.path.join(output, page)).st_mtime > made:
+                return True
+        except OSError:
+            return True
+    return False
+
+
+def _parts_file(bundle: str) -> tuple[dict, float]:
+    """What the bundle's ``parts.json`` holds, the other parts (for the box) and
+    what they were planned from, and when it was written: after the last build
+    that indexed (``({}, 0.0)`` when it is not there, is not ours, or names a
+    part without an index)."""
+    path = os.path.join(bundle, PARTS_FILE)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            written = os.fstat(handle.fileno()).st_mtime
+            listed = json.load(handle)
+        parts = listed["parts"]
+        if all(
+            PART_NAME.fullmatch(part.rstrip("/"))
+            and os.path.isfile(os.path.join(bundle, part, ENTRY))
+            for part in parts
+        ) and os.path.isfile(os.path.join(bundle, ENTRY)):
+            return listed, written
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return {}, 0.0
+
+
+def _remove_other_parts(bundle: str, parts: list[Part]) -> None:
+    """Remove the part folders of an earlier layout that this one has not."""
+    kept = {os.path.basename(part.folder) for part in parts[1:]}
+    for name in os.listdir(bundle):
+        if PART_NAME.fullmatch(name) and name not in kept:
+            shutil.rmtree(os.path.join(bundle, name), ignore_errors=True)
+
+
+def marked_pages(output: str) -> list[str]:
+    """Every HTML page of ``output`` that carries ``data-pagefind-body``, relative
+    to it, sorted; the bundle folder is left out."""
+    found = []
+    for where, folders, names in os.walk(output):
+        if where == output:
+            folders[:] = [name for name in folders if name != BUNDLE_DIR]
+        found.extend(
+            os.path.relpath(os.path.join(where, name), output)
+            for name in names
+            if name.endswith(".html") and _is_marked(os.path.join(where, name))
+        )
+    return sorted(found)
+
+
+def pages_glob(output: str, pages: list[str] | None = None) -> str | None:
     """Pagefind's ``--glob`` for ``output``: every HTML page of each top-level
     folder that holds a page carrying ``data-pagefind-body``, and each such page
-    at the top. None (Pagefind's default, every page) when no page carries it,
-    as Pagefind then indexes every page's body, or when a name holds a
-    backslash, which a glob cannot spell."""
-    parts = []
-    for name in sorted(os.listdir(output)):
-        path = os.path.join(output, name)
-        if name == BUNDLE_DIR:
-            continue
-        if os.path.isdir(path) and _holds_marked_page(path):
-            parts.append((_literal(name), "/**/*.html"))
-        elif name.endswith(".html") and os.path.isfile(path) and _is_marked(path):
-            parts.append((_literal(name), ""))
+    at the top (``pages``: those pages, if known). None (Pagefind's default, every
+    page) when no page carries it, as Pagefind then indexes every page's body, or
+    when a name holds a backslash, which a glob cannot spell."""
+    if pages is None:
+        pages = marked_pages(output)
+    tops: dict[str, str] = {}
+    for page in pages:
+        top, _, below = page.partition(os.sep)
+        tops[top] = "/**/*.html" if below else ""
+    parts = [(_literal(top), pages) for top, pages in sorted(tops.items())]
     if not parts or any(literal is None for literal, _ in parts):
         return None
     parts = [literal + pages for literal, pages in parts]
@@ -195,14 +354,10 @@ def _literal(name: str) -> str | None:
     return None if "\\" in name else GLOB_SYNTAX.sub(r"\\\1", name)
 
 
-def _holds_marked_page(folder: str) -> bool:
-    """Whether an HTML page below ``folder`` carries the marker (the first one found
-    answers, so a folder of paper pages costs one read)."""
-    for where, _, names in os.walk(folder):
-        for name in names:
-            if name.endswith(".html") and _is_marked(os.path.join(where, name)):
-                return True
-    return False
+def _path_literal(page: str) -> str | None:
+    """``page`` (a path relative to the site) as a glob that matches it alone."""
+    names = [_literal(name) for name in page.split(os.sep)]
+    return None if None in names else "/".join(names)
 
 
 def _is_marked(path: str) -> bool:
@@ -226,7 +381,7 @@ def _hashed_files(bundle: str) -> set[str]:
     return found
 
 
-def prune(bundle: str, earlier: set[str]) -> bool:
+def prune(bundle: str, earlier: set[str], site: str) -> bool:
     """Remove from ``bundle`` the files of an earlier index that Pagefind's new one
     does not name; ``earlier`` are the content-named files there before it ran.
     False when what is left cannot be trusted: a file this run wrote is not named
@@ -261,11 +416,11 @@ def prune(bundle: str, earlier: set[str]) -> bool:
     for path in sorted(stale):
         os.remove(os.path.join(bundle, path))
     kept = now - stale
-    return not kept & earlier or _kept_files_hold(bundle, kept, earlier, pages)
+    return not kept & earlier or _kept_files_hold(bundle, kept, earlier, pages, site)
 
 
 def _kept_files_hold(
-    bundle: str, kept: set[str], earlier: set[str], pages: int
+    bundle: str, kept: set[str], earlier: set[str], pages: int, site: str
 ) -> bool:
     """Whether the files kept from an earlier build read, and the fragments give
     each of the ``pages`` once, each a page that is in the site."""
@@ -278,7 +433,6 @@ def _kept_files_hold(
         ]
     except (*UNREADABLE, KeyError, TypeError):
         return False
-    site = os.path.dirname(bundle)
     return len(set(urls)) == len(urls) == pages and all(
         os.path.isfile(os.path.join(site, _page_path(url))) for url in urls
     )

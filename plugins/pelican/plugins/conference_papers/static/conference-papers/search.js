@@ -5,15 +5,39 @@
    its stylesheet) from this site's own pagefind/ folder: a reader who never searches
    downloads none of it. Pagefind's UI then takes the field's place, with what was typed
    so far and the focus, so typing goes on where it was. The bundle's address is resolved
-   to a path, from which Pagefind also derives where the result pages are. */
+   to a path, from which Pagefind also derives where the result pages are. A large
+   site's index comes in parts (writers/search.py): the bundle's parts.json names the
+   others, and Pagefind's UI merges them into the one list of results. */
 (function () {
   "use strict";
 
   var loading = null; // one load of Pagefind's UI for every box of the page
 
+  // The other parts of the index, as Pagefind's mergeIndex option takes them; only
+  // paths of this site (the list is the site's own file, and stays so).
+  function loadParts(bundle) {
+    return fetch(bundle + "parts.json")
+      .then(function (response) {
+        return response.ok ? response.json() : { parts: [] };
+      })
+      .then(function (listed) {
+        var base = new URL(bundle, document.baseURI);
+        return (Array.isArray(listed.parts) ? listed.parts : [])
+          .map(function (part) {
+            return new URL(String(part), base);
+          })
+          .filter(function (url) {
+            return url.origin === base.origin;
+          })
+          .map(function (url) {
+            return { bundlePath: url.pathname };
+          });
+      });
+  }
+
   function loadPagefind(bundle) {
     if (!loading) {
-      loading = new Promise(function (resolve, reject) {
+      var ui = new Promise(function (resolve, reject) {
         var style = document.createElement("link");
         style.rel = "stylesheet";
         style.href = bundle + "pagefind-ui.css";
@@ -30,6 +54,7 @@
         script.onerror = reject;
         document.head.appendChild(script);
       });
+      loading = Promise.all([ui, loadParts(bundle)]);
     }
     return loading;
   }
@@ -63,10 +88,12 @@
       }
       started = true;
       loadPagefind(bundle).then(
-        function (PagefindUI) {
+        function (loaded) {
+          var PagefindUI = loaded[0];
           var ui = new PagefindUI({
             element: box,
             bundlePath: bundle,
+            mergeIndex: loaded[1],
             showImages: false,
             showSubResults: false,
             resetStyles: false
