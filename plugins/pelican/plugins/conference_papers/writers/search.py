@@ -31,8 +31,10 @@ other (2,000 pages: 250 MB): a page stays in its part from build to build, an
 edit indexes its part alone, and ``parts.json`` in the bundle tells the search box
 (search.js) which parts Pagefind's UI merges (its ``mergeIndex``; results are
 ordered by score across parts). A part's ranking weighs words by how rare they
-are in that part: a hash deals each part a like share of every kind of page, so
-the order of results is that of one index but for near ties. The same pages,
+are in that part, and a hash deals each part a like share of every kind of page:
+at 10,000 papers in 5 parts, 20 queries found as many pages as one index did,
+and each page of their first ten scored within 4% of one index's tenth (the
+order changes among near ties only). The same pages,
 fed to Pagefind's own service API one by one, took it as much memory (1.3 GB)
 and twice the time: the memory is the index's, not the way pages reach it.
 (The ``pagefind`` package's client waits 0.1 s before it reads each answer.)
