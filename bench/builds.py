@@ -115,19 +115,27 @@ def floor(root: Path, content: Path, papers: int) -> Run:
 # --- the two sites ------------------------------------------------------------
 
 
-def ours_settings(root: Path, content: Path, output: Path) -> Path:
+def ours_settings(
+    root: Path, content: Path, output: Path, kind: str = "ours", search: bool = True
+) -> Path:
     """The repository's pelicanconf.py, with the folders of this build."""
     text = (REPO / "pelicanconf.py").read_text(encoding="utf-8")
     text += (
         "\n# --- bench/builds.py ---\n"
         f"PATH = {str(content)!r}\n"
         f"OUTPUT_PATH = {str(output)!r}\n"
-        f"CACHE_PATH = {str(root / 'cache-ours')!r}\n"
+        f"CACHE_PATH = {str(root / f'cache-{kind}')!r}\n"
         f"THEME = {str(REPO / 'themes' / 'lab')!r}\n"
+        f"CONFERENCE_PAPERS_SEARCH = {search!r}\n"
     )
-    path = root / "ours_settings.py"
+    path = root / f"{kind}_settings.py"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def unsearched_settings(root: Path, content: Path, output: Path) -> Path:
+    """Ours without the search index: what Pagefind's share of a build is."""
+    return ours_settings(root, content, output, UNSEARCHED, search=False)
 
 
 def plain_settings(root: Path, content: Path, output: Path) -> Path:
@@ -164,12 +172,18 @@ DEFAULT_PAGINATION = False
     return path
 
 
-SETTINGS = {"ours": ours_settings, "plain": plain_settings}
+#: Ours without the search index (its cold and warm builds, beside ours).
+UNSEARCHED = "ours-unsearched"
+SETTINGS = {
+    "ours": ours_settings,
+    "plain": plain_settings,
+    UNSEARCHED: unsearched_settings,
+}
 
 
 def paper_pages(kind: str, output: Path) -> int:
     """Paper pages a build wrote: a check that it built what we time."""
-    if kind in ("ours", "hugo"):
+    if kind in ("ours", UNSEARCHED, "hugo"):
         return sum(1 for _ in (output / "papers").glob("*/*/index.html"))
     # Plain Pelican's slugs come from the titles, which end in "(number)".
     return sum(1 for p in output.glob("*.html") if re.search(r"-\d+\.html$", p.name))
@@ -339,12 +353,13 @@ def bench_size(workdir: Path, papers: int, repeat: int, edits: int) -> dict:
     set_aside(root / "content")  # a lab of a kept workdir, written again
     content = write_lab(root, papers, conferences)
     floors: list[Run] = []
-    sites: dict[str, list[ColdWarm]] = {"ours": [], "plain": []}
+    kinds = ("ours", "plain", UNSEARCHED)
+    sites: dict[str, list[ColdWarm]] = {kind: [] for kind in kinds}
     for number in range(repeat):
         floors.append(floor(root, content, papers))
         _progress(papers, "floor", floors[-1])
-        # Alternate who goes first, so neither gains from the other's cache.
-        for kind in ("ours", "plain") if number % 2 == 0 else ("plain", "ours"):
+        # Alternate who goes first, so none gains from another's cache.
+        for kind in kinds if number % 2 == 0 else kinds[::-1]:
             sites[kind].append(cold_and_warm(kind, root, content, papers))
             _progress(papers, f"{kind} cold", sites[kind][-1].cold)
             _progress(papers, f"{kind} warm", sites[kind][-1].warm)
@@ -365,6 +380,7 @@ def bench_size(workdir: Path, papers: int, repeat: int, edits: int) -> dict:
         "floor_peak_mb": max(r.peak_mb for r in floors),
         "ours": _summary(sites["ours"]),
         "plain": _summary(sites["plain"]),
+        "unsearched": _summary(sites[UNSEARCHED]),
         "hugo": _summary(sites["hugo"]) | {"version": hugo_version}
         if hugo_version
         else None,

@@ -19,7 +19,9 @@ def ratios(size: dict) -> dict:
     the time per paper."""
     floor, papers = size["floor_s"], size["papers"]
     figures = {}
-    for kind in ("ours", "plain"):
+    for kind in ("ours", "plain", "unsearched"):
+        if kind not in size:  # a report of an older bench
+            continue
         for build in ("cold", "warm"):
             figures[f"{kind}_{build}_x_floor"] = size[kind][f"{build}_s"] / floor
             # The same in CPU seconds: steadier than wall time when others load
@@ -117,9 +119,18 @@ def table(sizes: dict[int, dict]) -> str:
 
 
 def references(sizes: dict[int, dict]) -> list[str]:
-    """The Hugo column, when it was measured."""
+    """Ours without the search index, and the Hugo column when it was measured."""
     lines = []
     for papers, size in sorted(sizes.items()):
+        if unsearched := size.get("unsearched"):
+            lines.append(
+                f"{papers}: ours without the search index: cold "
+                f"{unsearched['cold_s']:.2f} s "
+                f"({unsearched['cold_s'] / size['floor_s']:.2f} x floor), warm "
+                f"{unsearched['warm_s']:.2f} s, "
+                f"{max(unsearched['cold_peak_mb'], unsearched['warm_peak_mb']):.0f} MB,"
+                f" cpu {unsearched['cold_cpu_s']:.2f} s"
+            )
         if engine := size.get("hugo"):
             lines.append(
                 f"{papers}: Hugo {engine['version']}: cold {engine['cold_s']:.2f} s, "

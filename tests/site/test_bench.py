@@ -37,7 +37,7 @@ def test_every_figure_is_written_and_positive(bench_run):
     assert (size["papers"], size["conferences"], size["repeat"]) == (PAPERS, 1, 1)
     for key in ("floor_s", "floor_cpu_s", "floor_peak_mb"):
         assert size[key] > 0, key
-    for kind in ("ours", "plain"):
+    for kind in ("ours", "plain", "unsearched"):
         for build in ("cold", "warm"):
             assert 0 < size[kind][f"{build}_s"] < 120, (kind, build)
             assert size[kind][f"{build}_cpu_s"] > 0, (kind, build)
@@ -89,7 +89,22 @@ def test_targets_are_judged_and_the_table_printed(bench_run):
     header = next(i for i, line in enumerate(lines) if line.split()[:1] == ["papers"])
     assert lines[header + 1].split()[0] == str(PAPERS)
     assert f"{PAPERS}: cold / floor: " in done.stdout
+    assert f"{PAPERS}: ours without the search index: cold " in done.stdout
     assert "load average" in done.stdout
+
+
+def test_ours_without_search_differs_from_ours_in_the_search_alone(tmp_path):
+    content = write_lab(tmp_path, PAPERS, 1)
+    for kind in ("ours", builds.UNSEARCHED):
+        builds.build_command(kind, tmp_path, content)
+    ours = (tmp_path / "ours_settings.py").read_text(encoding="utf-8")
+    unsearched = (tmp_path / f"{builds.UNSEARCHED}_settings.py").read_text()
+    assert "CONFERENCE_PAPERS_SEARCH = True" in ours
+    assert unsearched == ours.replace(
+        "CONFERENCE_PAPERS_SEARCH = True", "CONFERENCE_PAPERS_SEARCH = False"
+    ).replace("cache-ours", f"cache-{builds.UNSEARCHED}").replace(
+        "output-ours", f"output-{builds.UNSEARCHED}"
+    )
 
 
 def test_compare_prints_the_change_of_each_figure(bench_run):
