@@ -284,6 +284,23 @@ def test_an_edit_indexes_its_own_part_alone(tmp_path):
     assert fingerprint(site / BUNDLE_DIR) == fingerprint(fresh / BUNDLE_DIR)
 
 
+def test_parts_indexed_at_once_are_those_indexed_one_after_the_other(tmp_path):
+    """Each part's Pagefind runs beside the others (one a core): none may write
+    into or remove another's folder, the primary's holding the others."""
+    built = {}
+    for processes in (1, 2):
+        site = a_lab(tmp_path / f"with-{processes}")
+        settings = {
+            "CONFERENCE_PAPERS_SEARCH_PART_PAGES": 1,
+            "CONFERENCE_PAPERS_PROCESSES": processes,
+        }
+        build_index(settings, str(site))
+        assert len(part_folders(site)) == 3
+        assert sum(len(urls) for urls in part_results(site)) == 4
+        built[processes] = fingerprint(site / BUNDLE_DIR)
+    assert built[1] == built[2]
+
+
 def test_a_removed_page_leaves_its_part_even_with_no_page_written(tmp_path):
     site = a_lab(tmp_path / "site")
     for settings in ({}, IN_TWOS):

@@ -146,10 +146,10 @@ DEFAULTS: dict[str, object] = {
     # page that includes templates/conference_papers/_search.html. False: neither.
     "SEARCH": True,
     # The most pages in one part of the search index: a site with more is indexed
-    # in parts of about this size, one after the other, which the box merges
-    # (Pagefind holds ~125 KB a page while it indexes: 2,000 pages ~ 250 MB), and
+    # in parts of about this size, one a core at once, which the box merges
+    # (Pagefind holds ~140 KB a page while it indexes: 1,000 pages ~ 140 MB), and
     # an edit indexes its own part alone. 0: one index, whatever the size.
-    "SEARCH_PART_PAGES": 2000,
+    "SEARCH_PART_PAGES": 1000,
     # Where the box links when script is off: a page that lists the papers,
     # relative to the site; "" = the list of every paper (LIST_URL), or the
     # conference index (INDEX_URL) when LIST_SAVE_AS is "".

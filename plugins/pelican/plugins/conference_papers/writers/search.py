@@ -26,8 +26,8 @@ Why a large site's index comes in parts (``CONFERENCE_PAPERS_SEARCH_PART_PAGES``
 Pagefind holds about 125 KB a page while it indexes, whatever the page's size
 (10,000 papers took 1.3 GB), and indexes the whole set again after any edit (19 s
 at 10,000). So past that many pages the indexed pages are dealt into parts by a
-hash of their path, each part a Pagefind index of its own, made one after the
-other (2,000 pages: 250 MB): a page stays in its part from build to build, an
+hash of their path, each part a Pagefind index of its own, one a core at once
+(1,000 pages: 140 MB each): a page stays in its part from build to build, an
 edit indexes its part alone, and ``parts.json`` in the bundle tells the search box
 (search.js) which parts Pagefind's UI merges (its ``mergeIndex``; results are
 ordered by score across parts). A part's ranking weighs words by how rare they
@@ -67,6 +67,7 @@ something to find out about after publishing.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import logging
@@ -77,6 +78,7 @@ import subprocess
 import tempfile
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 try:
@@ -85,6 +87,7 @@ except ImportError:  # the wrapper itself is missing: the same message below
     get_executable = None
 
 from ..base.unchanged import count_and_newest
+from ..parallel import processes_for
 from ..settings import SettingsError, setting
 
 logger = logging.getLogger(__name__)
@@ -181,10 +184,18 @@ def build_index(settings, output_path: str) -> None:
     others = [os.path.relpath(part.folder, bundle) + "/" for part in parts[1:]]
     if listed.get("parts") != others:  # another layout: every part anew
         shutil.rmtree(bundle, ignore_errors=True)
-    for number, part in enumerate(parts, 1):
-        if _stale(part, output, newest):
-            which = f" (part {number} of {len(parts)})" if others else ""
-            _index(binary, output, part, which)
+    stale = [
+        (part, f" (part {number} of {len(parts)})" if others else "")
+        for number, part in enumerate(parts, 1)
+        if _stale(part, output, newest)
+    ]
+    # One Pagefind a core (each uses about one): the parts' pages are the work.
+    pages = sum(len(part.pages or ()) for part, _ in stale)
+    at_once = max(1, min(len(stale), processes_for(settings, pages)))
+    with ThreadPoolExecutor(max_workers=at_once) as pool:
+        runs = [pool.submit(_index, binary, output, *part) for part in stale]
+    for run in runs:
+        run.result()  # the first failure, once every Pagefind has ended
     _remove_other_parts(bundle, parts)
     with open(os.path.join(bundle, PARTS_FILE), "w", encoding="utf-8") as handle:
         json.dump({"parts": others, "made_of": made_of}, handle)
@@ -194,13 +205,13 @@ def _index(binary: str, output: str, part: Part, which: str) -> None:
     """Make one part of the index, keeping what an earlier build wrote of it."""
     if not os.path.isfile(os.path.join(part.folder, ENTRY)):
         # No index, or one that failed half-way.
-        shutil.rmtree(part.folder, ignore_errors=True)
+        _empty(part.folder)
     started = time.perf_counter()
     earlier = _hashed_files(part.folder)
     report = _run(binary, output, part)
     if earlier and not prune(part.folder, earlier, output):
         logger.info("conference_papers: the search index is made again from nothing")
-        shutil.rmtree(part.folder, ignore_errors=True)
+        _empty(part.folder)
         report = _run(binary, output, part)
     pages, words = (_count(report, what) for what in ("pages", "words"))
     logger.info(
@@ -226,7 +237,7 @@ def _run(binary: str, output: str, part: Part) -> str:
             command, capture_output=True, text=True, check=False, cwd=here, env=env
         )
     if result.returncode != 0:
-        shutil.rmtree(part.folder, ignore_errors=True)
+        _empty(part.folder)
         raise SearchIndexError(
             f"conference_papers: Pagefind could not index {output} "
             f"(exit {result.returncode}): {(result.stderr or result.stdout).strip()}"
@@ -306,6 +317,25 @@ def _parts_file(bundle: str) -> tuple[dict, float]:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return {}, 0.0
+
+
+def _empty(folder: str) -> None:
+    """Remove what one part of the index wrote: the folder, but for the folders
+    of the other parts below the first (another Pagefind may be writing there)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(folder, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            if not PART_NAME.fullmatch(name):
+                shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.remove(path)
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)  # when no other part is left in it
 
 
 def _remove_other_parts(bundle: str, parts: list[Part]) -> None:
