@@ -179,8 +179,11 @@ def build_index(settings, output_path: str) -> None:
     others = [os.path.relpath(part.folder, bundle) + "/" for part in parts[1:]]
     if listed.get("parts") != others:  # another layout: every part anew
         shutil.rmtree(bundle, ignore_errors=True)
+    # Another number of HTML pages than the index was made of: a part that
+    # indexes every page has lost or gained one, whatever the dates say.
+    recounted = listed.get("made_of", {}).get("html_pages") != pages
     for number, part in enumerate(parts, 1):
-        if _stale(part, output, newest):
+        if _stale(part, output, newest, recounted):
             which = f" (part {number} of {len(parts)})" if others else ""
             _index(binary, output, part, which)
     _remove_other_parts(bundle, parts)
@@ -259,11 +262,13 @@ def plan(output: str, most: int) -> list[Part]:
     ]
 
 
-def _stale(part: Part, output: str, newest: float) -> bool:
+def _stale(part: Part, output: str, newest: float, recounted: bool) -> bool:
     """Whether ``part`` is to be indexed again: it has no index, it holds another
     number of pages than its index, or one of its pages (of the site's, when it
     indexes every page) is newer than its index (``newest``: the newest page's
-    ``st_mtime``)."""
+    ``st_mtime``). A part that indexes every page has no list of its own to
+    count: it is indexed again when the site has another number of HTML pages
+    than at the last build (``recounted``), as a removed page writes none."""
     try:
         with open(os.path.join(part.folder, ENTRY), encoding="utf-8") as handle:
             made = os.fstat(handle.fileno()).st_mtime
@@ -272,7 +277,7 @@ def _stale(part: Part, output: str, newest: float) -> bool:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return True
     if part.pages is None:
-        return newest > made
+        return recounted or newest > made
     if indexed != len(part.pages):
         return True
     for page in part.pages:
