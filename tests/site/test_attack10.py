@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import shutil
 
-from pelican.plugins.conference_papers.writers.search import BUNDLE_DIR, build_index
+from pelican.plugins.conference_papers.writers.search import (
+    BUNDLE_DIR,
+    ENTRY,
+    build_index,
+)
 
 from ..fingerprint import fingerprint
-from .test_search_index import results, write_page
+from .test_search_index import IN_TWOS, a_lab, results, write_page
 
 
 def test_a_removed_page_leaves_the_index_when_no_page_opts_in(tmp_path):
@@ -27,3 +31,16 @@ def test_a_removed_page_leaves_the_index_when_no_page_opts_in(tmp_path):
     shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(BUNDLE_DIR))
     build_index({}, str(fresh))
     assert fingerprint(site / BUNDLE_DIR) == fingerprint(fresh / BUNDLE_DIR)
+
+
+def test_a_part_whose_entry_does_not_read_is_made_again(tmp_path):
+    """A part's entry file cut short (a disk that filled, a build stopped while
+    Pagefind wrote it) with no page changed: the no-change path must not keep it,
+    or the box fails to load that part's results."""
+    site = a_lab(tmp_path / "site")
+    build_index(IN_TWOS, str(site))
+    expected = fingerprint(site / BUNDLE_DIR)
+    entry = site / BUNDLE_DIR / "part-2" / ENTRY
+    entry.write_text('{"version": ')
+    build_index(IN_TWOS, str(site))
+    assert fingerprint(site / BUNDLE_DIR) == expected

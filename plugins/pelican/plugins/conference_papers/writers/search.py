@@ -269,13 +269,10 @@ def _stale(part: Part, output: str, newest: float, recounted: bool) -> bool:
     ``st_mtime``). A part that indexes every page has no list of its own to
     count: it is indexed again when the site has another number of HTML pages
     than at the last build (``recounted``), as a removed page writes none."""
-    try:
-        with open(os.path.join(part.folder, ENTRY), encoding="utf-8") as handle:
-            made = os.fstat(handle.fileno()).st_mtime
-            languages = json.load(handle)["languages"].values()
-            indexed = sum(language["page_count"] for language in languages)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    read = _read_entry(part.folder)
+    if read is None:
         return True
+    made, indexed = read
     if part.pages is None:
         return recounted or newest > made
     if indexed != len(part.pages):
@@ -289,22 +286,38 @@ def _stale(part: Part, output: str, newest: float, recounted: bool) -> bool:
     return False
 
 
+def _read_entry(folder: str) -> tuple[float, int] | None:
+    """When the entry file of the index in ``folder`` was written, and how many
+    pages it indexes; None when it is not there or does not read."""
+    try:
+        with open(os.path.join(folder, ENTRY), encoding="utf-8") as handle:
+            made = os.fstat(handle.fileno()).st_mtime
+            languages = json.load(handle)["languages"].values()
+            return made, sum(language["page_count"] for language in languages)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def _parts_file(bundle: str) -> tuple[dict, float]:
     """What the bundle's ``parts.json`` holds, the other parts (for the box) and
     what they were planned from, and when it was written: after the last build
     that indexed (``({}, 0.0)`` when it is not there, is not ours, or names a
-    part without an index)."""
+    part without an index, or with one whose entry does not read: the no-change
+    path would keep it, and the box would fail to load it)."""
     path = os.path.join(bundle, PARTS_FILE)
     try:
         with open(path, encoding="utf-8") as handle:
             written = os.fstat(handle.fileno()).st_mtime
             listed = json.load(handle)
         parts = listed["parts"]
-        if all(
-            PART_NAME.fullmatch(part.rstrip("/"))
-            and os.path.isfile(os.path.join(bundle, part, ENTRY))
-            for part in parts
-        ) and os.path.isfile(os.path.join(bundle, ENTRY)):
+        if (
+            all(
+                PART_NAME.fullmatch(part.rstrip("/"))
+                and _read_entry(os.path.join(bundle, part)) is not None
+                for part in parts
+            )
+            and _read_entry(bundle) is not None
+        ):
             return listed, written
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
