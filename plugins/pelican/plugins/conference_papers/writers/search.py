@@ -184,14 +184,17 @@ def build_index(settings, output_path: str) -> None:
     others = [os.path.relpath(part.folder, bundle) + "/" for part in parts[1:]]
     if listed.get("parts") != others:  # another layout: every part anew
         shutil.rmtree(bundle, ignore_errors=True)
+    # Another number of HTML pages than the index was made of: a part that
+    # indexes every page has lost or gained one, whatever the dates say.
+    recounted = listed.get("made_of", {}).get("html_pages") != pages
     stale = [
         (part, f" (part {number} of {len(parts)})" if others else "")
         for number, part in enumerate(parts, 1)
-        if _stale(part, output, newest)
+        if _stale(part, output, newest, recounted)
     ]
     # One Pagefind a core (each uses about one): the parts' pages are the work.
-    pages = sum(len(part.pages or ()) for part, _ in stale)
-    at_once = max(1, min(len(stale), processes_for(settings, pages)))
+    work = sum(len(part.pages or ()) for part, _ in stale)
+    at_once = max(1, min(len(stale), processes_for(settings, work)))
     with ThreadPoolExecutor(max_workers=at_once) as pool:
         runs = [pool.submit(_index, binary, output, *part) for part in stale]
     for run in runs:
@@ -272,20 +275,19 @@ def plan(output: str, most: int) -> list[Part]:
     ]
 
 
-def _stale(part: Part, output: str, newest: float) -> bool:
+def _stale(part: Part, output: str, newest: float, recounted: bool) -> bool:
     """Whether ``part`` is to be indexed again: it has no index, it holds another
     number of pages than its index, or one of its pages (of the site's, when it
     indexes every page) is newer than its index (``newest``: the newest page's
-    ``st_mtime``)."""
-    try:
-        with open(os.path.join(part.folder, ENTRY), encoding="utf-8") as handle:
-            made = os.fstat(handle.fileno()).st_mtime
-            languages = json.load(handle)["languages"].values()
-            indexed = sum(language["page_count"] for language in languages)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    ``st_mtime``). A part that indexes every page has no list of its own to
+    count: it is indexed again when the site has another number of HTML pages
+    than at the last build (``recounted``), as a removed page writes none."""
+    read = _read_entry(part.folder)
+    if read is None:
         return True
+    made, indexed = read
     if part.pages is None:
-        return newest > made
+        return recounted or newest > made
     if indexed != len(part.pages):
         return True
     for page in part.pages:
@@ -297,22 +299,38 @@ def _stale(part: Part, output: str, newest: float) -> bool:
     return False
 
 
+def _read_entry(folder: str) -> tuple[float, int] | None:
+    """When the entry file of the index in ``folder`` was written, and how many
+    pages it indexes; None when it is not there or does not read."""
+    try:
+        with open(os.path.join(folder, ENTRY), encoding="utf-8") as handle:
+            made = os.fstat(handle.fileno()).st_mtime
+            languages = json.load(handle)["languages"].values()
+            return made, sum(language["page_count"] for language in languages)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def _parts_file(bundle: str) -> tuple[dict, float]:
     """What the bundle's ``parts.json`` holds, the other parts (for the box) and
     what they were planned from, and when it was written: after the last build
     that indexed (``({}, 0.0)`` when it is not there, is not ours, or names a
-    part without an index)."""
+    part without an index, or with one whose entry does not read: the no-change
+    path would keep it, and the box would fail to load it)."""
     path = os.path.join(bundle, PARTS_FILE)
     try:
         with open(path, encoding="utf-8") as handle:
             written = os.fstat(handle.fileno()).st_mtime
             listed = json.load(handle)
         parts = listed["parts"]
-        if all(
-            PART_NAME.fullmatch(part.rstrip("/"))
-            and os.path.isfile(os.path.join(bundle, part, ENTRY))
-            for part in parts
-        ) and os.path.isfile(os.path.join(bundle, ENTRY)):
+        if (
+            all(
+                PART_NAME.fullmatch(part.rstrip("/"))
+                and _read_entry(os.path.join(bundle, part)) is not None
+                for part in parts
+            )
+            and _read_entry(bundle) is not None
+        ):
             return listed, written
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
