@@ -180,14 +180,33 @@ class ConferencePapersGenerator(Generator):
         # File -> its memo key and fields as parsed (``_object_key``).
         self._parsed: dict[str, tuple] = {}
         self._objects_watched = content_objects_are_watched()
+        # ``make html``: no next build in this process to renew objects for,
+        # or to keep the caches in memory for (see ``_keep_nothing_for_later``).
+        self._once = builds_once_and_exits()
         logging.getLogger("pelican").addFilter(_QUIET)  # once: filters are a set
         if validate:
             # Here, not in generate_context: Pelican empties the output folder
             # (DELETE_OUTPUT_DIRECTORY) between the two, and a build with errors
             # must leave the previous site where it was.
-            with _no_cycle_collection(builds_once_and_exits()):
+            with _no_cycle_collection(self._once):
                 self.load()
+            if self._once:
+                self._keep_nothing_for_later()
             self.report()
+
+    def _keep_nothing_for_later(self) -> None:
+        """In a build that exits afterwards: the read cache and the parse memo
+        written now, right after the read, and let go. Kept to the end, they
+        were some 50 MB of the build's peak at 10,000 papers (every body and
+        metadata as read, every parse), and writing them there, with all
+        else in memory, was the peak itself. Nothing reads them after the
+        read; the devserver keeps both for its next build (and writes them
+        last, after the edited page)."""
+        reading.save_cache(forget=True)
+        if self.memo is not None:
+            self.memo.save()
+            self.memo.forget()
+            self.memo = None
 
     # --- read and validate -------------------------------------------------
 
@@ -248,7 +267,7 @@ class ConferencePapersGenerator(Generator):
             found = (dict(fields), list(problems))
             self._remember(parse.__name__, source, args, found)
         key = self._memo_key(source, args)
-        if key is not None:
+        if key is not None and not self._once:  # for ``_object_key``
             self._parsed[source.full_path] = (key, found[0])
         fields, problems = found
         return dict(fields), list(problems)
@@ -302,7 +321,13 @@ class ConferencePapersGenerator(Generator):
             built.renew(self.settings, self.context)
         else:
             try:
-                built = cls(fields, self.settings, source.full_path, self.context)
+                built = cls(
+                    fields,
+                    self.settings,
+                    source.full_path,
+                    self.context,
+                    renewable=key is not None,
+                )
             except Exception as error:
                 self.problems.append(_unreadable(source.path, error))
                 return None
@@ -317,10 +342,11 @@ class ConferencePapersGenerator(Generator):
         memo key; the memo's version holds the settings and the code) and, by
         value, each field set after it (a paper's Date taken from its
         conference, an image left out). None when objects are not kept:
-        without the parse memo, or when a plugin listens to the signal that
-        Pelican sends as each is constructed."""
+        without the parse memo, in a build that exits afterwards (no build
+        renews them), or when a plugin listens to the signal that Pelican
+        sends as each is constructed."""
         parsed = self._parsed.get(source.full_path)
-        if parsed is None or self._objects_watched:
+        if parsed is None or self._objects_watched or self._once:
             return None
         key, as_parsed = parsed
         changed = {k: v for k, v in fields.items() if as_parsed.get(k, _NONE) is not v}

@@ -161,10 +161,10 @@ class Citations:
 
     # files
 
-    def bibtex_file(self, papers, header: str) -> str:
+    def bibtex_file(self, papers, header: str) -> bytearray:
         return bibtex.file([self.paper(p).bibtex for p in papers], header)
 
-    def csl_file(self, papers) -> str:
+    def csl_file(self, papers) -> bytearray:
         return csl.file([self.paper(p).csl_line for p in papers])
 
 
@@ -177,7 +177,7 @@ class CitationFile:
 
     relative: str
     reads: tuple
-    make: Callable[[], str]
+    make: Callable[[], str | bytearray]
     paper: object | None = None
 
     def write(self, folder: OutputFolder) -> bool:
