@@ -1,8 +1,10 @@
 """``make html`` keeps nothing for a next build in its process (issue 17, the
 peak memory): it writes the read cache and the parse memo right after the
 read and lets them go, and keeps no object to renew
-(``generator._keep_nothing_for_later``). Its site is the devserver's, byte for
-byte, and the next ``make html`` starts warm from what it wrote."""
+(``generator._keep_nothing_for_later``); every build lets the papers'
+citation strings go once their files are written. Its site is the
+devserver's, byte for byte, and the next ``make html`` starts warm from what
+it wrote."""
 
 from __future__ import annotations
 
@@ -62,6 +64,10 @@ def test_make_html_writes_the_devserver_site_and_the_next_one_starts_warm(
         cold = _build(tmp_path, lab, "once", processes, once=True)
         assert not reading._memory and not parse_memo._open and cold.memo is None
         assert not any(hasattr(paper, "_constructed") for paper in cold.papers)
+        # The citation strings are let go once the citation files are written.
+        cites = cold.context["conference_papers_citations"]._papers.values()
+        assert len(cites) == len(cold.papers)
+        assert not any("csl_line" in vars(c) or "bibtex" in vars(c) for c in cites)
         assert fingerprint(tmp_path / "once") == fingerprint(tmp_path / "devserver")
 
         as_a_new_process()

@@ -603,12 +603,15 @@ class ConferencePapersGenerator(Generator):
         split = not written_files_are_watched()
         turns = parallel.Turns(len(plan.papers))
         before = written_paths(writer)
+        here = os.getpid()
 
         def beside() -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
             try:
                 self._write_feeds(writer, plan, with_conferences=split)
                 if split:
-                    self._write_turns(writer, plan, turns)
+                    # Run here (few papers), the collections come after.
+                    forget = os.getpid() != here
+                    self._write_turns(writer, plan, turns, forget=forget)
             except BaseException:
                 turns.stop()  # the build fails: this process takes no more
                 raise
@@ -782,15 +785,26 @@ class ConferencePapersGenerator(Generator):
             folder=folder,
         )
 
-    def _write_turns(self, writer, plan: _Plan, turns: parallel.Turns) -> None:
+    def _write_turns(
+        self, writer, plan: _Plan, turns: parallel.Turns, forget: bool = True
+    ) -> None:
         """The papers of ``plan`` this process takes turns at: each one's page,
-        when it is to be rendered, and its own citation files."""
+        when it is to be rendered, and its own citation files. With
+        ``forget``, they are the last readers in this process of the
+        papers' citation strings (the collections are written before, or by
+        the other process), which are let go after each paper, and those of
+        the papers the other process took after the last turn."""
+        citations = self.context["conference_papers_citations"]
         for number in turns:
             paper = plan.papers[number]
             if id(paper) in plan.render:
                 self.write_papers(writer, [paper])
             for file in plan.own.get(id(paper), ()):
                 file.write(plan.folder)
+            if forget:
+                citations.paper(paper).forget_files()
+        if forget:
+            citations.forget_files()
 
     def edited_papers(self) -> list[Paper]:
         """The papers whose files changed since the read cache last saw them
