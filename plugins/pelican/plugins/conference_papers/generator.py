@@ -179,14 +179,33 @@ class ConferencePapersGenerator(Generator):
         # File -> its memo key and fields as parsed (``_object_key``).
         self._parsed: dict[str, tuple] = {}
         self._objects_watched = content_objects_are_watched()
+        # ``make html``: no next build in this process to renew objects for,
+        # or to keep the caches in memory for (see ``_keep_nothing_for_later``).
+        self._once = builds_once_and_exits()
         logging.getLogger("pelican").addFilter(_QUIET)  # once: filters are a set
         if validate:
             # Here, not in generate_context: Pelican empties the output folder
             # (DELETE_OUTPUT_DIRECTORY) between the two, and a build with errors
             # must leave the previous site where it was.
-            with _no_cycle_collection(builds_once_and_exits()):
+            with _no_cycle_collection(self._once):
                 self.load()
+            if self._once:
+                self._keep_nothing_for_later()
             self.report()
+
+    def _keep_nothing_for_later(self) -> None:
+        """In a build that exits afterwards: the read cache and the parse memo
+        written now, right after the read, and let go. Kept to the end, they
+        were some 50 MB of the build's peak at 10,000 papers (every body and
+        metadata as read, every parse), and writing them there, with all
+        else in memory, was the peak itself. Nothing reads them after the
+        read; the devserver keeps both for its next build (and writes them
+        last, after the edited page)."""
+        reading.save_cache(forget=True)
+        if self.memo is not None:
+            self.memo.save()
+            self.memo.forget()
+            self.memo = None
 
     # --- read and validate -------------------------------------------------
 
@@ -247,7 +266,7 @@ class ConferencePapersGenerator(Generator):
             found = (dict(fields), list(problems))
             self._remember(parse.__name__, source, args, found)
         key = self._memo_key(source, args)
-        if key is not None:
+        if key is not None and not self._once:  # for ``_object_key``
             self._parsed[source.full_path] = (key, found[0])
         fields, problems = found
         return dict(fields), list(problems)
@@ -301,7 +320,13 @@ class ConferencePapersGenerator(Generator):
             built.renew(self.settings, self.context)
         else:
             try:
-                built = cls(fields, self.settings, source.full_path, self.context)
+                built = cls(
+                    fields,
+                    self.settings,
+                    source.full_path,
+                    self.context,
+                    renewable=key is not None,
+                )
             except Exception as error:
                 self.problems.append(_unreadable(source.path, error))
                 return None
@@ -316,10 +341,11 @@ class ConferencePapersGenerator(Generator):
         memo key; the memo's version holds the settings and the code) and, by
         value, each field set after it (a paper's Date taken from its
         conference, an image left out). None when objects are not kept:
-        without the parse memo, or when a plugin listens to the signal that
-        Pelican sends as each is constructed."""
+        without the parse memo, in a build that exits afterwards (no build
+        renews them), or when a plugin listens to the signal that Pelican
+        sends as each is constructed."""
         parsed = self._parsed.get(source.full_path)
-        if parsed is None or self._objects_watched:
+        if parsed is None or self._objects_watched or self._once:
             return None
         key, as_parsed = parsed
         changed = {k: v for k, v in fields.items() if as_parsed.get(k, _NONE) is not v}
@@ -576,12 +602,15 @@ class ConferencePapersGenerator(Generator):
         split = not written_files_are_watched()
         turns = parallel.Turns(len(plan.papers))
         before = written_paths(writer)
+        here = os.getpid()
 
         def beside() -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
             try:
                 self._write_feeds(writer, plan, with_conferences=split)
                 if split:
-                    self._write_turns(writer, plan, turns)
+                    # Run here (few papers), the collections come after.
+                    forget = os.getpid() != here
+                    self._write_turns(writer, plan, turns, forget=forget)
             except BaseException:
                 turns.stop()  # the build fails: this process takes no more
                 raise
@@ -753,15 +782,26 @@ class ConferencePapersGenerator(Generator):
             folder=folder,
         )
 
-    def _write_turns(self, writer, plan: _Plan, turns: parallel.Turns) -> None:
+    def _write_turns(
+        self, writer, plan: _Plan, turns: parallel.Turns, forget: bool = True
+    ) -> None:
         """The papers of ``plan`` this process takes turns at: each one's page,
-        when it is to be rendered, and its own citation files."""
+        when it is to be rendered, and its own citation files. With
+        ``forget``, they are the last readers in this process of the
+        papers' citation strings (the collections are written before, or by
+        the other process), which are let go after each paper, and those of
+        the papers the other process took after the last turn."""
+        citations = self.context["conference_papers_citations"]
         for number in turns:
             paper = plan.papers[number]
             if id(paper) in plan.render:
                 self.write_papers(writer, [paper])
             for file in plan.own.get(id(paper), ()):
                 file.write(plan.folder)
+            if forget:
+                citations.paper(paper).forget_files()
+        if forget:
+            citations.forget_files()
 
     def edited_papers(self) -> list[Paper]:
         """The papers whose files changed since the read cache last saw them

@@ -83,14 +83,25 @@ class ParseMemo:
         for file in [file for file in self.objects if file not in files]:
             del self.objects[file]
 
+    def forget(self) -> None:
+        """This process holds the memo no more (a build that exits after
+        writing it: see ``generator._keep_nothing_for_later``)."""
+        if _open.get(self.path) is self:
+            del _open[self.path]
+        self.entries, self.objects = {}, {}
+
     def save(self) -> None:
         if not self.changed:
             return
+
+        # Pickled into the file as it goes, not into one bytes object first.
+        def write(handle) -> None:
+            pickle.dump((self.version, self.entries), handle, protocol=5)
+
         try:
-            data = pickle.dumps((self.version, self.entries), protocol=5)
+            self.changed = not replace_file(self.path, write)
         except pickle.PicklingError:
             return
-        self.changed = not replace_file(self.path, data)
 
 
 def _load(path: str, version: str) -> dict:

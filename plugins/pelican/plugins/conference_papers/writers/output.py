@@ -69,7 +69,7 @@ class OutputFolder:
             return None
         return target
 
-    def write(self, relative: str, data: str | bytes) -> bool:
+    def write(self, relative: str, data: str | bytes | bytearray) -> bool:
         """Write ``data`` (text as UTF-8) at ``relative`` below the folder;
         False, and nothing written, for a path ``inside`` refuses."""
         target = self.inside(relative)

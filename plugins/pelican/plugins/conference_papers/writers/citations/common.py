@@ -25,6 +25,21 @@ WORD = re.compile(r"[^\W_]+")  # letters and digits
 _PREPRINT = re.compile(r"\b(pre-?print|arxiv)\b", re.IGNORECASE)
 
 
+def joined_utf8(start: str, items: list[str], separator: str, end: str) -> bytearray:
+    """``start + separator.join(items) + end`` in UTF-8, made as one buffer
+    without the text: the lab's ``.csl.json`` is 20 MB at 10,000 papers, and
+    the joined text, the whole text and its bytes were three copies of it at
+    once, the peak of the build's memory while the lab's files were written."""
+    data = bytearray(start.encode())
+    encoded_separator = separator.encode()
+    for number, item in enumerate(items):
+        if number:
+            data += encoded_separator
+        data += item.encode()
+    data += end.encode()
+    return data
+
+
 def short_venue(conference) -> str:
     """``NeurIPS 22`` -> ``NeurIPS 2022``; a title without a year gets one."""
     title, year = conference.title, str(conference.year)

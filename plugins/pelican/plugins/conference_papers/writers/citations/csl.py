@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from ...base import kinds
+from .common import joined_utf8
 
 
 def item(cite) -> dict:
@@ -80,8 +81,7 @@ def line(one: dict) -> str:
     return json.dumps(one, ensure_ascii=False)
 
 
-def file(lines: list[str]) -> str:
-    """A ``.csl.json`` file of items made by :func:`line`: one citation a line
-    (readable, and json's fast C encoder: indent is not)."""
-    body = ",\n".join(lines)
-    return f"[\n{body}\n]\n" if lines else "[]\n"
+def file(lines: list[str]) -> bytearray:
+    """A ``.csl.json`` file of items made by :func:`line`, in UTF-8: one
+    citation a line (readable, and json's fast C encoder: indent is not)."""
+    return joined_utf8("[\n", lines, ",\n", "\n]\n") if lines else bytearray(b"[]\n")
