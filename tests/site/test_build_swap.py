@@ -159,3 +159,74 @@ def test_clean_output_matches_pelican_for_retention(site, tmp_path):
     pages_checkout(site)
     assert papers(site, "build", "-s", "publishconf.py").returncode == 0
     assert sorted(p.name for p in site.output.iterdir()) == by_pelican
+
+
+#: A plugin of the test's site: at Pelican's start it starts a process that
+#: writes into the output folder until killed, deaf to Ctrl-C and SIGTERM (a
+#: Pagefind, a forked writer that has not yet seen the signal).
+STRAGGLER = '''
+import subprocess, sys
+from pelican import signals
+
+LOOP = """
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+with open(sys.argv[2], "w") as pid:
+    pid.write(str(os.getpid()))
+for number in range(100000):
+    os.makedirs(os.path.join(sys.argv[1], "straggler", str(number)), exist_ok=True)
+    time.sleep(0.01)
+"""
+
+def start(pelican):
+    subprocess.Popen(
+        [sys.executable, "-c", LOOP, pelican.settings["OUTPUT_PATH"], "straggler.pid"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+def register():
+    signals.initialized.connect(start)
+'''
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, ended but not yet reaped by
+    the process that adopted it, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def test_an_interrupted_build_stops_what_pelican_started(site):
+    assert papers(site, "build").returncode == 0
+    before = snapshot(site.output)
+    (site.root / "straggler.py").write_text(STRAGGLER)
+    with (site.root / "pelicanconf.py").open("a") as settings:
+        settings.write('\nPLUGIN_PATHS = ["."]\nPLUGINS = [*PLUGINS, "straggler"]\n')
+    build = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pelican-papers")), "build"],
+        cwd=site.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if list(site.root.glob(".output.*/straggler/1")) or build.poll() is not None:
+            break
+        time.sleep(0.02)
+    assert build.poll() is None, "the build finished before it could be stopped"
+    build.send_signal(signal.SIGINT)
+    build.wait(timeout=30)
+    assert build.returncode != 0
+    pid = int((site.root / "straggler.pid").read_text())
+    try:
+        time.sleep(0.3)  # what a process still alive would write by now
+        assert leftovers(site) == [], "a process of the build wrote on after it"
+        assert not running(pid), "a process of the build outlived it"
+        assert snapshot(site.output) == before
+    finally:
+        if running(pid):
+            os.kill(pid, signal.SIGKILL)

@@ -3,6 +3,7 @@ only when the build worked, so a failed build leaves the last good site."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .check import load_settings
@@ -33,12 +35,15 @@ def build(args) -> int:
     if not sys.stderr.isatty():
         # In a log file or CI, one line per problem (rich wraps at 80 columns).
         command += ["--log-handler", "plain"]
-    # SIGTERM (a CI runner's stop, `kill`) ends the build as Ctrl-C does: through
-    # the finally below, which stops Pelican and removes the staging folder.
-    stop = signal.signal(signal.SIGTERM, _interrupt)
+    # SIGTERM (a CI runner's stop, `kill`) and SIGHUP (the terminal closed) end
+    # the build as Ctrl-C does: through the finally below, which stops Pelican
+    # and removes the staging folder.
+    stopped = {number: signal.signal(number, _interrupt) for number in _STOPS}
     child = None
     try:
-        child = subprocess.Popen(command)
+        # Pelican and all it starts (its pool of readers, its forked writer,
+        # Pagefind) in a group of their own, stopped as one (see _stop).
+        child = subprocess.Popen(command, start_new_session=True)
         returncode = child.wait()
         if returncode != 0:
             print(
@@ -51,19 +56,50 @@ def build(args) -> int:
         _swap(staging, output, previous)
         return 0
     finally:
-        if child is not None and child.poll() is None:
-            child.send_signal(signal.SIGINT)
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
-        shutil.rmtree(staging, ignore_errors=True)
-        signal.signal(signal.SIGTERM, stop)
+        if child is not None:
+            _stop(child)
+        _remove(staging)
+        for number, handler in stopped.items():
+            signal.signal(number, handler)
+
+
+#: Signals that end the build as Ctrl-C does.
+_STOPS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+def _stop(child: subprocess.Popen) -> None:
+    """Stop Pelican and every process of its group. Stopping Pelican alone
+    was not enough: a process it started (a Pagefind indexing a part, its
+    forked writer) could go on writing into the staging folder after it was
+    removed, and leave it behind (seen once in a full run of the tests)."""
+    if child.poll() is None:
+        _signal_group(child.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=10)
+    # Whatever of the group outlived Pelican (none, after a build that ended).
+    _signal_group(child.pid, signal.SIGKILL)
+    child.wait()
+
+
+def _signal_group(group: int, number: int) -> None:
+    # ProcessLookupError: the group has ended; PermissionError: its number
+    # is by now a process of another user's.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, number)
+
+
+def _remove(folder: Path, seconds: float = 5.0) -> None:
+    """Remove ``folder``, again while a killed process's last write lands in
+    it (a process finishes the system call it is in before SIGKILL ends it)."""
+    deadline = time.monotonic() + seconds
+    shutil.rmtree(folder, ignore_errors=True)
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _kept_names(args) -> list[str] | None:
