@@ -37,6 +37,23 @@ def leftovers(site) -> list[str]:
     return sorted(p.name for p in site.root.iterdir() if p.name.startswith("."))
 
 
+def build_until(site, seen) -> subprocess.Popen:
+    """``pelican-papers build`` started, once ``seen()`` of its staging folder
+    holds (within a minute), while it still runs."""
+    build = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pelican-papers")), "build"],
+        cwd=site.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not seen() and build.poll() is None:
+        time.sleep(0.02)
+    assert build.poll() is None, "the build finished before it could be stopped"
+    assert seen(), "the staging folder never showed what was waited for"
+    return build
+
+
 def pages_checkout(site) -> dict[str, bytes]:
     """output/ as a clone of the gh-pages branch, with a stale page."""
     files = {
@@ -98,20 +115,9 @@ def test_retention_names_only_top_level_entries(site):
 def test_an_interrupted_build_leaves_no_staging_folder(site, signum):
     assert papers(site, "build").returncode == 0
     before = snapshot(site.output)
-    build = subprocess.Popen(
-        [str(Path(sys.executable).with_name("pelican-papers")), "build"],
-        cwd=site.root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    build = build_until(
+        site, lambda: any(any(p.iterdir()) for p in site.root.glob(".output.*"))
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        staging = [p for p in site.root.glob(".output.*") if any(p.iterdir())]
-        if staging or build.poll() is not None:
-            break
-        time.sleep(0.02)
-    assert build.poll() is None, "the build finished before it could be stopped"
-    assert staging, "no staging folder seen"
     build.send_signal(signum)
     build.wait(timeout=30)
     assert build.returncode != 0
@@ -206,18 +212,7 @@ def test_an_interrupted_build_stops_what_pelican_started(site):
     (site.root / "straggler.py").write_text(STRAGGLER)
     with (site.root / "pelicanconf.py").open("a") as settings:
         settings.write('\nPLUGIN_PATHS = ["."]\nPLUGINS = [*PLUGINS, "straggler"]\n')
-    build = subprocess.Popen(
-        [str(Path(sys.executable).with_name("pelican-papers")), "build"],
-        cwd=site.root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if list(site.root.glob(".output.*/straggler/1")) or build.poll() is not None:
-            break
-        time.sleep(0.02)
-    assert build.poll() is None, "the build finished before it could be stopped"
+    build = build_until(site, lambda: any(site.root.glob(".output.*/straggler/1")))
     build.send_signal(signal.SIGINT)
     build.wait(timeout=30)
     assert build.returncode != 0
