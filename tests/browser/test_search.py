@@ -31,6 +31,11 @@ ABSTRACT_WORDS = {
     "third-paper": "thirdling",
 }
 CONFERENCE_WORD = "wombatconf"
+# One paper has link buttons: their labels are not words of its page's text.
+LINKS = {
+    "quokka-attention": "Pdf: https://example.org/quokka.pdf\n"
+    "            Code: https://example.org/quokka-code\n"
+}
 PAPER_PATH = "/papers/searchconf-2024/{slug}/"
 
 
@@ -51,7 +56,7 @@ def write_lab(site) -> None:
             Title: {title}
             Authors: Ada Lovelace, Alan Turing
             Date: 2024-04-01
-
+            {LINKS.get(slug, "")}
             We study {ABSTRACT_WORDS[slug]} models of many kinds.
             """,
         )
@@ -221,6 +226,27 @@ def test_results_show_no_bibtex(browser, search_site, search_url):
     page.locator(".pagefind-ui__result-excerpt").first.wait_for()
     excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
     assert excerpts and not [e for e in excerpts if "@inproceedings" in e], excerpts
+    page.context.close()
+
+
+def test_link_buttons_and_headings_are_not_searched(browser, search_site, search_url):
+    """A paper's PDF and Code buttons and its Abstract heading are on its page,
+    not in its search result: "code" finds no paper, and the excerpt of a word
+    of the abstract holds none of them."""
+    paper = search_site.page(PAPER_PATH.format(slug="quokka-attention")[1:])
+    links = paper.select_one(".paper-card-links").select("a.button")
+    buttons = [a.get_text(" ", strip=True) for a in links]
+    assert buttons == ["PDF", "Code"]
+    visit = new_page(browser, 1280, 900)
+    page = visit.page
+    page.goto(search_url + "/", wait_until="load")
+    assert search(page, "code").count() == 0
+    page.locator(".pagefind-ui__search-input").fill(ABSTRACT_WORDS["quokka-attention"])
+    page.wait_for_function(SEARCH_DONE)
+    page.locator(".pagefind-ui__result-excerpt").first.wait_for()
+    excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+    assert len(excerpts) == 1 and "We study quokkaformer models" in excerpts[0]
+    assert not re.search(r"\b(PDF|Code|Abstract)\b", excerpts[0]), excerpts
     page.context.close()
 
 
