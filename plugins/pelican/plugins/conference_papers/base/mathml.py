@@ -16,9 +16,12 @@ from markdown.inlinepatterns import InlineProcessor
 logger = logging.getLogger(__name__)
 
 # The patterns run before escapes and emphasis (priorities 180 and 60): `_` and `\` in a
-# formula are TeX, not Markdown.
-_DISPLAY = r"(?<![\\$])\$\$(?P<tex>[^$]+?)\$\$"
-_INLINE = r"(?<![\\$\w])\$(?=\S)(?P<tex>[^$\n]+?)(?<=\S)\$(?![\w$])"
+# formula are TeX, not Markdown. Each begins with the `$` it needs and looks behind
+# it afterwards ("no \ or $ before this $"): a pattern that begins with a literal
+# lets the regex engine skip to the next `$`, where one that begins with a
+# lookbehind is tried at every character of every text (8% of reading a paper).
+_DISPLAY = r"\$(?<![\\$]\$)\$(?P<tex>[^$]+?)\$\$"
+_INLINE = r"\$(?<![\\$\w]\$)(?=\S)(?P<tex>[^$\n]+?)(?<=\S)\$(?![\w$])"
 
 
 def to_mathml(tex: str, display: bool) -> str:
