@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 # formula are TeX, not Markdown. Each begins with the `$` it needs and looks behind
 # it afterwards ("no \ or $ before this $"): a pattern that begins with a literal
 # lets the regex engine skip to the next `$`, where one that begins with a
-# lookbehind is tried at every character of every text (8% of reading a paper).
+# lookbehind is tried at every character of every text (8% of converting a paper).
 _DISPLAY = r"\$(?<![\\$]\$)\$(?P<tex>[^$]+?)\$\$"
 _INLINE = r"\$(?<![\\$\w]\$)(?=\S)(?P<tex>[^$\n]+?)(?<=\S)\$(?![\w$])"
 
