@@ -33,8 +33,10 @@ ABSTRACT_WORDS = {
 CONFERENCE_WORD = "wombatconf"
 # One paper has link buttons: their labels are not words of its page's text.
 LINKS = {
-    "quokka-attention": "Pdf: https://example.org/quokka.pdf\n"
-    "            Code: https://example.org/quokka-code\n"
+    "quokka-attention": (
+        "Pdf: https://example.org/quokka.pdf",
+        "Code: https://example.org/quokka-code",
+    )
 }
 PAPER_PATH = "/papers/searchconf-2024/{slug}/"
 
@@ -50,15 +52,15 @@ def write_lab(site) -> None:
         """,
     )
     for slug, title in TITLES.items():
+        header = [
+            f"Title: {title}",
+            "Authors: Ada Lovelace, Alan Turing",
+            "Date: 2024-04-01",
+            *LINKS.get(slug, ()),
+        ]
+        abstract = f"We study {ABSTRACT_WORDS[slug]} models of many kinds."
         site.write(
-            f"papers/searchconf-2024/{slug}.md",
-            f"""\
-            Title: {title}
-            Authors: Ada Lovelace, Alan Turing
-            Date: 2024-04-01
-            {LINKS.get(slug, "")}
-            We study {ABSTRACT_WORDS[slug]} models of many kinds.
-            """,
+            f"papers/searchconf-2024/{slug}.md", "\n".join(header) + f"\n\n{abstract}\n"
         )
 
 
@@ -108,6 +110,16 @@ def search(page, word: str):
     page.keyboard.press("Enter")  # Pagefind searches as one types; Enter keeps it
     page.wait_for_function(SEARCH_DONE)
     return page.locator(".pagefind-ui__result-link")
+
+
+def loaded_excerpts(page) -> list[str]:
+    """The excerpts of the results shown, once Pagefind's UI has loaded each
+    (until then an excerpt is a row of dots with the class ``…__loading``)."""
+    page.wait_for_function(
+        "() => document.querySelector('.pagefind-ui__result-excerpt') &&"
+        " !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')"
+    )
+    return page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
 
 
 @pytest.mark.parametrize(
@@ -223,8 +235,7 @@ def test_results_show_no_bibtex(browser, search_site, search_url):
     assert page.locator(".pagefind-ui__result-link").count() == 0
     page.locator(".pagefind-ui__search-input").fill(ABSTRACT_WORDS["quokka-attention"])
     page.wait_for_function(SEARCH_DONE)
-    page.locator(".pagefind-ui__result-excerpt").first.wait_for()
-    excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+    excerpts = loaded_excerpts(page)
     assert excerpts and not [e for e in excerpts if "@inproceedings" in e], excerpts
     page.context.close()
 
@@ -243,8 +254,7 @@ def test_link_buttons_and_headings_are_not_searched(browser, search_site, search
     assert search(page, "code").count() == 0
     page.locator(".pagefind-ui__search-input").fill(ABSTRACT_WORDS["quokka-attention"])
     page.wait_for_function(SEARCH_DONE)
-    page.locator(".pagefind-ui__result-excerpt").first.wait_for()
-    excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+    excerpts = loaded_excerpts(page)
     assert len(excerpts) == 1 and "We study quokkaformer models" in excerpts[0]
     assert not re.search(r"\b(PDF|Code|Abstract)\b", excerpts[0]), excerpts
     page.context.close()

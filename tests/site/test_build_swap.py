@@ -17,11 +17,13 @@ import pytest
 
 from ..conftest import REPO
 
+#: The command this environment installed.
+PAPERS = str(Path(sys.executable).with_name("pelican-papers"))
+
 
 def papers(site, *args: str) -> subprocess.CompletedProcess:
-    command = [str(Path(sys.executable).with_name("pelican-papers")), *args]
     return subprocess.run(
-        command, cwd=site.root, capture_output=True, text=True, check=False
+        [PAPERS, *args], cwd=site.root, capture_output=True, text=True, check=False
     )
 
 
@@ -41,7 +43,7 @@ def build_until(site, seen) -> subprocess.Popen:
     """``pelican-papers build`` started, once ``seen()`` of its staging folder
     holds (within a minute), while it still runs."""
     build = subprocess.Popen(
-        [str(Path(sys.executable).with_name("pelican-papers")), "build"],
+        [PAPERS, "build"],
         cwd=site.root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
