@@ -35,7 +35,7 @@ CASES = [
         f"{NEURIPS}/no-title.md",
         paper("Authors: Julia Grabinski", "Track: Full Paper"),
         1,
-        "the Title is missing; add a line 'Title: ",
+        "the Title is missing; add a line 'Title: ' with the paper's title",
         "error",
     ),
     (
@@ -178,7 +178,7 @@ CASES = [
         f"{NEURIPS}/no-authors.md",
         paper("Title: A Paper", "Authors: , ;"),
         2,
-        "the Authors are missing; add a line 'Authors: ",
+        "the Authors are missing; add a line with its authors, such as 'Authors: ",
         "error",
     ),
     (
@@ -444,7 +444,7 @@ def test_a_broken_conference_does_not_make_every_paper_an_error(site, capsys):
         "write it as YYYY-MM-DD, e.g. 'Date: 2022-11-28'",
         # A paper's own mistakes are still reported.
         "error: papers/neurips-2022/broken.md:1: the Title is missing; add a line "
-        "'Title: Robust Models are less Over-Confident'",
+        "'Title: ' with the paper's title",
     ]
 
 

@@ -58,7 +58,8 @@ _PUBLISHED = frozenset({"journal", "book", "chapter", "thesis", "report"})
 CONFERENCE = (
     Key("Title", "the short name on cards and headings", "NeurIPS 22", "text",
         required=True, scaffold=True,
-        missing=("the Title is missing", "add a line 'Title: {example}'")),
+        missing=("the Title is missing", "add a line with the short name, such as "
+                 "'Title: {example}'")),
     Key("Name", "the full name, shown under the title",
         "Conference on Neural Information Processing Systems 2022", "text",
         scaffold=True),
@@ -88,10 +89,13 @@ CONFERENCE = (
 PAPER = (
     Key("Title", "the paper's title", "Robust Models are less Over-Confident", "text",
         required=True, scaffold=True,
-        missing=("the Title is missing", "add a line 'Title: {example}'")),
+        # Not the example: a hint to copy another paper's title would mislead.
+        missing=("the Title is missing", "add a line 'Title: ' with the paper's "
+                 "title")),
     Key("Authors", "separated by `,`, or by `;` when written `Family, Given`",
         "Julia Grabinski, Margret Keuper", "people", required=True, scaffold=True,
-        missing=("the Authors are missing", "add a line 'Authors: {example}'")),
+        missing=("the Authors are missing", "add a line with its authors, such "
+                 "as 'Authors: {example}'")),
     Key("Conference", "the conference's slug; optional when the folder names it",
         "neurips-2022", "text", kinds=IN_CONFERENCE),
     Key("Track", "the section of the conference page (default: its first track)",
